@@ -1,0 +1,165 @@
+// The drizzle schema: every table of the registry, camelCase in TypeScript, snake_case in SQL.
+import { sql } from 'drizzle-orm'
+import { check, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core'
+
+// Enum tuples shared by the tables and the API schemas.
+export const PERSON_STATUSES = ['active', 'on_leave', 'departed', 'retired'] as const
+export const KNOWN_TAGS = ['founder', 'shareholder', 'board', 'executive', 'advisor', 'external'] as const
+export const INITIATIVE_STATUSES = ['proposed', 'active', 'on_hold', 'decided', 'done', 'abandoned'] as const
+export const DECISION_RULES = ['single', 'pool', 'unanimous'] as const
+export const RACI_ROLES = ['R', 'A', 'C', 'I'] as const
+export const INFLUENCE_STRENGTHS = ['low', 'medium', 'high'] as const
+export const KEY_ROLES = ['reader', 'editor', 'auditor', 'admin'] as const
+export const CHANGE_ACTIONS = ['create', 'update', 'delete', 'end', 'revoke'] as const
+
+/** The registry's collections, named as in the API, the change log and the bundle. */
+export const ENTITIES = ['people', 'domains', 'initiatives', 'assignments', 'delegations', 'influences', 'keys'] as const
+export type Entity = typeof ENTITIES[number]
+
+/** The earliest instant, for a status that has held "since always". */
+export const BEGINNING_OF_TIME = '0001-01-01T00:00:00.000Z'
+
+const recordColumns = {
+  id: text('id').primaryKey(),
+  version: integer('version').notNull(),
+  createdAt: text('created_at').notNull(),
+  updatedAt: text('updated_at').notNull()
+}
+
+export const people = sqliteTable('people', {
+  ...recordColumns,
+  name: text('name').notNull(),
+  email: text('email').notNull(),
+  title: text('title'),
+  status: text('status', { enum: PERSON_STATUSES }).notNull(),
+  statusSince: text('status_since'),
+  tags: text('tags', { mode: 'json' }).$type<string[]>().notNull(),
+  stakePercent: real('stake_percent'),
+  managerId: text('manager_id').references((): AnySQLiteColumn => people.id),
+  externalId: text('external_id')
+}, (t) => [
+  uniqueIndex('people_email_unique').on(sql`lower(${t.email})`),
+  uniqueIndex('people_external_id_unique').on(t.externalId),
+  index('people_manager_idx').on(t.managerId),
+  index('people_status_idx').on(t.status)
+])
+
+/** Effective-dated statuses: a person's status at T is the row with the latest validFrom ≤ T. */
+export const personStatuses = sqliteTable('person_statuses', {
+  personId: text('person_id').notNull().references(() => people.id, { onDelete: 'cascade' }),
+  status: text('status', { enum: PERSON_STATUSES }).notNull(),
+  validFrom: text('valid_from').notNull()
+}, (t) => [primaryKey({ columns: [t.personId, t.validFrom] })])
+
+export const domains = sqliteTable('domains', {
+  ...recordColumns,
+  name: text('name').notNull(),
+  description: text('description'),
+  parentId: text('parent_id').references((): AnySQLiteColumn => domains.id)
+}, (t) => [index('domains_parent_idx').on(t.parentId)])
+
+export const initiatives = sqliteTable('initiatives', {
+  ...recordColumns,
+  title: text('title').notNull(),
+  destination: text('destination'),
+  description: text('description'),
+  domainId: text('domain_id').references(() => domains.id),
+  status: text('status', { enum: INITIATIVE_STATUSES }).notNull(),
+  decisionRule: text('decision_rule', { enum: DECISION_RULES }).notNull(),
+  decisionDueAt: text('decision_due_at')
+}, (t) => [index('initiatives_domain_idx').on(t.domainId), index('initiatives_status_idx').on(t.status)])
+
+export const assignments = sqliteTable('assignments', {
+  ...recordColumns,
+  personId: text('person_id').notNull().references(() => people.id),
+  role: text('role', { enum: RACI_ROLES }).notNull(),
+  initiativeId: text('initiative_id').references(() => initiatives.id),
+  domainId: text('domain_id').references(() => domains.id),
+  validFrom: text('valid_from').notNull(),
+  validTo: text('valid_to')
+}, (t) => [
+  index('assignments_person_idx').on(t.personId, t.role),
+  index('assignments_initiative_idx').on(t.initiativeId, t.role),
+  index('assignments_domain_idx').on(t.domainId, t.role),
+  check('assignments_one_target', sql`(${t.initiativeId} IS NULL) <> (${t.domainId} IS NULL)`)
+])
+
+export const delegations = sqliteTable('delegations', {
+  ...recordColumns,
+  fromPersonId: text('from_person_id').notNull().references(() => people.id),
+  toPersonId: text('to_person_id').notNull().references(() => people.id),
+  initiativeId: text('initiative_id').references(() => initiatives.id),
+  domainId: text('domain_id').references(() => domains.id),
+  allScopes: integer('all_scopes', { mode: 'boolean' }).notNull(),
+  validFrom: text('valid_from').notNull(),
+  validTo: text('valid_to'),
+  reason: text('reason')
+}, (t) => [
+  index('delegations_from_idx').on(t.fromPersonId),
+  index('delegations_to_idx').on(t.toPersonId),
+  index('delegations_initiative_idx').on(t.initiativeId),
+  index('delegations_domain_idx').on(t.domainId),
+  check('delegations_one_scope',
+    sql`(${t.initiativeId} IS NOT NULL) + (${t.domainId} IS NOT NULL) + (${t.allScopes} = 1) = 1`),
+  check('delegations_not_self', sql`${t.fromPersonId} <> ${t.toPersonId}`)
+])
+
+export const influences = sqliteTable('influences', {
+  ...recordColumns,
+  personId: text('person_id').notNull().references(() => people.id),
+  initiativeId: text('initiative_id').references(() => initiatives.id),
+  domainId: text('domain_id').references(() => domains.id),
+  overPersonId: text('over_person_id').references(() => people.id),
+  strength: text('strength', { enum: INFLUENCE_STRENGTHS }).notNull(),
+  note: text('note'),
+  observedAt: text('observed_at').notNull()
+}, (t) => [
+  index('influences_person_idx').on(t.personId),
+  index('influences_initiative_idx').on(t.initiativeId),
+  index('influences_domain_idx').on(t.domainId),
+  index('influences_over_person_idx').on(t.overPersonId),
+  check('influences_one_target',
+    sql`(${t.initiativeId} IS NOT NULL) + (${t.domainId} IS NOT NULL) + (${t.overPersonId} IS NOT NULL) = 1`)
+])
+
+export const apiKeys = sqliteTable('api_keys', {
+  id: text('id').primaryKey(),
+  label: text('label').notNull(),
+  role: text('role', { enum: KEY_ROLES }).notNull(),
+  /** sha256 of the whole token, hex; the token itself is never stored. */
+  tokenHash: text('token_hash').notNull(),
+  createdAt: text('created_at').notNull(),
+  revokedAt: text('revoked_at')
+}, (t) => [uniqueIndex('api_keys_token_hash_unique').on(t.tokenHash)])
+
+/** The change log: one append-only entry per mutation, written in the mutation's transaction. */
+export const changes = sqliteTable('changes', {
+  revision: integer('revision').primaryKey({ autoIncrement: true }),
+  at: text('at').notNull(),
+  actorKeyId: text('actor_key_id'),
+  actorLabel: text('actor_label').notNull(),
+  action: text('action', { enum: CHANGE_ACTIONS }).notNull(),
+  entity: text('entity', { enum: ENTITIES }).notNull(),
+  entityId: text('entity_id').notNull(),
+  before: text('before', { mode: 'json' }).$type<Record<string, unknown> | null>(),
+  after: text('after', { mode: 'json' }).$type<Record<string, unknown> | null>()
+}, (t) => [
+  index('changes_entity_idx').on(t.entity, t.entityId, t.revision),
+  index('changes_at_idx').on(t.at)
+])
+
+/**
+ * Every version of every record with the interval it was the current one: the state at T is the row with
+ * sysFrom ≤ T < sysTo (sysTo null while current). Written with the change-log entry, in the same transaction.
+ */
+export const history = sqliteTable('history', {
+  revision: integer('revision').primaryKey(),
+  entity: text('entity', { enum: ENTITIES }).notNull(),
+  entityId: text('entity_id').notNull(),
+  sysFrom: text('sys_from').notNull(),
+  sysTo: text('sys_to'),
+  data: text('data', { mode: 'json' }).$type<Record<string, unknown>>().notNull()
+}, (t) => [
+  index('history_entity_idx').on(t.entity, t.entityId, t.sysFrom),
+  index('history_time_idx').on(t.entity, t.sysFrom, t.sysTo)
+])

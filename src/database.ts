@@ -1,0 +1,43 @@
+// Opens the SQLite database with the pragmas the registry relies on, and applies the committed migrations.
+import { mkdirSync } from 'node:fs'
+import { dirname } from 'node:path'
+import Database, { type Statement } from 'better-sqlite3'
+import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator'
+import * as schema from '../db/schema.js'
+import { migrationsFolder } from './config.js'
+
+export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database }
+
+export function openDatabase (path: string): Db {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
+  const sqlite = new Database(path)
+  // WAL lets readers run beside the writer; FULL makes an acknowledged commit survive power loss.
+  sqlite.pragma('journal_mode = WAL')
+  sqlite.pragma('synchronous = FULL')
+  sqlite.pragma('foreign_keys = ON')
+  sqlite.pragma('busy_timeout = 5000')
+  const db = drizzle({ client: sqlite, schema })
+  migrate(db, { migrationsFolder: migrationsFolder() })
+  return db
+}
+
+/** True when the database answers a trivial query. */
+export function isReachable (db: Db): boolean {
+  try {
+    return db.$client.prepare('SELECT 1 AS ok').get() !== undefined
+  } catch {
+    return false
+  }
+}
+
+const statementCache = new WeakMap<Db, Map<string, Statement>>()
+
+/** A raw prepared statement, prepared once per connection: for hot paths and bulk writes. */
+export function statement (db: Db, source: string): Statement {
+  let cache = statementCache.get(db)
+  if (cache === undefined) statementCache.set(db, cache = new Map())
+  let prepared = cache.get(source)
+  if (prepared === undefined) cache.set(source, prepared = db.$client.prepare(source))
+  return prepared
+}

@@ -1,0 +1,44 @@
+// The OpenAPI 3.1 document generated from the route schemas, served at /openapi.json and browsable at /docs.
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+
+export const API_TAGS = [
+  { name: 'people', description: 'Decision makers and everyone who holds a role' },
+  { name: 'domains', description: 'Decision areas, in a tree' },
+  { name: 'initiatives', description: 'Change efforts and decisions to be made' },
+  { name: 'assignments', description: 'RACI cells, effective-dated' },
+  { name: 'delegations', description: 'Authority handed to a deputy for a while' },
+  { name: 'influences', description: 'Informal authority observed by a change agent' },
+  { name: 'bulk', description: 'Export and atomic import of the whole registry' },
+  { name: 'changes', description: 'The change log' },
+  { name: 'keys', description: 'API keys and roles' },
+  { name: 'service', description: 'Health and the API contract' }
+]
+
+async function openapi (app: FastifyInstance): Promise<void> {
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'whodecides',
+        version: '1.0.0',
+        description: 'Decision-rights registry: who holds final authority, with the reason, and boundary audits.',
+        license: { name: 'UNLICENSED', identifier: 'UNLICENSED' }
+      },
+      servers: [{ url: 'http://127.0.0.1:3000', description: 'Local service' }],
+      tags: API_TAGS,
+      components: {
+        securitySchemes: { bearerKey: { type: 'http', scheme: 'bearer', description: 'An API key issued by POST /v1/keys' } }
+      },
+      security: [{ bearerKey: [] }]
+    }
+  })
+  await app.register(swaggerUi, { routePrefix: '/docs' })
+  app.get('/openapi.json', {
+    schema: { hide: true }
+  }, async () => app.swagger())
+}
+
+export default fp(openapi, { name: 'openapi' })

@@ -1,0 +1,53 @@
+// Routes of /v1/people: handlers of a few lines over the people service.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import Type from 'typebox'
+import { access, IdParams, IfMatchHeaders, Page, problems } from '../schemas/common.js'
+import { PeopleQuery, PersonCreateSchema, PersonPatchSchema, PersonSchema, PersonStatusPeriodSchema } from '../schemas/people.js'
+import { createPerson, deletePerson, getPerson, listPeople, listPersonStatuses, updatePerson } from '../services/people.js'
+import { actorOf } from '../plugins/auth.js'
+import { created, deleted, withEtag, written } from './replies.js'
+
+const tags = ['people']
+
+const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get('/people', {
+    config: { allow: access.read },
+    schema: { operationId: 'listPeople', tags, summary: 'List people, filtered by status and tag', querystring: PeopleQuery, response: { 200: Page(PersonSchema), ...problems() } }
+  }, async (request) => listPeople(app.db, request.query))
+
+  app.get('/people/:id', {
+    config: { allow: access.read },
+    schema: { operationId: 'getPerson', tags, summary: 'Get a person', params: IdParams, response: { 200: PersonSchema, ...problems(404) } }
+  }, async (request, reply) => withEtag(reply, getPerson(app.db, request.params.id)))
+
+  app.get('/people/:id/statuses', {
+    config: { allow: access.read },
+    schema: {
+      operationId: 'listPersonStatuses', tags, summary: 'The person\'s status timeline, oldest first', params: IdParams,
+      response: { 200: Type.Object({ items: Type.Array(PersonStatusPeriodSchema) }), ...problems(404) }
+    }
+  }, async (request) => ({ items: listPersonStatuses(app.db, request.params.id) }))
+
+  app.post('/people', {
+    config: { allow: access.edit },
+    schema: { operationId: 'createPerson', tags, summary: 'Create a person', body: PersonCreateSchema, response: { 201: PersonSchema, ...problems(409, 413, 415, 422) } }
+  }, async (request, reply) => created(reply, 'people', createPerson(app.db, actorOf(request.key), request.body)))
+
+  app.patch('/people/:id', {
+    config: { allow: access.edit },
+    schema: {
+      operationId: 'updatePerson', tags, summary: 'Change a person (a status change is recorded from statusSince, default now)',
+      params: IdParams, headers: IfMatchHeaders, body: PersonPatchSchema, response: { 200: PersonSchema, ...problems(404, 409, 412, 413, 415, 422) }
+    }
+  }, async (request, reply) => written(reply, updatePerson(app.db, actorOf(request.key), request.params.id, request.body, request.headers['if-match'])))
+
+  app.delete('/people/:id', {
+    config: { allow: access.edit },
+    schema: {
+      operationId: 'deletePerson', tags, summary: 'Delete a person who holds no roles (otherwise set them departed or retired)',
+      params: IdParams, headers: IfMatchHeaders, response: { 204: Type.Null({ description: 'Deleted' }), ...problems(404, 409, 412) }
+    }
+  }, async (request, reply) => deleted(reply, deletePerson(app.db, actorOf(request.key), request.params.id, request.headers['if-match'])))
+}
+
+export default peopleRoutes

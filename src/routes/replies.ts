@@ -1,0 +1,22 @@
+// The headers every write answers with: Location on create, ETag of the new version, X-Revision of the change.
+import type { FastifyReply } from 'fastify'
+import { etagOf } from '../services/records.js'
+
+export function created<T extends { id: string, version: number }> (reply: FastifyReply, collection: string, result: { record: T, revision: number }): T {
+  reply.code(201).header('location', `/v1/${collection}/${result.record.id}`)
+  return written(reply, result)
+}
+
+export function written<T extends { version: number }> (reply: FastifyReply, result: { record: T, revision: number }): T {
+  reply.header('etag', etagOf(result.record.version)).header('x-revision', String(result.revision))
+  return result.record
+}
+
+export function deleted (reply: FastifyReply, result: { revision: number }): void {
+  reply.code(204).header('x-revision', String(result.revision))
+}
+
+export function withEtag<T extends { version: number }> (reply: FastifyReply, record: T): T {
+  reply.header('etag', etagOf(record.version))
+  return record
+}

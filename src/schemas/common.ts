@@ -1,0 +1,103 @@
+// Building blocks shared by every API contract: ids, times, pages, problem details, access lists.
+import Type, { type Static, type TSchema } from 'typebox'
+import { KEY_ROLES } from '../../db/schema.js'
+
+export const ID_PATTERN = '^[a-z0-9][a-z0-9._-]{0,63}$'
+
+export const Id = Type.String({ pattern: ID_PATTERN, maxLength: 64, description: 'Record id: lower-case letters, digits, ".", "_" and "-"', examples: ['ada-lovelace'] })
+export const Timestamp = Type.String({ format: 'date-time', maxLength: 40, description: 'ISO-8601 time', examples: ['2026-03-03T09:00:00.000Z'] })
+export const ShortText = (description: string, maxLength = 200) => Type.String({ minLength: 1, maxLength, description })
+export const LongText = (description: string) => Type.String({ maxLength: 4000, description })
+
+/** A field a client may leave out (or send null) on create, and clear with null on PATCH. */
+export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()])
+
+/** version, createdAt, updatedAt: set by the server on every record. */
+export const RecordMeta = {
+  version: Type.Integer({ minimum: 1, description: 'Incremented by every change; also the ETag' }),
+  createdAt: Timestamp,
+  updatedAt: Timestamp
+}
+
+export const IdParams = Type.Object({ id: Type.String({ maxLength: 64, description: 'Record id' }) }, { additionalProperties: false })
+export type IdParams = Static<typeof IdParams>
+
+export const PageQuery = {
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50, description: 'Page size (at most 500)' })),
+  cursor: Type.Optional(Type.String({ maxLength: 200, description: 'The nextCursor of the previous page' }))
+}
+
+export const Page = <T extends TSchema>(item: T) => Type.Object({
+  items: Type.Array(item),
+  nextCursor: Nullable(Type.String({ description: 'Pass as ?cursor= for the next page; null on the last page' }))
+})
+
+export const IfMatchHeaders = Type.Object({
+  'if-match': Type.Optional(Type.String({ maxLength: 100, description: 'The ETag of the version this change is based on' }))
+})
+
+export const FieldErrorSchema = Type.Object({
+  in: Type.Enum(['body', 'query', 'params', 'headers']),
+  path: Type.String({ description: 'JSON Pointer to the offending field' }),
+  message: Type.String()
+})
+
+export const ProblemSchema = Type.Object({
+  type: Type.String({ description: 'URI naming the kind of problem' }),
+  title: Type.String(),
+  status: Type.Integer(),
+  detail: Type.String(),
+  code: Type.String({ description: 'Stable WHODECIDES_ERR_* code' }),
+  instance: Type.Optional(Type.String()),
+  requestId: Type.Optional(Type.String()),
+  errors: Type.Optional(Type.Array(FieldErrorSchema)),
+  blockedBy: Type.Optional(Type.Array(Type.Object({ entity: Type.String(), id: Type.String() }))),
+  report: Type.Optional(Type.Unknown())
+}, {
+  description: 'RFC 9457 problem details',
+  examples: [{
+    type: 'urn:whodecides:problem:invalid-request',
+    title: 'Invalid request',
+    status: 400,
+    detail: 'email: must match format "email"',
+    code: 'WHODECIDES_ERR_VALIDATION',
+    errors: [{ in: 'body', path: '/email', message: 'must match format "email"' }]
+  }]
+})
+
+const PROBLEM_DESCRIPTIONS: Record<number, string> = {
+  400: 'Invalid request (problem details name each offending field)',
+  401: 'Missing, unknown or revoked API key',
+  403: 'The key\'s role may not use this route',
+  404: 'No such record',
+  409: 'Conflicts with existing records',
+  412: 'If-Match does not match the current version',
+  413: 'Request body too large',
+  415: 'Unsupported media type',
+  422: 'Refers to unknown records or breaks a rule of the registry',
+  503: 'Temporarily unavailable'
+}
+
+/** Problem responses of a route, as the OpenAPI document and the serializer both see them. */
+export function problems (...statuses: number[]): Record<number, TSchema> {
+  const responses: Record<number, TSchema> = {}
+  for (const status of [400, 401, 403, ...statuses]) {
+    responses[status] = {
+      description: PROBLEM_DESCRIPTIONS[status] ?? 'Problem',
+      content: { 'application/problem+json': { schema: ProblemSchema } }
+    } as unknown as TSchema
+  }
+  return responses
+}
+
+export type Role = typeof KEY_ROLES[number]
+
+/** Who may call a route: every /v1 route declares one of these in its config. */
+export const access = {
+  read: ['reader', 'editor', 'auditor', 'admin'],
+  edit: ['editor', 'admin'],
+  audit: ['auditor', 'admin'],
+  admin: ['admin']
+} as const satisfies Record<string, readonly Role[]>
+
+export interface RouteAccess { allow: readonly Role[] }

@@ -1,0 +1,40 @@
+// Writes the change-log entry and the history interval of one mutation, inside the caller's transaction.
+import type { Entity } from '../../db/schema.js'
+import { statement, type Db } from '../database.js'
+
+export interface Actor {
+  keyId: string | null
+  label: string
+}
+
+export type ChangeAction = 'create' | 'update' | 'delete' | 'end' | 'revoke'
+
+export interface Mutation {
+  entity: Entity
+  entityId: string
+  action: ChangeAction
+  before: object | null
+  after: object | null
+}
+
+/** Appends one change-log entry and moves the record's history on; returns the new revision. */
+export function recordChange (db: Db, actor: Actor, at: string, m: Mutation): number {
+  const after = m.after === null ? null : JSON.stringify(m.after)
+  const result = statement(db, `INSERT INTO changes (at, actor_key_id, actor_label, action, entity, entity_id, before, after)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?)`).run(at, actor.keyId, actor.label, m.action, m.entity, m.entityId,
+    m.before === null ? null : JSON.stringify(m.before), after)
+  const revision = Number(result.lastInsertRowid)
+  if (m.before !== null) {
+    statement(db, 'UPDATE history SET sys_to = ? WHERE entity = ? AND entity_id = ? AND sys_to IS NULL').run(at, m.entity, m.entityId)
+  }
+  if (after !== null) {
+    statement(db, 'INSERT INTO history (revision, entity, entity_id, sys_from, data) VALUES (?, ?, ?, ?, ?)')
+      .run(revision, m.entity, m.entityId, at, after)
+  }
+  return revision
+}
+
+/** Runs fn in one IMMEDIATE transaction: all of it commits, or none of it. */
+export function transact<T> (db: Db, fn: () => T): T {
+  return db.$client.transaction(fn).immediate()
+}

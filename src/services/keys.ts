@@ -1,0 +1,82 @@
+// API keys: issue, list, revoke, authenticate, and the admin key created on first start.
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
+import { writeFileSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
+import { asc, eq } from 'drizzle-orm'
+import { apiKeys } from '../../db/schema.js'
+import { now } from '../clock.js'
+import { statement, type Db } from '../database.js'
+import { notFound } from '../errors.js'
+import type { Role } from '../schemas/common.js'
+import { recordChange, transact, type Actor } from './change-log.js'
+import { newId } from './ids.js'
+
+export const TOKEN_PREFIX = 'wd_'
+
+export interface KeyView { id: string, label: string, role: Role, createdAt: string, revokedAt: string | null }
+export interface AuthenticatedKey { id: string, label: string, role: Role }
+
+const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex')
+const view = ({ id, label, role, createdAt, revokedAt }: typeof apiKeys.$inferSelect): KeyView => ({ id, label, role, createdAt, revokedAt })
+
+function insertKey (db: Db, actor: Actor, label: string, role: Role, token: string): { key: KeyView, revision: number } {
+  const at = now()
+  const row = { id: newId(), label, role, tokenHash: hashToken(token), createdAt: at, revokedAt: null }
+  return transact(db, () => {
+    db.insert(apiKeys).values(row).run()
+    const key = view(row)
+    return { key, revision: recordChange(db, actor, at, { entity: 'keys', entityId: row.id, action: 'create', before: null, after: key }) }
+  })
+}
+
+export function createKey (db: Db, actor: Actor, input: { label: string, role: Role }): { key: KeyView & { token: string }, revision: number } {
+  const token = TOKEN_PREFIX + randomBytes(32).toString('base64url')
+  const { key, revision } = insertKey(db, actor, input.label, input.role, token)
+  return { key: { ...key, token }, revision }
+}
+
+export function listKeys (db: Db): KeyView[] {
+  return db.select().from(apiKeys).orderBy(asc(apiKeys.createdAt), asc(apiKeys.id)).all().map(view)
+}
+
+export function revokeKey (db: Db, actor: Actor, id: string): { key: KeyView, revision: number } {
+  return transact(db, () => {
+    const row = db.select().from(apiKeys).where(eq(apiKeys.id, id)).get()
+    if (row === undefined) throw notFound('keys', id)
+    const before = view(row)
+    if (row.revokedAt !== null) return { key: before, revision: 0 }
+    const at = now()
+    db.update(apiKeys).set({ revokedAt: at }).where(eq(apiKeys.id, id)).run()
+    const key = { ...before, revokedAt: at }
+    return { key, revision: recordChange(db, actor, at, { entity: 'keys', entityId: id, action: 'revoke', before, after: key }) }
+  })
+}
+
+/** The live key for a bearer token, or undefined; the hash is compared in constant time. */
+export function authenticate (db: Db, token: string): AuthenticatedKey | undefined {
+  const hash = hashToken(token)
+  const row = statement(db, 'SELECT id, label, role, token_hash AS tokenHash FROM api_keys WHERE token_hash = ? AND revoked_at IS NULL')
+    .get(hash) as (AuthenticatedKey & { tokenHash: string }) | undefined
+  if (row === undefined) return undefined
+  if (!timingSafeEqual(Buffer.from(row.tokenHash, 'hex'), Buffer.from(hash, 'hex'))) return undefined
+  return { id: row.id, label: row.label, role: row.role }
+}
+
+export const SYSTEM_ACTOR: Actor = { keyId: null, label: 'system' }
+
+/**
+ * On a database with no keys: the bootstrap token becomes an admin key, or a new admin key is written to
+ * admin.key beside the database file (mode 0600). Returns that file's path when one was written.
+ */
+export function ensureAdminKey (db: Db, dbPath: string, bootstrapKey: string | undefined): string | undefined {
+  if (db.select({ id: apiKeys.id }).from(apiKeys).limit(1).get() !== undefined) return undefined
+  if (bootstrapKey !== undefined) {
+    insertKey(db, SYSTEM_ACTOR, 'bootstrap admin', 'admin', bootstrapKey)
+    return undefined
+  }
+  if (dbPath === ':memory:') return undefined
+  const { key } = createKey(db, SYSTEM_ACTOR, { label: 'first admin', role: 'admin' })
+  const file = resolve(join(dirname(dbPath), 'admin.key'))
+  writeFileSync(file, key.token + '\n', { mode: 0o600 })
+  return file
+}

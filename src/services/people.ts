@@ -1,0 +1,134 @@
+// Use cases for people: list, get, create, change (with the status timeline and reporting-loop check), delete.
+import { and, asc, eq, gt, sql, type SQL } from 'drizzle-orm'
+import { BEGINNING_OF_TIME, people, personStatuses } from '../../db/schema.js'
+import { now, toInstant } from '../clock.js'
+import { statement, type Db } from '../database.js'
+import { conflict, invalidRecord, notFound } from '../errors.js'
+import type { PeopleQuery, Person, PersonCreate, PersonPatch } from '../schemas/people.js'
+import { recordChange, transact, type Actor } from './change-log.js'
+import { newId } from './ids.js'
+import { assertNewId, assertReference, assertUnreferenced, checkIfMatch, cursorAfter, DEFAULT_PAGE_SIZE, toPage, type Page } from './records.js'
+
+type Row = typeof people.$inferSelect
+export interface Written<T> { record: T, revision: number }
+
+export const personView = (r: Row): Person => ({
+  id: r.id, name: r.name, email: r.email, title: r.title, status: r.status, statusSince: r.statusSince, tags: r.tags,
+  stakePercent: r.stakePercent, managerId: r.managerId, externalId: r.externalId, version: r.version, createdAt: r.createdAt, updatedAt: r.updatedAt
+})
+
+export function listPeople (db: Db, q: PeopleQuery): Page<Person> {
+  const limit = q.limit ?? DEFAULT_PAGE_SIZE
+  const after = cursorAfter(q.cursor)
+  const filters: SQL[] = []
+  if (q.status !== undefined) filters.push(eq(people.status, q.status))
+  if (q.tag !== undefined) filters.push(sql`EXISTS (SELECT 1 FROM json_each(${people.tags}) WHERE value = ${q.tag})`)
+  if (after !== undefined) filters.push(gt(people.id, after))
+  const rows = db.select().from(people).where(and(...filters)).orderBy(asc(people.id)).limit(limit + 1).all()
+  return toPage(rows.map(personView), limit)
+}
+
+function findPerson (db: Db, id: string): Row {
+  const row = db.select().from(people).where(eq(people.id, id)).get()
+  if (row === undefined) throw notFound('people', id)
+  return row
+}
+
+export const getPerson = (db: Db, id: string): Person => personView(findPerson(db, id))
+
+function assertUniqueContact (db: Db, id: string, email: string | undefined, externalId: string | null | undefined): void {
+  if (email !== undefined && statement(db, 'SELECT 1 FROM people WHERE lower(email) = lower(?) AND id <> ?').get(email, id) !== undefined) {
+    throw conflict('/email', `another person already has the email "${email}"`)
+  }
+  if (externalId != null && statement(db, 'SELECT 1 FROM people WHERE external_id = ? AND id <> ?').get(externalId, id) !== undefined) {
+    throw conflict('/externalId', `another person already has the externalId "${externalId}"`)
+  }
+}
+
+/** Refuses a manager that does not exist, or whose reporting line leads back to the person. */
+function assertManager (db: Db, id: string, managerId: string | null | undefined): void {
+  if (managerId == null) return
+  assertReference(db, '/managerId', 'people', managerId)
+  const chain = statement(db, `WITH RECURSIVE line(id, depth) AS (
+      SELECT ?, 0 UNION ALL SELECT p.manager_id, line.depth + 1 FROM people p JOIN line ON p.id = line.id
+      WHERE p.manager_id IS NOT NULL AND line.depth < 10000)
+    SELECT 1 FROM line WHERE id = ? LIMIT 1`)
+  if (chain.get(managerId, id) !== undefined) throw invalidRecord('/managerId', `"${managerId}" reports to "${id}": that would make a reporting loop`)
+}
+
+/** Records that the status holds from `since` on; later entries are superseded, earlier ones kept. */
+function recordStatus (db: Db, personId: string, status: Row['status'], since: string): void {
+  statement(db, 'DELETE FROM person_statuses WHERE person_id = ? AND valid_from >= ?').run(personId, since)
+  db.insert(personStatuses).values({ personId, status, validFrom: since }).run()
+}
+
+export function createPerson (db: Db, actor: Actor, input: PersonCreate): Written<Person> {
+  return transact(db, () => {
+    const at = now()
+    const id = input.id ?? newId()
+    if (input.id !== undefined) assertNewId(db, 'people', id)
+    assertUniqueContact(db, id, input.email, input.externalId)
+    assertManager(db, id, input.managerId)
+    const row: Row = {
+      id, name: input.name, email: input.email, title: input.title ?? null, status: input.status ?? 'active',
+      statusSince: input.statusSince == null ? null : toInstant(input.statusSince), tags: input.tags ?? [],
+      stakePercent: input.stakePercent ?? null, managerId: input.managerId ?? null, externalId: input.externalId ?? null,
+      version: 1, createdAt: at, updatedAt: at
+    }
+    db.insert(people).values(row).run()
+    recordStatus(db, id, row.status, row.statusSince ?? BEGINNING_OF_TIME)
+    const record = personView(row)
+    return { record, revision: recordChange(db, actor, at, { entity: 'people', entityId: id, action: 'create', before: null, after: record }) }
+  })
+}
+
+export function updatePerson (db: Db, actor: Actor, id: string, patch: PersonPatch, ifMatch?: string): Written<Person> {
+  return transact(db, () => {
+    const current = findPerson(db, id)
+    checkIfMatch(current.version, ifMatch)
+    assertUniqueContact(db, id, patch.email, patch.externalId)
+    if (patch.managerId !== undefined) assertManager(db, id, patch.managerId)
+    const at = now()
+    const statusChanged = (patch.status !== undefined && patch.status !== current.status) || patch.statusSince !== undefined
+    const statusSince = patch.statusSince != null ? toInstant(patch.statusSince) : statusChanged ? at : current.statusSince
+    const row: Row = {
+      ...current,
+      ...patch,
+      statusSince,
+      version: current.version + 1,
+      updatedAt: at
+    }
+    db.update(people).set(row).where(eq(people.id, id)).run()
+    if (statusChanged) recordStatus(db, id, row.status, statusSince ?? at)
+    const record = personView(row)
+    return { record, revision: recordChange(db, actor, at, { entity: 'people', entityId: id, action: 'update', before: personView(current), after: record }) }
+  })
+}
+
+export function deletePerson (db: Db, actor: Actor, id: string, ifMatch?: string): { revision: number } {
+  return transact(db, () => {
+    const current = findPerson(db, id)
+    checkIfMatch(current.version, ifMatch)
+    assertUnreferenced(db, 'people', id, [
+      { entity: 'assignments', column: 'person_id' },
+      { entity: 'delegations', column: 'from_person_id' },
+      { entity: 'delegations', column: 'to_person_id' },
+      { entity: 'influences', column: 'person_id' },
+      { entity: 'influences', column: 'over_person_id' },
+      { entity: 'people', column: 'manager_id' }
+    ])
+    db.delete(people).where(eq(people.id, id)).run()
+    return { revision: recordChange(db, actor, now(), { entity: 'people', entityId: id, action: 'delete', before: personView(current), after: null }) }
+  })
+}
+
+/** The status timeline, oldest first: each status with the period it held. */
+export function listPersonStatuses (db: Db, id: string): { status: Row['status'], from: string | null, to: string | null }[] {
+  findPerson(db, id)
+  const rows = db.select().from(personStatuses).where(eq(personStatuses.personId, id)).orderBy(asc(personStatuses.validFrom)).all()
+  return rows.map((r, i) => ({
+    status: r.status,
+    from: r.validFrom === BEGINNING_OF_TIME ? null : r.validFrom,
+    to: rows[i + 1]?.validFrom ?? null
+  }))
+}

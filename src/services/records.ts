@@ -1,0 +1,70 @@
+// Helpers every record service shares: pages and cursors, If-Match, references and blockers.
+import { ProblemError, inUse, preconditionFailed, unknownReference } from '../errors.js'
+import { statement, type Db } from '../database.js'
+import type { Entity } from '../../db/schema.js'
+
+export interface PageRequest { limit?: number, cursor?: string }
+export interface Page<T> { items: T[], nextCursor: string | null }
+
+export const DEFAULT_PAGE_SIZE = 50
+
+/** The id after which the requested page starts, from an opaque cursor. */
+export function cursorAfter (cursor: string | undefined): string | undefined {
+  if (cursor === undefined) return undefined
+  const after = Buffer.from(cursor, 'base64url').toString('utf8')
+  if (!after.startsWith('id:') || after.length < 4) {
+    throw new ProblemError('WHODECIDES_ERR_VALIDATION', 'cursor: not a cursor this service returned',
+      { errors: [{ in: 'query', path: '/cursor', message: 'not a cursor this service returned' }] })
+  }
+  return after.slice(3)
+}
+
+/** Cuts rows fetched with limit + 1 into a page and the cursor of the next one. */
+export function toPage<T extends { id: string }> (rows: T[], limit: number): Page<T> {
+  if (rows.length <= limit) return { items: rows, nextCursor: null }
+  const items = rows.slice(0, limit)
+  return { items, nextCursor: Buffer.from(`id:${items[items.length - 1]!.id}`).toString('base64url') }
+}
+
+export const etagOf = (version: number): string => `"${version}"`
+
+/** Throws 412 unless If-Match is absent, "*", or names the current version (strong or weak form). */
+export function checkIfMatch (current: number, ifMatch: string | undefined): void {
+  if (ifMatch === undefined || ifMatch.trim() === '*') return
+  const tags = ifMatch.split(',').map((t) => t.trim().replace(/^W\//, ''))
+  if (!tags.includes(etagOf(current))) throw preconditionFailed(current)
+}
+
+/** The SQL table behind each collection, for the generic look-ups below. */
+const TABLES: Record<Exclude<Entity, 'keys'>, string> = {
+  people: 'people', domains: 'domains', initiatives: 'initiatives', assignments: 'assignments', delegations: 'delegations', influences: 'influences'
+}
+
+export function exists (db: Db, entity: Exclude<Entity, 'keys'>, id: string): boolean {
+  return statement(db, `SELECT 1 FROM ${TABLES[entity]} WHERE id = ?`).get(id) !== undefined
+}
+
+/** Throws 422 naming the field when a referenced record does not exist. */
+export function assertReference (db: Db, path: string, entity: Exclude<Entity, 'keys'>, id: string | null | undefined): void {
+  if (id !== null && id !== undefined && !exists(db, entity, id)) throw unknownReference(path, entity, id)
+}
+
+export interface Referrer { entity: Exclude<Entity, 'keys'>, column: string }
+
+/** Throws 409 naming the records that still point at (entity, id) through any of the referrers. */
+export function assertUnreferenced (db: Db, entity: Entity, id: string, referrers: Referrer[]): void {
+  const blockedBy: { entity: string, id: string }[] = []
+  for (const r of referrers) {
+    const rows = statement(db, `SELECT id FROM ${TABLES[r.entity]} WHERE ${r.column} = ? ORDER BY id LIMIT 50`).all(id) as { id: string }[]
+    for (const row of rows) blockedBy.push({ entity: r.entity, id: row.id })
+  }
+  if (blockedBy.length > 0) throw inUse(entity, id, blockedBy)
+}
+
+/** Throws 409 when a client-chosen id is taken. */
+export function assertNewId (db: Db, entity: Exclude<Entity, 'keys'>, id: string): void {
+  if (exists(db, entity, id)) {
+    throw new ProblemError('WHODECIDES_ERR_CONFLICT', `id: ${entity} "${id}" already exists`,
+      { errors: [{ in: 'body', path: '/id', message: 'already exists' }] })
+  }
+}
