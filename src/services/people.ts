@@ -7,10 +7,9 @@ import { conflict, invalidRecord, notFound } from '../errors.js'
 import type { PeopleQuery, Person, PersonCreate, PersonPatch } from '../schemas/people.js'
 import { recordChange, transact, type Actor } from './change-log.js'
 import { newId } from './ids.js'
-import { assertNewId, assertReference, assertUnreferenced, checkIfMatch, cursorAfter, DEFAULT_PAGE_SIZE, toPage, type Page } from './records.js'
+import { assertNewId, assertReference, assertUnreferenced, checkIfMatch, cursorAfter, DEFAULT_PAGE_SIZE, toPage, type Page, type Written } from './records.js'
 
 type Row = typeof people.$inferSelect
-export interface Written<T> { record: T, revision: number }
 
 export const personView = (r: Row): Person => ({
   id: r.id, name: r.name, email: r.email, title: r.title, status: r.status, statusSince: r.statusSince, tags: r.tags,

@@ -5,6 +5,8 @@ import type { Entity } from '../../db/schema.js'
 
 export interface PageRequest { limit?: number, cursor?: string }
 export interface Page<T> { items: T[], nextCursor: string | null }
+/** What a write returns: the record as stored, and the change-log revision that wrote it. */
+export interface Written<T> { record: T, revision: number }
 
 export const DEFAULT_PAGE_SIZE = 50
 
