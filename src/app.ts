@@ -1,6 +1,6 @@
 // buildApp(config): the whole service as a Fastify instance — plugins first, then routes. It never listens.
 import { randomUUID } from 'node:crypto'
-import { registerAjvFormats, TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import type { Config } from './config.js'
 import auth from './plugins/auth.js'
@@ -8,28 +8,38 @@ import db from './plugins/db.js'
 import openapi from './plugins/openapi.js'
 import problemDetails from './plugins/problem-details.js'
 import routes from './routes/index.js'
+import { registerFormats } from './schemas/formats.js'
 import { ensureAdminKey } from './services/keys.js'
 
-registerAjvFormats()
+registerFormats()
 
-function loggerOptions (config: Config): FastifyServerOptions['logger'] {
+/** Where log lines go instead of stdout: tests capture them here. */
+export interface BuildOptions {
+  logStream?: { write: (line: string) => void }
+}
+
+function loggerOptions (config: Config, logStream: BuildOptions['logStream']): FastifyServerOptions['logger'] {
   return {
     level: config.logLevel,
     // Keys must never reach a log line, whatever a later change logs.
     redact: { paths: ['req.headers.authorization', 'token', '*.token', 'bootstrapKey'], censor: '[redacted]' },
-    ...(config.prettyLogs ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } } } : {})
+    ...(logStream !== undefined
+      ? { stream: logStream }
+      : config.prettyLogs ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } } } : {})
   }
 }
 
-export async function buildApp (config: Config): Promise<FastifyInstance> {
+export async function buildApp (config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: loggerOptions(config),
+    logger: loggerOptions(config, options.logStream),
     bodyLimit: config.bodyLimit,
     genReqId: () => randomUUID(),
     requestIdHeader: false,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 }
   }).withTypeProvider<TypeBoxTypeProvider>()
   app.setValidatorCompiler(TypeBoxValidatorCompiler)
+  // Every body is JSON: a text/plain body is an unsupported media type, not a string that fails validation.
+  app.removeContentTypeParser('text/plain')
 
   app.addHook('onSend', async (request, reply) => { reply.header('x-request-id', request.id) })
 

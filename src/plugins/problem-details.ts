@@ -25,6 +25,8 @@ export function fieldErrors (issues: ValidationIssue[], part: FieldError['in']):
       for (const name of (issue.params.additionalProperties ?? []) as string[]) add(`${issue.instancePath}/${name}`, 'is not a known field')
     } else if (issue.keyword === 'boolean' && issue.schemaPath.endsWith('additionalProperties')) {
       add(issue.instancePath, 'is not a known field')
+    } else if (issue.keyword === 'enum' && Array.isArray(issue.params.allowedValues)) {
+      add(issue.instancePath, `must be one of ${issue.params.allowedValues.join(', ')}`)
     } else if (issue.keyword !== 'anyOf') {
       add(issue.instancePath, issue.message ?? issue.keyword)
     }
