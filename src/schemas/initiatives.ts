@@ -1,0 +1,101 @@
+// API contract of initiatives (change efforts and decisions to be made) and of their RACI view.
+import Type, { type Static } from 'typebox'
+import { DECISION_RULES, INITIATIVE_STATUSES, RACI_ROLES } from '../../db/schema.js'
+import { Id, LongText, Nullable, PageQuery, RecordMeta, ShortText, Timestamp } from './common.js'
+
+export const InitiativeStatus = Type.Enum([...INITIATIVE_STATUSES], { description: 'proposed, active, on_hold, decided, done or abandoned' })
+export const DecisionRule = Type.Enum([...DECISION_RULES], {
+  description: 'single: exactly one final decider; pool: any one of the named deciders; unanimous: all of them must agree'
+})
+
+const example = {
+  id: 'eu-price-list-2027',
+  title: 'New EU price list for 2027',
+  destination: 'One price list for every EU country, in euros, published by September',
+  description: 'Replaces the six national price lists',
+  domainId: 'pricing',
+  status: 'active',
+  decisionRule: 'single',
+  decisionDueAt: '2026-06-30T17:00:00.000Z'
+}
+
+export const InitiativeSchema = Type.Object({
+  id: Id,
+  title: Type.String(),
+  destination: Nullable(Type.String()),
+  description: Nullable(Type.String()),
+  domainId: Nullable(Id),
+  status: InitiativeStatus,
+  decisionRule: DecisionRule,
+  decisionDueAt: Nullable(Timestamp),
+  ...RecordMeta
+}, { examples: [{ ...example, version: 1, createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z' }] })
+export type Initiative = Static<typeof InitiativeSchema>
+
+const writable = {
+  destination: Type.Optional(Nullable(ShortText('The agreed "where": what the organization should look like once this is done', 1000))),
+  description: Type.Optional(Nullable(LongText('Background and scope'))),
+  domainId: Type.Optional(Nullable(Id)),
+  status: Type.Optional(InitiativeStatus),
+  decisionRule: Type.Optional(DecisionRule),
+  decisionDueAt: Type.Optional(Nullable(Timestamp))
+}
+
+export const InitiativeCreateSchema = Type.Object({
+  id: Type.Optional(Id),
+  title: ShortText('Short title'),
+  ...writable
+}, { additionalProperties: false, examples: [example] })
+export type InitiativeCreate = Static<typeof InitiativeCreateSchema>
+
+export const InitiativePatchSchema = Type.Object({
+  title: Type.Optional(ShortText('Short title')),
+  ...writable
+}, { additionalProperties: false, minProperties: 1, examples: [{ status: 'decided' }, { decisionRule: 'pool', decisionDueAt: null }] })
+export type InitiativePatch = Static<typeof InitiativePatchSchema>
+
+export const InitiativesQuery = Type.Object({
+  status: Type.Optional(InitiativeStatus),
+  domainId: Type.Optional(Id),
+  decisionRule: Type.Optional(DecisionRule),
+  ...PageQuery
+}, { additionalProperties: false })
+export type InitiativesQuery = Static<typeof InitiativesQuery>
+
+export const RaciQuery = Type.Object({
+  at: Type.Optional(Type.String({ format: 'date-time', maxLength: 40, description: 'The time to read the roles at (ISO-8601); default now' }))
+}, { additionalProperties: false })
+export type RaciQuery = Static<typeof RaciQuery>
+
+export const RaciHolderSchema = Type.Object({
+  assignmentId: Id,
+  personId: Id,
+  name: Type.String({ description: 'The person\'s name' }),
+  source: Type.Enum(['direct', 'inherited'], { description: 'direct: held on the initiative; inherited: held on its domain or an ancestor' }),
+  domainId: Nullable(Id),
+  validFrom: Timestamp,
+  validTo: Nullable(Timestamp)
+}, { description: 'One person holding a role, and where the role comes from' })
+export type RaciHolder = Static<typeof RaciHolderSchema>
+
+const Holders = (role: string) => Type.Array(RaciHolderSchema, { description: `${role} holders: direct first, then inherited from the nearest domain outwards` })
+
+const raciExample = {
+  initiativeId: 'eu-price-list-2027',
+  at: '2026-03-03T09:00:00.000Z',
+  R: [{ assignmentId: 'as-1', personId: 'grace-hopper', name: 'Grace Hopper', source: 'direct', domainId: null, validFrom: '2026-01-01T00:00:00.000Z', validTo: null }],
+  A: [{ assignmentId: 'as-2', personId: 'ada-lovelace', name: 'Ada Lovelace', source: 'inherited', domainId: 'pricing', validFrom: '2025-01-01T00:00:00.000Z', validTo: null }],
+  C: [],
+  I: []
+}
+
+export const RaciSchema = Type.Object({
+  initiativeId: Id,
+  at: Timestamp,
+  R: Holders('Responsible'),
+  A: Holders('Accountable (final decider)'),
+  C: Holders('Consulted'),
+  I: Holders('Informed')
+}, { description: 'The initiative\'s role holders at one time, grouped by RACI role', examples: [raciExample] })
+export type Raci = Static<typeof RaciSchema>
+export type RaciRole = typeof RACI_ROLES[number]

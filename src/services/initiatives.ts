@@ -1,0 +1,89 @@
+// Use cases for initiatives: list, get, create, change, delete.
+import { and, asc, eq, gt, type SQL } from 'drizzle-orm'
+import { initiatives } from '../../db/schema.js'
+import { now, toInstant } from '../clock.js'
+import type { Db } from '../database.js'
+import { notFound } from '../errors.js'
+import type { Initiative, InitiativeCreate, InitiativePatch, InitiativesQuery } from '../schemas/initiatives.js'
+import { recordChange, transact, type Actor } from './change-log.js'
+import { newId } from './ids.js'
+import { assertNewId, assertReference, assertUnreferenced, checkIfMatch, cursorAfter, DEFAULT_PAGE_SIZE, toPage, type Page, type Written } from './records.js'
+
+type Row = typeof initiatives.$inferSelect
+
+export const initiativeView = (r: Row): Initiative => ({
+  id: r.id, title: r.title, destination: r.destination, description: r.description, domainId: r.domainId, status: r.status,
+  decisionRule: r.decisionRule, decisionDueAt: r.decisionDueAt, version: r.version, createdAt: r.createdAt, updatedAt: r.updatedAt
+})
+
+export function listInitiatives (db: Db, q: InitiativesQuery): Page<Initiative> {
+  const limit = q.limit ?? DEFAULT_PAGE_SIZE
+  const after = cursorAfter(q.cursor)
+  const filters: SQL[] = []
+  if (q.status !== undefined) filters.push(eq(initiatives.status, q.status))
+  if (q.domainId !== undefined) filters.push(eq(initiatives.domainId, q.domainId))
+  if (q.decisionRule !== undefined) filters.push(eq(initiatives.decisionRule, q.decisionRule))
+  if (after !== undefined) filters.push(gt(initiatives.id, after))
+  const rows = db.select().from(initiatives).where(and(...filters)).orderBy(asc(initiatives.id)).limit(limit + 1).all()
+  return toPage(rows.map(initiativeView), limit)
+}
+
+export function findInitiative (db: Db, id: string): Row {
+  const row = db.select().from(initiatives).where(eq(initiatives.id, id)).get()
+  if (row === undefined) throw notFound('initiatives', id)
+  return row
+}
+
+export const getInitiative = (db: Db, id: string): Initiative => initiativeView(findInitiative(db, id))
+
+const dueAt = (iso: string | null | undefined): string | null => iso == null ? null : toInstant(iso)
+
+export function createInitiative (db: Db, actor: Actor, input: InitiativeCreate): Written<Initiative> {
+  return transact(db, () => {
+    const at = now()
+    const id = input.id ?? newId()
+    if (input.id !== undefined) assertNewId(db, 'initiatives', id)
+    assertReference(db, '/domainId', 'domains', input.domainId)
+    const row: Row = {
+      id, title: input.title, destination: input.destination ?? null, description: input.description ?? null, domainId: input.domainId ?? null,
+      status: input.status ?? 'proposed', decisionRule: input.decisionRule ?? 'single', decisionDueAt: dueAt(input.decisionDueAt),
+      version: 1, createdAt: at, updatedAt: at
+    }
+    db.insert(initiatives).values(row).run()
+    const record = initiativeView(row)
+    return { record, revision: recordChange(db, actor, at, { entity: 'initiatives', entityId: id, action: 'create', before: null, after: record }) }
+  })
+}
+
+export function updateInitiative (db: Db, actor: Actor, id: string, patch: InitiativePatch, ifMatch?: string): Written<Initiative> {
+  return transact(db, () => {
+    const current = findInitiative(db, id)
+    checkIfMatch(current.version, ifMatch)
+    assertReference(db, '/domainId', 'domains', patch.domainId)
+    const at = now()
+    const row: Row = {
+      ...current,
+      ...patch,
+      decisionDueAt: patch.decisionDueAt === undefined ? current.decisionDueAt : dueAt(patch.decisionDueAt),
+      version: current.version + 1,
+      updatedAt: at
+    }
+    db.update(initiatives).set(row).where(eq(initiatives.id, id)).run()
+    const record = initiativeView(row)
+    return { record, revision: recordChange(db, actor, at, { entity: 'initiatives', entityId: id, action: 'update', before: initiativeView(current), after: record }) }
+  })
+}
+
+export function deleteInitiative (db: Db, actor: Actor, id: string, ifMatch?: string): { revision: number } {
+  return transact(db, () => {
+    const current = findInitiative(db, id)
+    checkIfMatch(current.version, ifMatch)
+    assertUnreferenced(db, 'initiatives', id, [
+      { entity: 'assignments', column: 'initiative_id' },
+      { entity: 'delegations', column: 'initiative_id' },
+      { entity: 'influences', column: 'initiative_id' }
+    ])
+    db.delete(initiatives).where(eq(initiatives.id, id)).run()
+    return { revision: recordChange(db, actor, now(), { entity: 'initiatives', entityId: id, action: 'delete', before: initiativeView(current), after: null }) }
+  })
+}
