@@ -1,0 +1,132 @@
+// Use cases for assignments: list (with activeAt), get, create, change, and end — an assignment is never erased.
+import { and, asc, desc, eq, gt, isNull, lt, ne, or, type SQL } from 'drizzle-orm'
+import { assignments, changes } from '../../db/schema.js'
+import { now, toInstant } from '../clock.js'
+import type { Db } from '../database.js'
+import { notFound, ProblemError } from '../errors.js'
+import type { Assignment, AssignmentCreate, AssignmentPatch, AssignmentsQuery } from '../schemas/assignments.js'
+import { recordChange, transact, type Actor } from './change-log.js'
+import { newId } from './ids.js'
+import { assertNewId, assertReference, checkIfMatch, cursorAfter, DEFAULT_PAGE_SIZE, toPage, type Page, type Written } from './records.js'
+import { activeAt, assertOneTarget, assertPeriod } from './targets.js'
+
+type Row = typeof assignments.$inferSelect
+
+const TARGETS = ['initiativeId', 'domainId'] as const
+
+export const assignmentView = (r: Row): Assignment => ({
+  id: r.id, personId: r.personId, role: r.role, initiativeId: r.initiativeId, domainId: r.domainId,
+  validFrom: r.validFrom, validTo: r.validTo, version: r.version, createdAt: r.createdAt, updatedAt: r.updatedAt
+})
+
+export function listAssignments (db: Db, q: AssignmentsQuery): Page<Assignment> {
+  const limit = q.limit ?? DEFAULT_PAGE_SIZE
+  const after = cursorAfter(q.cursor)
+  const filters: SQL[] = []
+  if (q.personId !== undefined) filters.push(eq(assignments.personId, q.personId))
+  if (q.initiativeId !== undefined) filters.push(eq(assignments.initiativeId, q.initiativeId))
+  if (q.domainId !== undefined) filters.push(eq(assignments.domainId, q.domainId))
+  if (q.role !== undefined) filters.push(eq(assignments.role, q.role))
+  if (q.activeAt !== undefined) filters.push(activeAt(assignments.validFrom, assignments.validTo, toInstant(q.activeAt)))
+  if (after !== undefined) filters.push(gt(assignments.id, after))
+  const rows = db.select().from(assignments).where(and(...filters)).orderBy(asc(assignments.id)).limit(limit + 1).all()
+  return toPage(rows.map(assignmentView), limit)
+}
+
+function findAssignment (db: Db, id: string): Row {
+  const row = db.select().from(assignments).where(eq(assignments.id, id)).get()
+  if (row === undefined) throw notFound('assignments', id)
+  return row
+}
+
+export const getAssignment = (db: Db, id: string): Assignment => assignmentView(findAssignment(db, id))
+
+/** Every rule a stored assignment keeps, checked on the whole (created or merged) record. */
+function assertValid (db: Db, row: Row): void {
+  assertOneTarget(row, TARGETS)
+  assertReference(db, '/personId', 'people', row.personId)
+  assertReference(db, '/initiativeId', 'initiatives', row.initiativeId)
+  assertReference(db, '/domainId', 'domains', row.domainId)
+  assertPeriod(row.validFrom, row.validTo)
+  assertNoOverlap(db, row)
+}
+
+/** The same person cannot hold the same role on the same target twice at once: periods must not overlap. */
+function assertNoOverlap (db: Db, row: Row): void {
+  const target = row.initiativeId !== null ? eq(assignments.initiativeId, row.initiativeId) : eq(assignments.domainId, row.domainId!)
+  const existing = db.select().from(assignments).where(and(
+    ne(assignments.id, row.id), eq(assignments.personId, row.personId), eq(assignments.role, row.role), target,
+    or(isNull(assignments.validTo), gt(assignments.validTo, row.validFrom)),
+    row.validTo === null ? undefined : lt(assignments.validFrom, row.validTo),
+    // A cancelled assignment (ended before it began) holds at no time, so it overlaps nothing.
+    or(isNull(assignments.validTo), gt(assignments.validTo, assignments.validFrom))
+  )).orderBy(asc(assignments.validFrom)).get()
+  if (existing === undefined) return
+  const period = `from ${existing.validFrom}${existing.validTo === null ? '' : ` to ${existing.validTo}`}`
+  const message = `overlaps assignment "${existing.id}": ${row.personId} already holds ${row.role} there ${period}`
+  // blockedBy names the existing assignment for machines, as in-use problems name their blockers.
+  throw new ProblemError('WHODECIDES_ERR_CONFLICT', `validFrom: ${message}`, {
+    errors: [{ in: 'body', path: '/validFrom', message }],
+    blockedBy: [{ entity: 'assignments', id: existing.id }]
+  })
+}
+
+export function createAssignment (db: Db, actor: Actor, input: AssignmentCreate): Written<Assignment> {
+  return transact(db, () => {
+    const at = now()
+    const id = input.id ?? newId()
+    const row: Row = {
+      id, personId: input.personId, role: input.role, initiativeId: input.initiativeId ?? null, domainId: input.domainId ?? null,
+      validFrom: input.validFrom === undefined ? at : toInstant(input.validFrom),
+      validTo: input.validTo == null ? null : toInstant(input.validTo),
+      version: 1, createdAt: at, updatedAt: at
+    }
+    if (input.id !== undefined) assertNewId(db, 'assignments', id)
+    assertValid(db, row)
+    db.insert(assignments).values(row).run()
+    const record = assignmentView(row)
+    return { record, revision: recordChange(db, actor, at, { entity: 'assignments', entityId: id, action: 'create', before: null, after: record }) }
+  })
+}
+
+export function updateAssignment (db: Db, actor: Actor, id: string, patch: AssignmentPatch, ifMatch?: string): Written<Assignment> {
+  return transact(db, () => {
+    const current = findAssignment(db, id)
+    checkIfMatch(current.version, ifMatch)
+    const at = now()
+    const row: Row = {
+      ...current,
+      ...patch,
+      validFrom: patch.validFrom === undefined ? current.validFrom : toInstant(patch.validFrom),
+      validTo: patch.validTo === undefined ? current.validTo : patch.validTo === null ? null : toInstant(patch.validTo),
+      version: current.version + 1,
+      updatedAt: at
+    }
+    assertValid(db, row)
+    db.update(assignments).set(row).where(eq(assignments.id, id)).run()
+    const record = assignmentView(row)
+    return { record, revision: recordChange(db, actor, at, { entity: 'assignments', entityId: id, action: 'update', before: assignmentView(current), after: record }) }
+  })
+}
+
+/**
+ * Ends the assignment now, keeping it on record. One that has not begun yet ends at its own start (an empty
+ * period: it never held). One already ended is answered as it is, with the revision that last wrote it.
+ */
+export function endAssignment (db: Db, actor: Actor, id: string, ifMatch?: string): Written<Assignment> {
+  return transact(db, () => {
+    const current = findAssignment(db, id)
+    checkIfMatch(current.version, ifMatch)
+    const at = now()
+    const end = current.validFrom > at ? current.validFrom : at
+    if (current.validTo !== null && current.validTo <= end) {
+      const last = db.select({ revision: changes.revision }).from(changes)
+        .where(and(eq(changes.entity, 'assignments'), eq(changes.entityId, id))).orderBy(desc(changes.revision)).limit(1).get()
+      return { record: assignmentView(current), revision: last?.revision ?? 0 }
+    }
+    const row: Row = { ...current, validTo: end, version: current.version + 1, updatedAt: at }
+    db.update(assignments).set(row).where(eq(assignments.id, id)).run()
+    const record = assignmentView(row)
+    return { record, revision: recordChange(db, actor, at, { entity: 'assignments', entityId: id, action: 'end', before: assignmentView(current), after: record }) }
+  })
+}

@@ -1,0 +1,101 @@
+// Use cases for delegations: list (with activeAt), get, create, change, delete.
+import { and, asc, eq, gt, type SQL } from 'drizzle-orm'
+import { delegations } from '../../db/schema.js'
+import { now, toInstant } from '../clock.js'
+import type { Db } from '../database.js'
+import { invalidRecord, notFound } from '../errors.js'
+import type { Delegation, DelegationCreate, DelegationPatch, DelegationsQuery } from '../schemas/delegations.js'
+import { recordChange, transact, type Actor } from './change-log.js'
+import { newId } from './ids.js'
+import { assertNewId, assertReference, checkIfMatch, cursorAfter, DEFAULT_PAGE_SIZE, toPage, type Page, type Written } from './records.js'
+import { activeAt, assertOneTarget, assertPeriod } from './targets.js'
+
+type Row = typeof delegations.$inferSelect
+
+const SCOPES = ['initiativeId', 'domainId', 'allScopes'] as const
+
+export const delegationView = (r: Row): Delegation => ({
+  id: r.id, fromPersonId: r.fromPersonId, toPersonId: r.toPersonId, initiativeId: r.initiativeId, domainId: r.domainId,
+  allScopes: r.allScopes, validFrom: r.validFrom, validTo: r.validTo, reason: r.reason,
+  version: r.version, createdAt: r.createdAt, updatedAt: r.updatedAt
+})
+
+export function listDelegations (db: Db, q: DelegationsQuery): Page<Delegation> {
+  const limit = q.limit ?? DEFAULT_PAGE_SIZE
+  const after = cursorAfter(q.cursor)
+  const filters: SQL[] = []
+  if (q.fromPersonId !== undefined) filters.push(eq(delegations.fromPersonId, q.fromPersonId))
+  if (q.toPersonId !== undefined) filters.push(eq(delegations.toPersonId, q.toPersonId))
+  if (q.initiativeId !== undefined) filters.push(eq(delegations.initiativeId, q.initiativeId))
+  if (q.domainId !== undefined) filters.push(eq(delegations.domainId, q.domainId))
+  if (q.activeAt !== undefined) filters.push(activeAt(delegations.validFrom, delegations.validTo, toInstant(q.activeAt)))
+  if (after !== undefined) filters.push(gt(delegations.id, after))
+  const rows = db.select().from(delegations).where(and(...filters)).orderBy(asc(delegations.id)).limit(limit + 1).all()
+  return toPage(rows.map(delegationView), limit)
+}
+
+function findDelegation (db: Db, id: string): Row {
+  const row = db.select().from(delegations).where(eq(delegations.id, id)).get()
+  if (row === undefined) throw notFound('delegations', id)
+  return row
+}
+
+export const getDelegation = (db: Db, id: string): Delegation => delegationView(findDelegation(db, id))
+
+/** Every rule a stored delegation keeps, checked on the whole (created or merged) record. */
+function assertValid (db: Db, row: Row): void {
+  assertOneTarget(row, SCOPES)
+  assertReference(db, '/fromPersonId', 'people', row.fromPersonId)
+  assertReference(db, '/toPersonId', 'people', row.toPersonId)
+  assertReference(db, '/initiativeId', 'initiatives', row.initiativeId)
+  assertReference(db, '/domainId', 'domains', row.domainId)
+  if (row.toPersonId === row.fromPersonId) throw invalidRecord('/toPersonId', 'a person cannot delegate to themselves')
+  assertPeriod(row.validFrom, row.validTo)
+}
+
+export function createDelegation (db: Db, actor: Actor, input: DelegationCreate): Written<Delegation> {
+  return transact(db, () => {
+    const at = now()
+    const id = input.id ?? newId()
+    const row: Row = {
+      id, fromPersonId: input.fromPersonId, toPersonId: input.toPersonId, initiativeId: input.initiativeId ?? null,
+      domainId: input.domainId ?? null, allScopes: input.allScopes ?? false, validFrom: input.validFrom === undefined ? at : toInstant(input.validFrom),
+      validTo: input.validTo == null ? null : toInstant(input.validTo), reason: input.reason ?? null,
+      version: 1, createdAt: at, updatedAt: at
+    }
+    if (input.id !== undefined) assertNewId(db, 'delegations', id)
+    assertValid(db, row)
+    db.insert(delegations).values(row).run()
+    const record = delegationView(row)
+    return { record, revision: recordChange(db, actor, at, { entity: 'delegations', entityId: id, action: 'create', before: null, after: record }) }
+  })
+}
+
+export function updateDelegation (db: Db, actor: Actor, id: string, patch: DelegationPatch, ifMatch?: string): Written<Delegation> {
+  return transact(db, () => {
+    const current = findDelegation(db, id)
+    checkIfMatch(current.version, ifMatch)
+    const at = now()
+    const row: Row = {
+      ...current,
+      ...patch,
+      validFrom: patch.validFrom === undefined ? current.validFrom : toInstant(patch.validFrom),
+      validTo: patch.validTo === undefined ? current.validTo : patch.validTo === null ? null : toInstant(patch.validTo),
+      version: current.version + 1,
+      updatedAt: at
+    }
+    assertValid(db, row)
+    db.update(delegations).set(row).where(eq(delegations.id, id)).run()
+    const record = delegationView(row)
+    return { record, revision: recordChange(db, actor, at, { entity: 'delegations', entityId: id, action: 'update', before: delegationView(current), after: record }) }
+  })
+}
+
+export function deleteDelegation (db: Db, actor: Actor, id: string, ifMatch?: string): { revision: number } {
+  return transact(db, () => {
+    const current = findDelegation(db, id)
+    checkIfMatch(current.version, ifMatch)
+    db.delete(delegations).where(eq(delegations.id, id)).run()
+    return { revision: recordChange(db, actor, now(), { entity: 'delegations', entityId: id, action: 'delete', before: delegationView(current), after: null }) }
+  })
+}

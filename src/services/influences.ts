@@ -1,0 +1,98 @@
+// Use cases for influences, the change agent's observations: list, get, create, change, delete.
+import { and, asc, eq, gt, type SQL } from 'drizzle-orm'
+import { influences } from '../../db/schema.js'
+import { now, toInstant } from '../clock.js'
+import type { Db } from '../database.js'
+import { invalidRecord, notFound } from '../errors.js'
+import type { Influence, InfluenceCreate, InfluencePatch, InfluencesQuery } from '../schemas/influences.js'
+import { recordChange, transact, type Actor } from './change-log.js'
+import { newId } from './ids.js'
+import { assertNewId, assertReference, checkIfMatch, cursorAfter, DEFAULT_PAGE_SIZE, toPage, type Page, type Written } from './records.js'
+import { assertOneTarget } from './targets.js'
+
+type Row = typeof influences.$inferSelect
+
+const TARGETS = ['initiativeId', 'domainId', 'overPersonId'] as const
+
+export const influenceView = (r: Row): Influence => ({
+  id: r.id, personId: r.personId, initiativeId: r.initiativeId, domainId: r.domainId, overPersonId: r.overPersonId,
+  strength: r.strength, note: r.note, observedAt: r.observedAt, version: r.version, createdAt: r.createdAt, updatedAt: r.updatedAt
+})
+
+export function listInfluences (db: Db, q: InfluencesQuery): Page<Influence> {
+  const limit = q.limit ?? DEFAULT_PAGE_SIZE
+  const after = cursorAfter(q.cursor)
+  const filters: SQL[] = []
+  if (q.personId !== undefined) filters.push(eq(influences.personId, q.personId))
+  if (q.initiativeId !== undefined) filters.push(eq(influences.initiativeId, q.initiativeId))
+  if (q.domainId !== undefined) filters.push(eq(influences.domainId, q.domainId))
+  if (q.overPersonId !== undefined) filters.push(eq(influences.overPersonId, q.overPersonId))
+  if (q.strength !== undefined) filters.push(eq(influences.strength, q.strength))
+  if (after !== undefined) filters.push(gt(influences.id, after))
+  const rows = db.select().from(influences).where(and(...filters)).orderBy(asc(influences.id)).limit(limit + 1).all()
+  return toPage(rows.map(influenceView), limit)
+}
+
+function findInfluence (db: Db, id: string): Row {
+  const row = db.select().from(influences).where(eq(influences.id, id)).get()
+  if (row === undefined) throw notFound('influences', id)
+  return row
+}
+
+export const getInfluence = (db: Db, id: string): Influence => influenceView(findInfluence(db, id))
+
+/** Every rule a stored influence keeps, checked on the whole (created or merged) record. */
+function assertValid (db: Db, row: Row): void {
+  assertOneTarget(row, TARGETS)
+  assertReference(db, '/personId', 'people', row.personId)
+  assertReference(db, '/initiativeId', 'initiatives', row.initiativeId)
+  assertReference(db, '/domainId', 'domains', row.domainId)
+  assertReference(db, '/overPersonId', 'people', row.overPersonId)
+  if (row.overPersonId === row.personId) throw invalidRecord('/overPersonId', 'a person cannot be recorded as influencing themselves')
+}
+
+export function createInfluence (db: Db, actor: Actor, input: InfluenceCreate): Written<Influence> {
+  return transact(db, () => {
+    const at = now()
+    const id = input.id ?? newId()
+    const row: Row = {
+      id, personId: input.personId, initiativeId: input.initiativeId ?? null, domainId: input.domainId ?? null,
+      overPersonId: input.overPersonId ?? null, strength: input.strength, note: input.note ?? null,
+      observedAt: input.observedAt === undefined ? at : toInstant(input.observedAt),
+      version: 1, createdAt: at, updatedAt: at
+    }
+    if (input.id !== undefined) assertNewId(db, 'influences', id)
+    assertValid(db, row)
+    db.insert(influences).values(row).run()
+    const record = influenceView(row)
+    return { record, revision: recordChange(db, actor, at, { entity: 'influences', entityId: id, action: 'create', before: null, after: record }) }
+  })
+}
+
+export function updateInfluence (db: Db, actor: Actor, id: string, patch: InfluencePatch, ifMatch?: string): Written<Influence> {
+  return transact(db, () => {
+    const current = findInfluence(db, id)
+    checkIfMatch(current.version, ifMatch)
+    const at = now()
+    const row: Row = {
+      ...current,
+      ...patch,
+      observedAt: patch.observedAt === undefined ? current.observedAt : toInstant(patch.observedAt),
+      version: current.version + 1,
+      updatedAt: at
+    }
+    assertValid(db, row)
+    db.update(influences).set(row).where(eq(influences.id, id)).run()
+    const record = influenceView(row)
+    return { record, revision: recordChange(db, actor, at, { entity: 'influences', entityId: id, action: 'update', before: influenceView(current), after: record }) }
+  })
+}
+
+export function deleteInfluence (db: Db, actor: Actor, id: string, ifMatch?: string): { revision: number } {
+  return transact(db, () => {
+    const current = findInfluence(db, id)
+    checkIfMatch(current.version, ifMatch)
+    db.delete(influences).where(eq(influences.id, id)).run()
+    return { revision: recordChange(db, actor, now(), { entity: 'influences', entityId: id, action: 'delete', before: influenceView(current), after: null }) }
+  })
+}
