@@ -1,18 +1,29 @@
 // Bearer-key authentication and role checks for every /v1 route; each route lists its roles in config.allow.
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyReply, RouteOptions } from 'fastify'
 import fp from 'fastify-plugin'
 import { ProblemError } from '../errors.js'
 import type { Role } from '../schemas/common.js'
 import { authenticate, type AuthenticatedKey } from '../services/keys.js'
 import type { Actor } from '../services/change-log.js'
 
+/** One route as the role checks see it: allow is null for a public route (outside /v1). */
+export interface RouteAccessEntry {
+  method: string
+  url: string
+  allow: readonly Role[] | null
+}
+
 declare module 'fastify' {
   interface FastifyContextConfig {
-    /** The key roles allowed to call this route; a route without it is public. */
+    /** The key roles allowed to call this route; required under /v1, where a route without it fails the start. */
     allow?: readonly Role[]
   }
   interface FastifyRequest {
     key: AuthenticatedKey | null
+  }
+  interface FastifyInstance {
+    /** Every route with the roles it allows, in registration order: what the role-matrix test walks. */
+    readonly routeAccess: readonly RouteAccessEntry[]
   }
 }
 
@@ -20,19 +31,42 @@ declare module 'fastify' {
 export const actorOf = (key: AuthenticatedKey | null): Actor =>
   key === null ? { keyId: null, label: 'anonymous' } : { keyId: key.id, label: key.label }
 
-const BEARER = /^Bearer ([\x21-\x7e]{1,512})$/
+// The auth scheme is case-insensitive (RFC 9110); the token is one run of visible ASCII characters.
+const BEARER = /^Bearer +([\x21-\x7e]{1,512})$/i
+
+const isProtected = (url: string): boolean => url === '/v1' || url.startsWith('/v1/')
+
+export class RouteWithoutAccessError extends Error {
+  override name = 'RouteWithoutAccessError'
+}
+
+function unauthenticated (reply: FastifyReply, tokenSent: boolean): ProblemError {
+  // RFC 6750: name the realm, and say when a bearer token was sent but refused.
+  reply.header('www-authenticate', tokenSent ? 'Bearer realm="whodecides", error="invalid_token"' : 'Bearer realm="whodecides"')
+  return new ProblemError('WHODECIDES_ERR_UNAUTHENTICATED', tokenSent
+    ? 'The API key is unknown or revoked'
+    : 'Send a live API key as "Authorization: Bearer <key>"')
+}
 
 async function auth (app: FastifyInstance): Promise<void> {
+  const routeAccess: RouteAccessEntry[] = []
+  app.decorate('routeAccess', routeAccess)
+  // Fail closed: a /v1 route that forgot to say who may call it stops the service from starting.
+  app.addHook('onRoute', (route: RouteOptions) => {
+    const allow = route.config?.allow ?? null
+    if (allow === null && isProtected(route.url)) {
+      throw new RouteWithoutAccessError(`${String(route.method)} ${route.url} declares no config.allow: every /v1 route must list the roles it allows`)
+    }
+    for (const method of [route.method].flat()) routeAccess.push({ method, url: route.url, allow })
+  })
+
   app.decorateRequest('key', null)
   app.addHook('onRequest', async (request, reply) => {
     const allow = request.routeOptions.config.allow
     if (allow === undefined) return
-    const match = BEARER.exec(request.headers.authorization ?? '')
-    const key = match?.[1] === undefined ? undefined : authenticate(app.db, match[1])
-    if (key === undefined) {
-      reply.header('www-authenticate', 'Bearer realm="whodecides"')
-      throw new ProblemError('WHODECIDES_ERR_UNAUTHENTICATED', 'Send a live API key as "Authorization: Bearer <key>"')
-    }
+    const token = BEARER.exec(request.headers.authorization ?? '')?.[1]
+    const key = token === undefined ? undefined : authenticate(app.db, token)
+    if (key === undefined) throw unauthenticated(reply, token !== undefined)
     if (!allow.includes(key.role)) {
       throw new ProblemError('WHODECIDES_ERR_FORBIDDEN', `A ${key.role} key may not ${request.method} ${request.routeOptions.url ?? ''}; allowed: ${allow.join(', ')}`)
     }

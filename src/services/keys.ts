@@ -1,12 +1,12 @@
 // API keys: issue, list, revoke, authenticate, and the admin key created on first start.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
-import { writeFileSync } from 'node:fs'
+import { closeSync, fchmodSync, openSync, writeSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
-import { asc, eq } from 'drizzle-orm'
+import { asc, eq, sql } from 'drizzle-orm'
 import { apiKeys } from '../../db/schema.js'
 import { now } from '../clock.js'
 import { statement, type Db } from '../database.js'
-import { notFound } from '../errors.js'
+import { notFound, ProblemError } from '../errors.js'
 import type { Role } from '../schemas/common.js'
 import { recordChange, transact, type Actor } from './change-log.js'
 import { newId } from './ids.js'
@@ -29,28 +29,44 @@ function insertKey (db: Db, actor: Actor, label: string, role: Role, token: stri
   })
 }
 
+const newToken = (): string => TOKEN_PREFIX + randomBytes(32).toString('base64url')
+
 export function createKey (db: Db, actor: Actor, input: { label: string, role: Role }): { key: KeyView & { token: string }, revision: number } {
-  const token = TOKEN_PREFIX + randomBytes(32).toString('base64url')
+  const token = newToken()
   const { key, revision } = insertKey(db, actor, input.label, input.role, token)
   return { key: { ...key, token }, revision }
 }
 
+/** Every key, oldest first; keys issued within the same millisecond keep their insertion order (rowid). */
 export function listKeys (db: Db): KeyView[] {
-  return db.select().from(apiKeys).orderBy(asc(apiKeys.createdAt), asc(apiKeys.id)).all().map(view)
+  return db.select().from(apiKeys).orderBy(asc(apiKeys.createdAt), sql`rowid`).all().map(view)
 }
 
+/**
+ * Revokes a key at once. Revoking a revoked key changes nothing and answers with the revision that revoked it;
+ * the last live admin key cannot be revoked, since no one could then issue keys again.
+ */
 export function revokeKey (db: Db, actor: Actor, id: string): { key: KeyView, revision: number } {
   return transact(db, () => {
     const row = db.select().from(apiKeys).where(eq(apiKeys.id, id)).get()
     if (row === undefined) throw notFound('keys', id)
     const before = view(row)
-    if (row.revokedAt !== null) return { key: before, revision: 0 }
+    if (row.revokedAt !== null) return { key: before, revision: lastRevisionOf(db, id) }
+    if (row.role === 'admin' && liveAdmins(db) === 1) {
+      throw new ProblemError('WHODECIDES_ERR_CONFLICT', `key "${id}" is the last live admin key; issue another admin key before revoking it`)
+    }
     const at = now()
     db.update(apiKeys).set({ revokedAt: at }).where(eq(apiKeys.id, id)).run()
     const key = { ...before, revokedAt: at }
     return { key, revision: recordChange(db, actor, at, { entity: 'keys', entityId: id, action: 'revoke', before, after: key }) }
   })
 }
+
+const lastRevisionOf = (db: Db, id: string): number =>
+  (statement(db, "SELECT max(revision) AS revision FROM changes WHERE entity = 'keys' AND entity_id = ?").get(id) as { revision: number | null }).revision ?? 0
+
+const liveAdmins = (db: Db): number =>
+  (statement(db, "SELECT count(*) AS n FROM api_keys WHERE role = 'admin' AND revoked_at IS NULL").get() as { n: number }).n
 
 /** The live key for a bearer token, or undefined; the hash is compared in constant time. */
 export function authenticate (db: Db, token: string): AuthenticatedKey | undefined {
@@ -60,6 +76,17 @@ export function authenticate (db: Db, token: string): AuthenticatedKey | undefin
   if (row === undefined) return undefined
   if (!timingSafeEqual(Buffer.from(row.tokenHash, 'hex'), Buffer.from(hash, 'hex'))) return undefined
   return { id: row.id, label: row.label, role: row.role }
+}
+
+/** Writes a file only its owner can read: the mode is set before the secret is written, even over an older file. */
+function writeSecret (file: string, content: string): void {
+  const fd = openSync(file, 'w', 0o600)
+  try {
+    fchmodSync(fd, 0o600)
+    writeSync(fd, content)
+  } finally {
+    closeSync(fd)
+  }
 }
 
 export const SYSTEM_ACTOR: Actor = { keyId: null, label: 'system' }
@@ -75,8 +102,10 @@ export function ensureAdminKey (db: Db, dbPath: string, bootstrapKey: string | u
     return undefined
   }
   if (dbPath === ':memory:') return undefined
-  const { key } = createKey(db, SYSTEM_ACTOR, { label: 'first admin', role: 'admin' })
+  // The file first: should the write fail, no key exists that nobody can read, and the next start tries again.
+  const token = newToken()
   const file = resolve(join(dirname(dbPath), 'admin.key'))
-  writeFileSync(file, key.token + '\n', { mode: 0o600 })
+  writeSecret(file, token + '\n')
+  insertKey(db, SYSTEM_ACTOR, 'first admin', 'admin', token)
   return file
 }

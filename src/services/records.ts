@@ -10,22 +10,43 @@ export interface Written<T> { record: T, revision: number }
 
 export const DEFAULT_PAGE_SIZE = 50
 
+const badCursor = (): ProblemError => new ProblemError('WHODECIDES_ERR_VALIDATION', 'cursor: not a cursor this service returned',
+  { errors: [{ in: 'query', path: '/cursor', message: 'not a cursor this service returned' }] })
+
+const encodeCursor = (kind: 'id' | 'rev', value: string | number): string => Buffer.from(`${kind}:${value}`).toString('base64url')
+
+/** The value an opaque cursor of the given kind carries; a 400 for anything else. */
+function decodeCursor (cursor: string, kind: 'id' | 'rev'): string {
+  const decoded = Buffer.from(cursor, 'base64url').toString('utf8')
+  if (!decoded.startsWith(`${kind}:`) || decoded.length <= kind.length + 1) throw badCursor()
+  return decoded.slice(kind.length + 1)
+}
+
 /** The id after which the requested page starts, from an opaque cursor. */
 export function cursorAfter (cursor: string | undefined): string | undefined {
-  if (cursor === undefined) return undefined
-  const after = Buffer.from(cursor, 'base64url').toString('utf8')
-  if (!after.startsWith('id:') || after.length < 4) {
-    throw new ProblemError('WHODECIDES_ERR_VALIDATION', 'cursor: not a cursor this service returned',
-      { errors: [{ in: 'query', path: '/cursor', message: 'not a cursor this service returned' }] })
-  }
-  return after.slice(3)
+  return cursor === undefined ? undefined : decodeCursor(cursor, 'id')
 }
 
 /** Cuts rows fetched with limit + 1 into a page and the cursor of the next one. */
 export function toPage<T extends { id: string }> (rows: T[], limit: number): Page<T> {
   if (rows.length <= limit) return { items: rows, nextCursor: null }
   const items = rows.slice(0, limit)
-  return { items, nextCursor: Buffer.from(`id:${items[items.length - 1]!.id}`).toString('base64url') }
+  return { items, nextCursor: encodeCursor('id', items[items.length - 1]!.id) }
+}
+
+/** The change-log revision after which the requested page starts, from an opaque cursor. */
+export function revisionAfter (cursor: string | undefined): number | undefined {
+  if (cursor === undefined) return undefined
+  const value = decodeCursor(cursor, 'rev')
+  if (!/^\d{1,15}$/.test(value)) throw badCursor()
+  return Number(value)
+}
+
+/** Cuts change-log entries fetched with limit + 1 into a page, paged by revision. */
+export function toRevisionPage<T extends { revision: number }> (rows: T[], limit: number): Page<T> {
+  if (rows.length <= limit) return { items: rows, nextCursor: null }
+  const items = rows.slice(0, limit)
+  return { items, nextCursor: encodeCursor('rev', items[items.length - 1]!.revision) }
 }
 
 export const etagOf = (version: number): string => `"${version}"`

@@ -1,0 +1,136 @@
+// The role matrix: every route of the app's own route table × no key and every role, and the policy behind it.
+import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify'
+import t, { type Test } from 'tap'
+import auth, { type RouteAccessEntry } from '../src/plugins/auth.js'
+import db from '../src/plugins/db.js'
+import type { Role } from '../src/schemas/common.js'
+import { buildTestApp, type TestApp } from './helper.js'
+
+const ROLES = ['reader', 'editor', 'auditor', 'admin'] as const satisfies readonly Role[]
+
+/** The policy the issue states, written out independently of the routes' own config. */
+function expectedAllow ({ method, url }: RouteAccessEntry): Role[] {
+  if (url.startsWith('/v1/keys')) return ['admin']
+  if (url.startsWith('/v1/changes')) return ['auditor', 'admin']
+  if (method === 'GET' || method === 'HEAD') return [...ROLES]
+  if (url.startsWith('/v1/influences')) return ['auditor', 'admin']
+  return ['editor', 'admin']
+}
+
+const v1Routes = (app: TestApp['app']): RouteAccessEntry[] => app.routeAccess.filter((r) => r.url.startsWith('/v1/'))
+
+/** One request to the route as the caller: path params filled with a dummy id, an empty object for a write. */
+async function request (call: TestApp['call'], route: RouteAccessEntry, as: Role | null) {
+  const url = route.url.replace(/:[A-Za-z]+/g, 'dummy-id')
+  const write = ['POST', 'PUT', 'PATCH'].includes(route.method)
+  return await call({ as, method: route.method as 'GET', url, ...(write ? { payload: {} } : {}) })
+}
+
+t.test('every /v1 route declares exactly the roles the policy gives it', async (t) => {
+  const { app } = await buildTestApp(t)
+  await app.ready()
+  const routes = v1Routes(app)
+  const seen = new Set(routes.map((r) => `${r.method} ${r.url}`))
+  for (const known of ['GET /v1/people', 'POST /v1/people', 'GET /v1/people/:id', 'PATCH /v1/people/:id', 'DELETE /v1/people/:id',
+    'GET /v1/keys', 'POST /v1/keys', 'DELETE /v1/keys/:id', 'GET /v1/changes']) {
+    t.ok(seen.has(known), `the route table holds ${known}`)
+  }
+  // The OpenAPI document is built from the same routes by another path: every operation in it must be in the table.
+  const paths = (app.swagger() as { paths: Record<string, Record<string, unknown>> }).paths
+  for (const [path, operations] of Object.entries(paths).filter(([p]) => p.startsWith('/v1/'))) {
+    for (const method of Object.keys(operations)) {
+      t.ok(seen.has(`${method.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`), `${method} ${path} is in the route table`)
+    }
+  }
+  for (const route of routes) {
+    t.same([...route.allow ?? []].sort(), expectedAllow(route).sort(), `${route.method} ${route.url}`)
+  }
+})
+
+t.test('role matrix: no key → 401, a role not allowed → 403, an allowed role gets past the door', async (t) => {
+  const { app, call } = await buildTestApp(t)
+  const routes = v1Routes(app)
+  t.ok(routes.length >= 10, `${routes.length} routes under /v1`)
+  for (const route of routes) {
+    const name = `${route.method} ${route.url}`
+    const head = route.method === 'HEAD'
+    const anonymous = await request(call, route, null)
+    t.match({ status: anonymous.statusCode, challenge: anonymous.headers['www-authenticate'], type: anonymous.headers['content-type'], body: head ? {} : anonymous.json() },
+      { status: 401, challenge: /^Bearer realm="whodecides"/, type: /^application\/problem\+json/, body: head ? {} : { status: 401, code: 'WHODECIDES_ERR_UNAUTHENTICATED' } },
+      `${name} without a key`)
+    for (const role of ROLES) {
+      const res = await request(call, route, role)
+      if (route.allow?.includes(role) === true) {
+        t.ok(![401, 403].includes(res.statusCode) && res.statusCode < 500, `${name} as ${role}: ${res.statusCode}`)
+      } else {
+        t.match({ status: res.statusCode, type: res.headers['content-type'], body: head ? {} : res.json() },
+          { status: 403, type: /^application\/problem\+json/, body: head ? {} : { status: 403, code: 'WHODECIDES_ERR_FORBIDDEN', detail: new RegExp(`allowed: ${route.allow?.join(', ') ?? ''}$`) } },
+          `${name} as ${role}`)
+      }
+    }
+  }
+})
+
+t.test('only a live bearer key authenticates', async (t) => {
+  const { call, tokens } = await buildTestApp(t)
+  const issued = (await call({ method: 'POST', url: '/v1/keys', payload: { label: 'soon revoked', role: 'admin' } })).json()
+  t.equal((await call({ method: 'DELETE', url: `/v1/keys/${issued.id as string}` })).statusCode, 204)
+  const refused: [string, string | undefined, RegExp][] = [
+    ['no header', undefined, /^Bearer realm="whodecides"$/],
+    ['unknown token', 'Bearer wd_not-a-key-we-issued-0000000000', /error="invalid_token"/],
+    ['revoked key', `Bearer ${issued.token as string}`, /error="invalid_token"/],
+    ['Basic scheme', `Basic ${Buffer.from('admin:admin').toString('base64')}`, /^Bearer realm="whodecides"$/],
+    ['Basic with a valid token', `Basic ${tokens.admin}`, /^Bearer realm="whodecides"$/],
+    ['Bearer alone', 'Bearer', /^Bearer realm="whodecides"$/],
+    ['Bearer and a space', 'Bearer ', /^Bearer realm="whodecides"$/],
+    ['the token without a scheme', tokens.admin, /^Bearer realm="whodecides"$/],
+    ['two tokens', `Bearer ${tokens.admin} ${tokens.admin}`, /^Bearer realm="whodecides"$/],
+    ['a token with extra characters', `Bearer ${tokens.admin}x`, /error="invalid_token"/],
+    ['an over-long token', `Bearer wd_${'a'.repeat(600)}`, /^Bearer realm="whodecides"$/],
+    ['empty header', '', /^Bearer realm="whodecides"$/]
+  ]
+  for (const [what, authorization, challenge] of refused) {
+    const res = await call({ as: null, url: '/v1/people', headers: authorization === undefined ? {} : { authorization } })
+    t.match({ status: res.statusCode, challenge: res.headers['www-authenticate'], type: res.headers['content-type'], body: res.json() },
+      { status: 401, challenge, type: /^application\/problem\+json/, body: { status: 401, code: 'WHODECIDES_ERR_UNAUTHENTICATED', type: 'urn:whodecides:problem:unauthenticated' } }, what)
+  }
+  t.equal((await call({ as: null, url: '/v1/people', headers: { authorization: `bearer ${tokens.reader}` } })).statusCode, 200, 'the scheme is case-insensitive')
+  const forbidden = await call({ as: 'reader', method: 'DELETE', url: '/v1/people/x' })
+  t.equal(forbidden.statusCode, 403)
+  t.notOk('www-authenticate' in forbidden.headers, 'a 403 does not ask for another key')
+})
+
+t.test('routes outside /v1 are public', async (t) => {
+  const { app, call } = await buildTestApp(t)
+  const outside = app.routeAccess.filter((r) => !r.url.startsWith('/v1/'))
+  t.ok(outside.some((r) => r.url === '/health'))
+  for (const route of outside) t.equal(route.allow, null, `${route.method} ${route.url} is public`)
+  t.equal((await call({ as: null, url: '/health' })).statusCode, 200)
+  t.equal((await call({ as: null, url: '/openapi.json' })).statusCode, 200)
+  t.ok([200, 302].includes((await call({ as: null, url: '/docs' })).statusCode), '/docs')
+  t.equal((await call({ as: null, url: '/health', headers: { authorization: 'Bearer wd_nonsense' } })).statusCode, 200, 'a bad key does not matter there')
+})
+
+/** A bare app with the auth plugin and the given routes, started as the service starts. */
+async function start (t: Test, routes: FastifyPluginAsync, prefix?: string): Promise<FastifyInstance> {
+  const app = Fastify({ logger: false })
+  t.teardown(async () => { await app.close().catch(() => undefined) })
+  await app.register(db, { dbPath: ':memory:' })
+  await app.register(auth)
+  await app.register(routes, prefix === undefined ? {} : { prefix })
+  await app.ready()
+  return app
+}
+
+t.test('the service refuses to start with a /v1 route that declares no roles', async (t) => {
+  await t.rejects(start(t, async (app) => { app.get('/v1/forgotten', async () => ({ secret: true })) }),
+    { name: 'RouteWithoutAccessError', message: /^GET \/v1\/forgotten declares no config.allow/ })
+  await t.rejects(start(t, async (app) => { app.post('/forgotten', { config: {} }, async () => ({})) }, '/v1'),
+    { name: 'RouteWithoutAccessError', message: /^POST \/v1\/forgotten declares no config.allow/ }, 'also under a prefix, and with an empty config')
+  const app = await start(t, async (app) => {
+    app.get('/health', async () => 'ok')
+    app.get('/v1/fine', { config: { allow: ['admin'] } }, async () => 'ok')
+  })
+  t.same(app.routeAccess.map((r) => `${r.method} ${r.url} ${String(r.allow)}`),
+    ['GET /health null', 'HEAD /health null', 'GET /v1/fine admin', 'HEAD /v1/fine admin'], 'a route outside /v1 may be public')
+})
