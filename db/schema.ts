@@ -4,6 +4,7 @@ import { check, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex
 
 // Enum tuples shared by the tables and the API schemas.
 export const PERSON_STATUSES = ['active', 'on_leave', 'departed', 'retired'] as const
+export type PersonStatus = typeof PERSON_STATUSES[number]
 export const KNOWN_TAGS = ['founder', 'shareholder', 'board', 'executive', 'advisor', 'external'] as const
 export const INITIATIVE_STATUSES = ['proposed', 'active', 'on_hold', 'decided', 'done', 'abandoned'] as const
 export const DECISION_RULES = ['single', 'pool', 'unanimous'] as const

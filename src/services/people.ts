@@ -1,6 +1,6 @@
 // Use cases for people: list, get, create, change (with the status timeline and reporting-loop check), delete.
 import { and, asc, eq, gt, sql, type SQL } from 'drizzle-orm'
-import { BEGINNING_OF_TIME, people, personStatuses } from '../../db/schema.js'
+import { BEGINNING_OF_TIME, people, personStatuses, type PersonStatus } from '../../db/schema.js'
 import { now, toInstant } from '../clock.js'
 import { statement, type Db } from '../database.js'
 import { conflict, invalidRecord, notFound } from '../errors.js'
@@ -56,7 +56,7 @@ function assertManager (db: Db, id: string, managerId: string | null | undefined
 }
 
 /** Records that the status holds from `since` on; later entries are superseded, earlier ones kept. */
-function recordStatus (db: Db, personId: string, status: Row['status'], since: string): void {
+export function recordStatus (db: Db, personId: string, status: PersonStatus, since: string): void {
   statement(db, 'DELETE FROM person_statuses WHERE person_id = ? AND valid_from >= ?').run(personId, since)
   db.insert(personStatuses).values({ personId, status, validFrom: since }).run()
 }

@@ -1,0 +1,60 @@
+// The six registry collections as the bundle sees them: table, row shape, and raw prepared writes for bulk work.
+import { asc, getTableColumns } from 'drizzle-orm'
+import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core'
+import { assignments, delegations, domains, influences, initiatives, people } from '../../db/schema.js'
+import { statement, type Db } from '../database.js'
+
+export const BUNDLE_COLLECTIONS = ['people', 'domains', 'initiatives', 'assignments', 'delegations', 'influences'] as const
+export type BundleCollection = typeof BUNDLE_COLLECTIONS[number]
+
+export const TABLES: Record<BundleCollection, SQLiteTable> = { people, domains, initiatives, assignments, delegations, influences }
+
+/** Fields the server sets: a bundle row carries none of them. */
+export const META_FIELDS = ['version', 'createdAt', 'updatedAt'] as const
+
+/** A stored record as its API shape: the drizzle row (camelCase fields, JSON and booleans decoded). */
+export type StoredRecord = Record<string, unknown> & { id: string, version: number, createdAt: string, updatedAt: string }
+/** A record without its server-set fields, as exported and imported. */
+export type BundleRow = Record<string, unknown> & { id: string }
+
+export function toBundleRow (record: StoredRecord): BundleRow {
+  const { version: _v, createdAt: _c, updatedAt: _u, ...row } = record
+  return row
+}
+
+function columnsOf (collection: BundleCollection): [string, SQLiteColumn][] {
+  return Object.entries(getTableColumns(TABLES[collection])) as [string, SQLiteColumn][]
+}
+
+/** Every record of a collection in id order. */
+export function readAll (db: Db, collection: BundleCollection): StoredRecord[] {
+  const table = TABLES[collection] as SQLiteTable & { id: SQLiteColumn }
+  return db.select().from(table).orderBy(asc(table.id)).all() as StoredRecord[]
+}
+
+function encode (column: SQLiteColumn, value: unknown): unknown {
+  if (value === undefined || value === null) return null
+  if (column.dataType === 'json') return JSON.stringify(value)
+  if (typeof value === 'boolean') return value ? 1 : 0
+  return value
+}
+
+/** Raw prepared writes of one collection, built from the drizzle schema so they follow it. */
+export function tableWriter (db: Db, collection: BundleCollection): {
+  insert: (record: StoredRecord) => void
+  update: (record: StoredRecord) => void
+  remove: (id: string) => void
+} {
+  const columns = columnsOf(collection)
+  const table = collection
+  const names = columns.map(([, c]) => c.name)
+  const insert = statement(db, `INSERT INTO ${table} (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')})`)
+  const settable = columns.filter(([key]) => key !== 'id')
+  const update = statement(db, `UPDATE ${table} SET ${settable.map(([, c]) => `${c.name} = ?`).join(', ')} WHERE id = ?`)
+  const remove = statement(db, `DELETE FROM ${table} WHERE id = ?`)
+  return {
+    insert: (record) => { insert.run(columns.map(([key, c]) => encode(c, record[key]))) },
+    update: (record) => { update.run([...settable.map(([key, c]) => encode(c, record[key])), record.id]) },
+    remove: (id) => { remove.run(id) }
+  }
+}

@@ -1,0 +1,194 @@
+// What makes a bundle valid: each collection's row schema, defaults, natural key and references, and the
+// registry's invariants checked over the state the import would leave behind — all in memory, no SQL.
+import { Compile } from 'typebox/compile'
+import type { TSchema } from 'typebox'
+import { fieldErrors } from '../plugins/problem-details.js'
+import { AssignmentCreateSchema } from '../schemas/assignments.js'
+import { DelegationCreateSchema } from '../schemas/delegations.js'
+import { DomainCreateSchema } from '../schemas/domains.js'
+import { InfluenceCreateSchema } from '../schemas/influences.js'
+import { InitiativeCreateSchema } from '../schemas/initiatives.js'
+import { PersonCreateSchema } from '../schemas/people.js'
+import type { BundleCollection, BundleRow } from './bundle-tables.js'
+import { isPeriod } from './targets.js'
+
+export interface InvalidRow { collection: BundleCollection, index: number, field: string, reason: string }
+
+interface CollectionRules {
+  schema: TSchema
+  /** Values of fields a row may leave out; times default to the import's own time. */
+  defaults: Record<string, unknown>
+  times: readonly string[]
+  /** Identifies a row that has no id with an existing record. */
+  naturalKey: (row: BundleRow) => string
+  references: readonly (readonly [field: string, collection: BundleCollection])[]
+  /** Exactly one of these must be set (allScopes counts when true). */
+  oneTarget?: readonly string[]
+}
+
+const key = (...parts: unknown[]): string => parts.map((p) => p ?? '').join('\u0000')
+
+export const RULES: Record<BundleCollection, CollectionRules> = {
+  people: {
+    schema: PersonCreateSchema,
+    defaults: { title: null, status: 'active', statusSince: null, tags: [], stakePercent: null, managerId: null, externalId: null },
+    times: ['statusSince'],
+    naturalKey: (r) => String(r.email).toLowerCase(),
+    references: [['managerId', 'people']]
+  },
+  domains: {
+    schema: DomainCreateSchema,
+    defaults: { description: null, parentId: null },
+    times: [],
+    naturalKey: (r) => key(r.name, r.parentId),
+    references: [['parentId', 'domains']]
+  },
+  initiatives: {
+    schema: InitiativeCreateSchema,
+    defaults: { destination: null, description: null, domainId: null, status: 'proposed', decisionRule: 'single', decisionDueAt: null },
+    times: ['decisionDueAt'],
+    naturalKey: (r) => key(r.title, r.domainId),
+    references: [['domainId', 'domains']]
+  },
+  assignments: {
+    schema: AssignmentCreateSchema,
+    defaults: { initiativeId: null, domainId: null, validFrom: undefined, validTo: null },
+    times: ['validFrom', 'validTo'],
+    naturalKey: (r) => key(r.personId, r.role, r.initiativeId, r.domainId, r.validFrom),
+    references: [['personId', 'people'], ['initiativeId', 'initiatives'], ['domainId', 'domains']],
+    oneTarget: ['initiativeId', 'domainId']
+  },
+  delegations: {
+    schema: DelegationCreateSchema,
+    defaults: { initiativeId: null, domainId: null, allScopes: false, validFrom: undefined, validTo: null, reason: null },
+    times: ['validFrom', 'validTo'],
+    naturalKey: (r) => key(r.fromPersonId, r.toPersonId, r.initiativeId, r.domainId, r.allScopes, r.validFrom),
+    references: [['fromPersonId', 'people'], ['toPersonId', 'people'], ['initiativeId', 'initiatives'], ['domainId', 'domains']],
+    oneTarget: ['initiativeId', 'domainId', 'allScopes']
+  },
+  influences: {
+    schema: InfluenceCreateSchema,
+    defaults: { initiativeId: null, domainId: null, overPersonId: null, note: null, observedAt: undefined },
+    times: ['observedAt'],
+    naturalKey: (r) => key(r.personId, r.initiativeId, r.domainId, r.overPersonId, r.observedAt),
+    references: [['personId', 'people'], ['initiativeId', 'initiatives'], ['domainId', 'domains'], ['overPersonId', 'people']],
+    oneTarget: ['initiativeId', 'domainId', 'overPersonId']
+  }
+}
+
+const checkers = new Map<BundleCollection, ReturnType<typeof Compile>>()
+
+/** Schema errors of one row, as (field, reason) pairs. */
+export function rowSchemaErrors (collection: BundleCollection, row: unknown): { field: string, reason: string }[] {
+  let checker = checkers.get(collection)
+  if (checker === undefined) checkers.set(collection, checker = Compile(RULES[collection].schema))
+  if (checker.Check(row)) return []
+  return fieldErrors(checker.Errors(row) as Parameters<typeof fieldErrors>[0], 'body').map((e) => ({ field: e.path, reason: e.message }))
+}
+
+/** Full row with defaults applied and times in canonical UTC form. */
+export function normalizeRow (collection: BundleCollection, row: Record<string, unknown>, id: string, at: string): BundleRow {
+  const rules = RULES[collection]
+  const out: BundleRow = { ...rules.defaults, ...row, id }
+  for (const field of rules.times) {
+    if (out[field] === undefined) out[field] = at
+    else if (out[field] !== null) out[field] = new Date(out[field] as string).toISOString()
+  }
+  return out
+}
+
+/** The state the import would leave: every collection by id. */
+export type FinalState = Record<BundleCollection, Map<string, BundleRow>>
+
+/** A row of the bundle and where it sits, for reporting. */
+export interface Located { collection: BundleCollection, index: number, row: BundleRow }
+
+/** Ids that sit on a loop of the given parent links. */
+function idsOnLoops (parentOf: (id: string) => unknown, ids: Iterable<string>): Set<string> {
+  const state = new Map<string, 'walking' | 'done'>()
+  const onLoop = new Set<string>()
+  for (const start of ids) {
+    const path: string[] = []
+    let id: string | undefined = start
+    while (id !== undefined && state.get(id) === undefined) {
+      state.set(id, 'walking')
+      path.push(id)
+      const next = parentOf(id)
+      id = typeof next === 'string' ? next : undefined
+    }
+    if (id !== undefined && state.get(id) === 'walking') {
+      for (const member of path.slice(path.indexOf(id))) onLoop.add(member)
+    }
+    for (const p of path) state.set(p, 'done')
+  }
+  return onLoop
+}
+
+/** Every invariant of the registry that a set of bundle rows could break, checked against the final state. */
+export function invariantErrors (rows: Located[], final: FinalState): InvalidRow[] {
+  const invalid: InvalidRow[] = []
+  const report = (l: Located, field: string, reason: string): void => { invalid.push({ collection: l.collection, index: l.index, field, reason }) }
+
+  for (const l of rows) {
+    const rules = RULES[l.collection]
+    for (const [field, target] of rules.references) {
+      const value = l.row[field]
+      if (typeof value === 'string' && !final[target].has(value)) report(l, `/${field}`, `no ${target} record with id "${value}" in the bundle or the registry`)
+    }
+    if (rules.oneTarget !== undefined) {
+      const set = rules.oneTarget.filter((f) => l.row[f] !== null && l.row[f] !== undefined && l.row[f] !== false)
+      if (set.length !== 1) report(l, `/${rules.oneTarget[0]!}`, `give exactly one of ${rules.oneTarget.join(', ')}`)
+    }
+    if (typeof l.row.validFrom === 'string' && !isPeriod(l.row.validFrom, l.row.validTo as string | null)) {
+      report(l, '/validTo', 'must not be before validFrom')
+    }
+    if (l.collection === 'delegations' && l.row.fromPersonId === l.row.toPersonId) report(l, '/toPersonId', 'a person cannot delegate to themselves')
+    if (l.collection === 'influences' && l.row.overPersonId === l.row.personId) report(l, '/overPersonId', 'a person cannot influence themselves')
+  }
+
+  const inBundle = (collection: BundleCollection): Located[] => rows.filter((l) => l.collection === collection)
+  const loops = (collection: 'people' | 'domains', field: string, what: string): void => {
+    const map = final[collection]
+    const onLoop = idsOnLoops((id) => map.get(id)?.[field], map.keys())
+    for (const l of inBundle(collection)) if (onLoop.has(l.row.id)) report(l, `/${field}`, what)
+  }
+  loops('people', 'managerId', 'would make a reporting loop')
+  loops('domains', 'parentId', 'would make the domain tree loop')
+
+  for (const field of ['email', 'externalId'] as const) {
+    const owners = new Map<string, string[]>()
+    for (const person of final.people.values()) {
+      const value = person[field]
+      if (typeof value !== 'string') continue
+      const k = field === 'email' ? value.toLowerCase() : value
+      pushTo(owners, k, person.id)
+    }
+    for (const l of inBundle('people')) {
+      const value = l.row[field]
+      const k = typeof value === 'string' ? (field === 'email' ? value.toLowerCase() : value) : undefined
+      if (k !== undefined && (owners.get(k)?.length ?? 0) > 1) report(l, `/${field}`, `"${String(value)}" belongs to more than one person`)
+    }
+  }
+
+  const cells = new Map<string, BundleRow[]>()
+  for (const a of final.assignments.values()) {
+    pushTo(cells, key(a.personId, a.role, a.initiativeId, a.domainId), a)
+  }
+  for (const l of inBundle('assignments')) {
+    const mine = l.row
+    const clash = cells.get(key(mine.personId, mine.role, mine.initiativeId, mine.domainId))
+      ?.find((other) => other.id !== mine.id && overlaps(mine, other))
+    if (clash !== undefined) report(l, '/validFrom', `overlaps assignment "${clash.id}" of the same person, role and target`)
+  }
+  return invalid
+}
+
+function pushTo<T> (map: Map<string, T[]>, k: string, value: T): void {
+  const list = map.get(k)
+  if (list === undefined) map.set(k, [value])
+  else list.push(value)
+}
+
+const overlaps = (a: BundleRow, b: BundleRow): boolean =>
+  (b.validTo === null || (a.validFrom as string) < (b.validTo as string)) &&
+  (a.validTo === null || (b.validFrom as string) < (a.validTo as string))

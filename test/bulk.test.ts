@@ -1,0 +1,173 @@
+// Export and import: round trip, upsert and replace, natural keys, dry runs, invalid-row reports, atomicity.
+import t from 'tap'
+import { assertProblem, buildTestApp, type TestApp } from './helper.js'
+
+const bundle = {
+  people: [
+    // The report is listed before the manager: the import must not depend on row order.
+    { id: 'bob', name: 'Bob', email: 'bob@example.com', managerId: 'ada', tags: ['executive'] },
+    { id: 'ada', name: 'Ada', email: 'ada@example.com', status: 'retired', statusSince: '2026-01-01T00:00:00Z', tags: ['founder', 'shareholder'], stakePercent: 40 }
+  ],
+  domains: [
+    { id: 'pricing-eu', name: 'EU pricing', parentId: 'pricing' },
+    { id: 'pricing', name: 'Pricing' }
+  ],
+  initiatives: [{ id: 'tiers', title: 'New tiers', domainId: 'pricing-eu', status: 'active', decisionRule: 'single', decisionDueAt: '2026-09-01T00:00:00Z' }],
+  assignments: [
+    { id: 'a1', personId: 'bob', role: 'A', domainId: 'pricing', validFrom: '2026-01-01T00:00:00Z' },
+    { id: 'a2', personId: 'ada', role: 'C', initiativeId: 'tiers', validFrom: '2026-01-01T00:00:00Z', validTo: '2026-06-01T00:00:00Z' }
+  ],
+  delegations: [{ id: 'd1', fromPersonId: 'bob', toPersonId: 'ada', allScopes: true, validFrom: '2026-02-01T00:00:00Z', reason: 'leave' }],
+  influences: [{ id: 'i1', personId: 'ada', overPersonId: 'bob', strength: 'high', observedAt: '2026-03-01T00:00:00Z', note: 'still steers' }]
+}
+
+async function exportAll (call: TestApp['call']): Promise<any> {
+  const res = await call({ method: 'GET', url: '/v1/export', as: 'reader' })
+  t.equal(res.statusCode, 200)
+  return res.json()
+}
+
+async function changeCount (call: TestApp['call']): Promise<number> {
+  let count = 0
+  let url = '/v1/changes?limit=500'
+  for (;;) {
+    const page = (await call({ method: 'GET', url })).json()
+    count += page.items.length
+    if (page.nextCursor === null) return count
+    url = `/v1/changes?limit=500&cursor=${page.nextCursor}`
+  }
+}
+
+t.test('export, import into an empty registry, export again: the bundles are equal', async (t) => {
+  const first = await buildTestApp(t)
+  const imported = await first.call({ method: 'POST', url: '/v1/import', as: 'editor', payload: bundle })
+  t.equal(imported.statusCode, 200, imported.body)
+  t.match(imported.json(), { mode: 'upsert', dryRun: false, invalidCount: 0, collections: { people: { created: 2 }, assignments: { created: 2 } } })
+  t.match(imported.headers['x-revision'], /^\d+$/)
+  const exported = await exportAll(first.call)
+  t.equal(exported.people.length, 2)
+  t.same(exported.people.find((p: { id: string }) => p.id === 'ada'), {
+    id: 'ada', name: 'Ada', email: 'ada@example.com', title: null, status: 'retired', statusSince: '2026-01-01T00:00:00.000Z',
+    tags: ['founder', 'shareholder'], stakePercent: 40, managerId: null, externalId: null
+  })
+
+  const second = await buildTestApp(t)
+  t.equal((await second.call({ method: 'POST', url: '/v1/import', payload: exported })).statusCode, 200)
+  t.same(await exportAll(second.call), exported)
+
+  const again = await first.call({ method: 'POST', url: '/v1/import', payload: exported })
+  t.match(again.json(), { revision: null, collections: { people: { created: 0, updated: 0, unchanged: 2 } } })
+  t.equal(again.headers['x-revision'], undefined, 'nothing written, no revision')
+})
+
+t.test('imported records behave like records written through the API', async (t) => {
+  const { call } = await buildTestApp(t)
+  await call({ method: 'POST', url: '/v1/import', payload: bundle })
+  const ada = await call({ method: 'GET', url: '/v1/people/ada' })
+  t.equal(ada.headers.etag, '"1"')
+  const timeline = (await call({ method: 'GET', url: '/v1/people/ada/statuses' })).json()
+  t.same(timeline.items, [{ status: 'retired', from: '2026-01-01T00:00:00.000Z', to: null }])
+  const raci = (await call({ method: 'GET', url: '/v1/initiatives/tiers/raci?at=2026-03-01T00:00:00Z' })).json()
+  t.same(raci.A.map((h: { personId: string }) => h.personId), ['bob'])
+  const changes = (await call({ method: 'GET', url: '/v1/changes?entity=people&entityId=bob' })).json()
+  t.equal(changes.items.length, 1)
+  t.match(changes.items[0], { action: 'create', after: { id: 'bob', managerId: 'ada', version: 1 } })
+  assertProblem(t, await call({ method: 'DELETE', url: '/v1/people/ada' }), 409, 'WHODECIDES_ERR_IN_USE')
+})
+
+t.test('upsert changes what differs, replace removes what the bundle leaves out', async (t) => {
+  const { call } = await buildTestApp(t)
+  await call({ method: 'POST', url: '/v1/import', payload: bundle })
+  await call({ method: 'POST', url: '/v1/people', payload: { id: 'cy', name: 'Cy', email: 'cy@example.com' } })
+  const changedBundle = { ...bundle, people: [{ ...bundle.people[0]!, title: 'CFO' }, bundle.people[1]!] }
+  const upsert = (await call({ method: 'POST', url: '/v1/import', payload: changedBundle })).json()
+  t.match(upsert.collections.people, { created: 0, updated: 1, unchanged: 1, removed: 0, ids: { updated: ['bob'] } })
+  const bob = (await call({ method: 'GET', url: '/v1/people/bob' })).json()
+  t.match(bob, { title: 'CFO', version: 2 })
+  t.equal((await call({ method: 'GET', url: '/v1/people/cy' })).statusCode, 200, 'upsert keeps records it does not name')
+
+  const dry = (await call({ method: 'POST', url: '/v1/import?mode=replace&dryRun=true', payload: changedBundle })).json()
+  t.match(dry.collections.people, { removed: 1, ids: { removed: ['cy'] } })
+  t.equal((await call({ method: 'GET', url: '/v1/people/cy' })).statusCode, 200, 'a dry run writes nothing')
+
+  const replaced = await call({ method: 'POST', url: '/v1/import?mode=replace', payload: { people: changedBundle.people } })
+  t.equal(replaced.statusCode, 200, replaced.body)
+  t.match(replaced.json().collections, { people: { removed: 1 }, assignments: { removed: 2 }, domains: { removed: 2 }, influences: { removed: 1 } })
+  const after = await exportAll(call)
+  t.same(after.people.map((p: { id: string }) => p.id), ['ada', 'bob'])
+  t.same([after.domains, after.initiatives, after.assignments, after.delegations, after.influences], [[], [], [], [], []])
+})
+
+t.test('rows without an id match existing records on their natural key', async (t) => {
+  const { call } = await buildTestApp(t)
+  await call({ method: 'POST', url: '/v1/import', payload: { people: bundle.people } })
+  const res = await call({ method: 'POST', url: '/v1/import', payload: { people: [{ name: 'Ada L.', email: 'ADA@example.com' }, { name: 'New', email: 'new@example.com' }] } })
+  t.equal(res.statusCode, 200, res.body)
+  t.match(res.json().collections.people, { created: 1, updated: 1, ids: { updated: ['ada'] } })
+  t.equal((await call({ method: 'GET', url: '/v1/people/ada' })).json().name, 'Ada L.')
+})
+
+t.test('an invalid bundle is refused whole, with every invalid row reported', async (t) => {
+  const { call } = await buildTestApp(t)
+  const before = await changeCount(call)
+  const bad = {
+    people: [
+      { id: 'ada', name: 'Ada', email: 'ada@example.com', managerId: 'bob' },
+      { id: 'bob', name: 'Bob', email: 'ADA@example.com', managerId: 'ada' },
+      { id: 'cy', name: 'Cy', email: 'not-an-email', shoeSize: 44 },
+      { id: 'ada', name: 'Ada again', email: 'ada2@example.com' }
+    ],
+    assignments: [
+      { id: 'a1', personId: 'ada', role: 'A', initiativeId: 'nowhere', validFrom: '2026-01-01T00:00:00Z' },
+      { id: 'a2', personId: 'ada', role: 'R', validFrom: '2026-01-01T00:00:00Z' },
+      { id: 'a3', personId: 'ada', role: 'A', domainId: 'd', validFrom: '2026-01-01T00:00:00Z', validTo: '2025-01-01T00:00:00Z' }
+    ],
+    domains: [{ id: 'd', name: 'D' }],
+    delegations: [{ id: 'x', fromPersonId: 'ada', toPersonId: 'ada', allScopes: true, validFrom: '2026-01-01T00:00:00Z' }]
+  }
+  for (const url of ['/v1/import', '/v1/import?dryRun=true']) {
+    const problem = assertProblem(t, await call({ method: 'POST', url, payload: bad }), 422, 'WHODECIDES_ERR_INVALID_BUNDLE')
+    const found = problem.report.invalid.map((i: { collection: string, index: number, field: string }) => `${i.collection}[${i.index}]${i.field}`).sort()
+    t.same(found, [
+      'assignments[0]/initiativeId',
+      'assignments[1]/initiativeId',
+      'assignments[2]/validTo',
+      'delegations[0]/toPersonId',
+      'people[0]/email',
+      'people[0]/managerId',
+      'people[1]/email',
+      'people[1]/managerId',
+      'people[2]/email',
+      'people[2]/shoeSize',
+      'people[3]/id'
+    ], url)
+    t.equal(problem.report.invalidCount, 11)
+  }
+  t.equal(await changeCount(call), before, 'no change written')
+  t.same((await exportAll(call)).people, [], 'no record written')
+})
+
+t.test('overlapping assignments across the bundle and the registry are refused', async (t) => {
+  const { call } = await buildTestApp(t)
+  await call({ method: 'POST', url: '/v1/import', payload: bundle })
+  const res = await call({ method: 'POST', url: '/v1/import', payload: { assignments: [{ id: 'a9', personId: 'bob', role: 'A', domainId: 'pricing', validFrom: '2026-05-01T00:00:00Z' }] } })
+  const problem = assertProblem(t, res, 422, 'WHODECIDES_ERR_INVALID_BUNDLE')
+  t.match(problem.report.invalid, [{ collection: 'assignments', index: 0, field: '/validFrom', reason: /a1/ }])
+})
+
+t.test('the import is for editors, with its own body limit; a bundle that is not one is a 400', async (t) => {
+  const { call } = await buildTestApp(t, { bodyLimit: 2048, importBodyLimit: 4096 })
+  assertProblem(t, await call({ method: 'POST', url: '/v1/import', as: 'reader', payload: {} }), 403, 'WHODECIDES_ERR_FORBIDDEN')
+  assertProblem(t, await call({ method: 'POST', url: '/v1/import', as: 'auditor', payload: {} }), 403, 'WHODECIDES_ERR_FORBIDDEN')
+  const people = Array.from({ length: 30 }, (_, i) => ({ name: `P${i}`, email: `p${i}@example.com` }))
+  t.equal((await call({ method: 'POST', url: '/v1/import', payload: { people } })).statusCode, 200, 'bigger than the general limit is fine')
+  const many = Array.from({ length: 200 }, (_, i) => ({ name: `Q${i}`, email: `q${i}@example.com` }))
+  assertProblem(t, await call({ method: 'POST', url: '/v1/import', payload: { people: many } }), 413, 'WHODECIDES_ERR_BODY_TOO_LARGE')
+  assertProblem(t, await call({ method: 'POST', url: '/v1/people', payload: { name: 'x'.repeat(3000), email: 'a@example.com' } }), 413, 'WHODECIDES_ERR_BODY_TOO_LARGE')
+  const notBundle = assertProblem(t, await call({ method: 'POST', url: '/v1/import', payload: [] }), 400, 'WHODECIDES_ERR_VALIDATION')
+  t.match(notBundle.errors, [{ path: '' }])
+  const unknown = assertProblem(t, await call({ method: 'POST', url: '/v1/import', payload: { keys: [] } }), 400, 'WHODECIDES_ERR_VALIDATION')
+  t.match(unknown.errors, [{ path: '/keys' }])
+  assertProblem(t, await call({ method: 'POST', url: '/v1/import', payload: { people: {} } }), 400, 'WHODECIDES_ERR_VALIDATION')
+  assertProblem(t, await call({ method: 'POST', url: '/v1/import?mode=merge', payload: {} }), 400, 'WHODECIDES_ERR_VALIDATION')
+})
