@@ -151,15 +151,15 @@ export const changes = sqliteTable('changes', {
 
 /**
  * Every version of every record with the interval it was the current one: the state at T is the row with
- * sysFrom ≤ T < sysTo (sysTo null while current). Written with the change-log entry, in the same transaction.
+ * sysFrom ≤ T < sysTo (sysTo null while current); the version itself is the `after` of the change at `revision`.
+ * Written with the change-log entry, in the same transaction.
  */
 export const history = sqliteTable('history', {
-  revision: integer('revision').primaryKey(),
+  revision: integer('revision').primaryKey().references(() => changes.revision),
   entity: text('entity', { enum: ENTITIES }).notNull(),
   entityId: text('entity_id').notNull(),
   sysFrom: text('sys_from').notNull(),
-  sysTo: text('sys_to'),
-  data: text('data', { mode: 'json' }).$type<Record<string, unknown>>().notNull()
+  sysTo: text('sys_to')
 }, (t) => [
   index('history_entity_idx').on(t.entity, t.entityId, t.sysFrom),
   index('history_time_idx').on(t.entity, t.sysFrom, t.sysTo)

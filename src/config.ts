@@ -34,33 +34,51 @@ export const defaultConfig: Config = {
 
 export class ConfigError extends Error {}
 
-function integer (env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+/** A variable's value; unset and empty both mean "use the default". */
+function read (env: NodeJS.ProcessEnv, name: string): string | undefined {
   const raw = env[name]
-  if (raw === undefined || raw === '') return fallback
-  const value = Number(raw)
-  if (!Number.isInteger(value) || value < min || value > max) {
+  return raw === undefined || raw === '' ? undefined : raw
+}
+
+function integer (env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = read(env, name)
+  if (raw === undefined) return fallback
+  const value = /^\d+$/.test(raw) ? Number(raw) : Number.NaN
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
     throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got "${raw}"`)
   }
   return value
 }
 
+function boolean (env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = read(env, name)
+  if (raw === undefined) return fallback
+  if (raw === 'true' || raw === '1') return true
+  if (raw === 'false' || raw === '0') return false
+  throw new ConfigError(`${name} must be true or false, got "${raw}"`)
+}
+
+// What a bearer token may hold (the auth plugin accepts nothing else): printable ASCII, no spaces, 24 to 512 long.
+const BOOTSTRAP_KEY = /^[\x21-\x7e]{24,512}$/
+
 /** Reads the environment once; throws ConfigError naming the variable that is wrong. */
 export function loadConfig (env: NodeJS.ProcessEnv = process.env, isTerminal = Boolean(process.stdout.isTTY)): Config {
-  const logLevel = env.WHODECIDES_LOG_LEVEL ?? defaultConfig.logLevel
+  const logLevel = read(env, 'WHODECIDES_LOG_LEVEL') ?? defaultConfig.logLevel
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
     throw new ConfigError(`WHODECIDES_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`)
   }
-  const bootstrapKey = env.WHODECIDES_BOOTSTRAP_KEY
-  if (bootstrapKey !== undefined && bootstrapKey.length > 0 && bootstrapKey.length < 24) {
-    throw new ConfigError('WHODECIDES_BOOTSTRAP_KEY must be at least 24 characters long')
+  const bootstrapKey = read(env, 'WHODECIDES_BOOTSTRAP_KEY')
+  // The message never repeats the value: it is a secret.
+  if (bootstrapKey !== undefined && !BOOTSTRAP_KEY.test(bootstrapKey)) {
+    throw new ConfigError('WHODECIDES_BOOTSTRAP_KEY must be 24 to 512 printable ASCII characters without spaces')
   }
   return {
-    host: env.HOST ?? defaultConfig.host,
+    host: read(env, 'HOST') ?? defaultConfig.host,
     port: integer(env, 'PORT', defaultConfig.port, 0, 65535),
-    dbPath: env.WHODECIDES_DB ?? defaultConfig.dbPath,
-    bootstrapKey: bootstrapKey === '' ? undefined : bootstrapKey,
+    dbPath: read(env, 'WHODECIDES_DB') ?? defaultConfig.dbPath,
+    bootstrapKey,
     logLevel: logLevel as Config['logLevel'],
-    prettyLogs: env.WHODECIDES_LOG_PRETTY !== undefined ? env.WHODECIDES_LOG_PRETTY === 'true' : isTerminal,
+    prettyLogs: boolean(env, 'WHODECIDES_LOG_PRETTY', isTerminal),
     bodyLimit: integer(env, 'WHODECIDES_BODY_LIMIT', defaultConfig.bodyLimit, 1024, 1024 ** 3),
     importBodyLimit: integer(env, 'WHODECIDES_IMPORT_BODY_LIMIT', defaultConfig.importBodyLimit, 1024, 1024 ** 3)
   }

@@ -13,7 +13,11 @@ export function openDatabase (path: string): Db {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
   const sqlite = new Database(path)
   // WAL lets readers run beside the writer; FULL makes an acknowledged commit survive power loss.
-  sqlite.pragma('journal_mode = WAL')
+  const journalMode = sqlite.pragma('journal_mode = WAL', { simple: true })
+  if (path !== ':memory:' && journalMode !== 'wal') {
+    sqlite.close()
+    throw new Error(`${path}: SQLite refused WAL mode (journal_mode is ${String(journalMode)}); put the database on a local disk`)
+  }
   sqlite.pragma('synchronous = FULL')
   sqlite.pragma('foreign_keys = ON')
   sqlite.pragma('busy_timeout = 5000')

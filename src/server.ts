@@ -16,7 +16,14 @@ async function main (): Promise<void> {
   }
   process.on('SIGTERM', close)
   process.on('SIGINT', close)
-  await app.listen({ host: config.host, port: config.port })
+  try {
+    await app.listen({ host: config.host, port: config.port })
+  } catch (err) {
+    // Most often the port is taken: say which one, and how to choose another.
+    app.log.fatal({ err }, `cannot listen on ${config.host}:${config.port} (set HOST and PORT to choose another address)`)
+    await app.close()
+    process.exit(1)
+  }
 }
 
 main().catch((err: unknown) => {

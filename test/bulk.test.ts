@@ -171,3 +171,17 @@ t.test('the import is for editors, with its own body limit; a bundle that is not
   assertProblem(t, await call({ method: 'POST', url: '/v1/import', payload: { people: {} } }), 400, 'WHODECIDES_ERR_VALIDATION')
   assertProblem(t, await call({ method: 'POST', url: '/v1/import?mode=merge', payload: {} }), 400, 'WHODECIDES_ERR_VALIDATION')
 })
+
+t.test('an assignment ended before it began round-trips', async (t) => {
+  const first = await buildTestApp(t)
+  await first.call({ method: 'POST', url: '/v1/import', payload: bundle })
+  const future = { id: 'later', personId: 'bob', role: 'A', domainId: 'pricing-eu', validFrom: '2999-01-01T00:00:00Z' }
+  t.equal((await first.call({ method: 'POST', url: '/v1/assignments', payload: future })).statusCode, 201)
+  const ended = (await first.call({ method: 'DELETE', url: '/v1/assignments/later' })).json()
+  t.equal(ended.validTo, ended.validFrom, 'an empty period')
+  const exported = await exportAll(first.call)
+  const second = await buildTestApp(t)
+  const res = await second.call({ method: 'POST', url: '/v1/import', payload: exported })
+  t.equal(res.statusCode, 200, res.body)
+  t.same(await exportAll(second.call), exported)
+})

@@ -85,7 +85,7 @@ CREATE TABLE `history` (
 	`entity_id` text NOT NULL,
 	`sys_from` text NOT NULL,
 	`sys_to` text,
-	`data` text NOT NULL
+	FOREIGN KEY (`revision`) REFERENCES `changes`(`revision`) ON UPDATE no action ON DELETE no action
 );
 --> statement-breakpoint
 CREATE INDEX `history_entity_idx` ON `history` (`entity`,`entity_id`,`sys_from`);--> statement-breakpoint

@@ -3,6 +3,9 @@ import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { packageRoot } from '../config.js'
 
 export const API_TAGS = [
   { name: 'people', description: 'Decision makers and everyone who holds a role' },
@@ -23,7 +26,7 @@ async function openapi (app: FastifyInstance): Promise<void> {
       openapi: '3.1.0',
       info: {
         title: 'whodecides',
-        version: '1.0.0',
+        version: (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version,
         description: 'Decision-rights registry: who holds final authority, with the reason, and boundary audits.',
         license: { name: 'UNLICENSED', identifier: 'UNLICENSED' }
       },

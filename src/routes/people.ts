@@ -24,7 +24,7 @@ const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { allow: access.read },
     schema: {
       operationId: 'listPersonStatuses', tags, summary: 'The person\'s status timeline, oldest first', params: IdParams,
-      response: { 200: Type.Object({ items: Type.Array(PersonStatusPeriodSchema) }), ...problems(404) }
+      response: { 200: Type.Object({ items: Type.Array(PersonStatusPeriodSchema, { maxItems: 10000 }) }, { examples: [{ items: [{ status: 'active', from: null, to: '2026-03-01T00:00:00.000Z' }, { status: 'on_leave', from: '2026-03-01T00:00:00.000Z', to: null }] }] }), ...problems(404) }
     }
   }, async (request) => ({ items: listPersonStatuses(app.db, request.params.id) }))
 

@@ -74,4 +74,7 @@ export const PersonStatusPeriodSchema = Type.Object({
   status: PersonStatus,
   from: Nullable(Timestamp),
   to: Nullable(Timestamp)
-}, { description: 'A status and the period it held; from is null for "since always", to null while it holds' })
+}, {
+  description: 'A status and the period it held; from is null for "since always", to null while it holds',
+  examples: [{ status: 'on_leave', from: '2026-03-01T00:00:00.000Z', to: '2026-06-01T00:00:00.000Z' }]
+})

@@ -28,8 +28,8 @@ export function recordChange (db: Db, actor: Actor, at: string, m: Mutation): nu
     statement(db, 'UPDATE history SET sys_to = ? WHERE entity = ? AND entity_id = ? AND sys_to IS NULL').run(at, m.entity, m.entityId)
   }
   if (after !== null) {
-    statement(db, 'INSERT INTO history (revision, entity, entity_id, sys_from, data) VALUES (?, ?, ?, ?, ?)')
-      .run(revision, m.entity, m.entityId, at, after)
+    statement(db, 'INSERT INTO history (revision, entity, entity_id, sys_from) VALUES (?, ?, ?, ?)')
+      .run(revision, m.entity, m.entityId, at)
   }
   return revision
 }

@@ -189,6 +189,8 @@ function pushTo<T> (map: Map<string, T[]>, k: string, value: T): void {
   else list.push(value)
 }
 
+// An empty period (an assignment ended before it began) holds at no time, so it overlaps nothing.
 const overlaps = (a: BundleRow, b: BundleRow): boolean =>
+  a.validTo !== a.validFrom && b.validTo !== b.validFrom &&
   (b.validTo === null || (a.validFrom as string) < (b.validTo as string)) &&
   (a.validTo === null || (b.validFrom as string) < (a.validTo as string))

@@ -1,0 +1,98 @@
+// Logs: JSON lines with the request id on every line of a request; keys never logged; a 500 logged, not shown.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import t, { type Test } from 'tap'
+import type { FastifyInstance } from 'fastify'
+import { buildApp } from '../src/app.js'
+import { defaultConfig, type Config } from '../src/config.js'
+import { ADMIN_TOKEN, assertProblem } from './helper.js'
+
+interface Captured {
+  app: FastifyInstance
+  /** Every raw line written so far. */
+  raw: string[]
+  /** The lines written since the given index, parsed. */
+  since: (from: number) => Array<Record<string, any>>
+}
+
+async function buildLoggedApp (t: Test, overrides: Partial<Config> = {}, beforeReady?: (app: FastifyInstance) => void): Promise<Captured> {
+  const raw: string[] = []
+  const app = await buildApp(
+    { ...defaultConfig, dbPath: ':memory:', bootstrapKey: ADMIN_TOKEN, logLevel: 'trace', prettyLogs: false, ...overrides },
+    { logStream: { write: (line) => { raw.push(line) } } })
+  t.teardown(() => app.close())
+  beforeReady?.(app)
+  await app.ready()
+  const since = (from: number): Array<Record<string, any>> => raw.slice(from).map((line) => JSON.parse(line) as Record<string, any>)
+  return { app, raw, since }
+}
+
+t.test('every line of a request is JSON and carries its request id', async (t) => {
+  const { app, raw, since } = await buildLoggedApp(t)
+  const requests = [
+    { method: 'GET' as const, url: '/health' },
+    { method: 'GET' as const, url: '/v1/people', headers: { authorization: `Bearer ${ADMIN_TOKEN}` } },
+    { method: 'GET' as const, url: '/v1/people' },
+    { method: 'POST' as const, url: '/v1/people', headers: { authorization: `Bearer ${ADMIN_TOKEN}` }, payload: { name: '' } },
+    { method: 'GET' as const, url: '/no/such/route' }
+  ]
+  for (const request of requests) {
+    const from = raw.length
+    const res = await app.inject(request)
+    const lines = since(from)
+    t.ok(lines.length >= 2, `${request.method} ${request.url} (${res.statusCode}) logs its start and its end`)
+    for (const line of lines) {
+      t.equal(line.reqId, res.headers['x-request-id'], `"${String(line.msg)}" names the request's id`)
+      t.type(line.level, 'number')
+      t.type(line.time, 'number')
+    }
+    t.ok(lines.some((line) => line.res?.statusCode === res.statusCode), 'the status is logged')
+  }
+})
+
+t.test('keys never reach a log line', async (t) => {
+  const { app, raw } = await buildLoggedApp(t)
+  const wrong = 'wd_a-wrong-token-that-is-long-enough-0123'
+  await app.inject({ method: 'GET', url: '/v1/people', headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })
+  await app.inject({ method: 'GET', url: '/v1/people', headers: { authorization: `Bearer ${wrong}` } })
+  await app.inject({ method: 'GET', url: '/v1/people', headers: { authorization: `Basic ${Buffer.from(`admin:${ADMIN_TOKEN}`).toString('base64')}` } })
+  const all = raw.join('')
+  t.ok(raw.length >= 6, 'the requests were logged')
+  t.notOk(all.includes(ADMIN_TOKEN), 'the admin token is in no line')
+  t.notOk(all.includes(wrong), 'nor a refused token')
+  t.notOk(all.includes(Buffer.from(`admin:${ADMIN_TOKEN}`).toString('base64')), 'nor any Authorization value')
+
+  app.log.info({ token: ADMIN_TOKEN, key: { token: ADMIN_TOKEN }, bootstrapKey: ADMIN_TOKEN, req: { headers: { authorization: ADMIN_TOKEN } } }, 'a careless line')
+  const careless = JSON.parse(raw.at(-1) ?? '{}') as Record<string, any>
+  t.equal(careless.msg, 'a careless line')
+  t.notOk(raw.at(-1)?.includes(ADMIN_TOKEN), 'a later change that logs a token by mistake is redacted')
+  t.equal(careless.token, '[redacted]')
+})
+
+t.test('the first admin key: its file is logged, its token is not', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'whodecides-logging-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const { raw, since } = await buildLoggedApp(t, { dbPath: join(dir, 'whodecides.db'), bootstrapKey: undefined })
+  const token = readFileSync(join(dir, 'admin.key'), 'utf8').trim()
+  t.ok(since(0).some((line) => line.keyFile === join(dir, 'admin.key')), 'the path is logged')
+  t.notOk(raw.join('').includes(token), 'the token is not')
+})
+
+t.test('a 500 is logged with its error; the client sees a generic problem', async (t) => {
+  const secret = 'disk /srv/secret-volume is on fire'
+  const { app, since, raw } = await buildLoggedApp(t, {}, (app) => {
+    app.get('/boom', async () => { throw new Error(secret) })
+  })
+  const from = raw.length
+  const res = await app.inject({ method: 'GET', url: '/boom' })
+  const problem = assertProblem(t, res, 500, 'WHODECIDES_ERR_INTERNAL')
+  t.equal(problem.detail, 'An internal error occurred')
+  t.notOk(res.body.includes(secret), 'the client does not see the internals')
+  t.notOk(res.body.includes('at '), 'nor a stack trace')
+  const logged = since(from).find((line) => line.level === 50)
+  t.ok(logged, 'an error line was written')
+  t.equal(logged?.reqId, res.headers['x-request-id'], 'with the request id')
+  t.equal(logged?.err?.message, secret, 'with the error message')
+  t.match(logged?.err?.stack, /logging\.test\.ts/, 'and its stack')
+})

@@ -1,0 +1,198 @@
+// The real process: src/server.ts started with tsx on a free port and a database in a temporary folder.
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
+import t, { type Test } from 'tap'
+import { buildApp } from '../src/app.js'
+import { defaultConfig, packageRoot } from '../src/config.js'
+
+const ROOT = packageRoot()
+const BOOT_TIMEOUT_MS = 30_000
+const CLOSE_TIMEOUT_MS = 10_000
+
+interface Running {
+  child: ChildProcess
+  baseUrl: string
+  /** Everything the process wrote, stdout and stderr together. */
+  output: () => string
+}
+
+/**
+ * The environment of this process less tap's settings and ours. tap's process tracker still hooks the child, so its
+ * coverage is turned off explicitly: tsx-compiled coverage merged into tap's report skews every line number.
+ */
+function plainEnv (overrides: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {}
+  for (const [name, value] of Object.entries(process.env)) {
+    if (name === 'NODE_OPTIONS' || name.startsWith('TAP') || name.startsWith('_TAPJS') || name.startsWith('WHODECIDES_') ||
+      name === 'HOST' || name === 'PORT') continue
+    env[name] = value
+  }
+  return { ...env, _TAPJS_PROCESSINFO_COVERAGE_: '0', HOST: '127.0.0.1', PORT: '0', WHODECIDES_LOG_PRETTY: 'false', ...overrides }
+}
+
+function spawnServer (env: Record<string, string>): { child: ChildProcess, output: () => string } {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], { cwd: ROOT, env: plainEnv(env), stdio: ['ignore', 'pipe', 'pipe'] })
+  let output = ''
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => { output += chunk })
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => { output += chunk })
+  return { child, output: () => output }
+}
+
+/** Starts the server and resolves once it listens (PORT=0: the system picks a free port, read from the log). */
+async function start (t: Test, env: Record<string, string>): Promise<Running> {
+  const { child, output } = spawnServer(env)
+  t.teardown(() => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL') })
+  const port = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no "listening" line within ${BOOT_TIMEOUT_MS} ms:\n${output()}`)), BOOT_TIMEOUT_MS)
+    const look = (): void => {
+      const match = /Server listening at http:\/\/127\.0\.0\.1:(\d+)/.exec(output())
+      if (match?.[1] !== undefined) { clearTimeout(timer); resolve(match[1]) }
+    }
+    child.stdout?.on('data', look)
+    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`exited with ${code} before listening:\n${output()}`)) })
+  })
+  return { child, baseUrl: `http://127.0.0.1:${port}`, output }
+}
+
+/** Resolves with the exit code and signal, or rejects after the timeout. */
+async function exited (child: ChildProcess, timeoutMs: number): Promise<{ code: number | null, signal: NodeJS.Signals | null }> {
+  if (child.exitCode !== null || child.signalCode !== null) return { code: child.exitCode, signal: child.signalCode }
+  return await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`still running after ${timeoutMs} ms`)), timeoutMs)
+    child.on('exit', (code, signal) => { clearTimeout(timer); resolve({ code, signal }) })
+  })
+}
+
+/** SIGTERM, then the exit code; asserts it closes promptly and cleanly. */
+async function stop (t: Test, running: Running): Promise<void> {
+  const started = Date.now()
+  running.child.kill('SIGTERM')
+  const { code, signal } = await exited(running.child, CLOSE_TIMEOUT_MS)
+  t.equal(signal, null, 'not killed by the signal: it handled it')
+  t.equal(code, 0, `SIGTERM → exit 0 (in ${Date.now() - started} ms)`)
+}
+
+/** Every line a process wrote, parsed: its logs are JSON lines when they do not go to a terminal. */
+function logLines (t: Test, output: string): Array<Record<string, unknown>> {
+  const lines = output.split('\n').filter((line) => line.trim() !== '')
+  const parsed: Array<Record<string, unknown>> = []
+  for (const line of lines) {
+    try {
+      parsed.push(JSON.parse(line) as Record<string, unknown>)
+    } catch {
+      t.fail(`a log line that is not JSON: ${line}`)
+    }
+  }
+  return parsed
+}
+
+function tempDir (t: Test): string {
+  const dir = mkdtempSync(join(tmpdir(), 'whodecides-server-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  return dir
+}
+
+function countRows (dbFile: string, table: string): number {
+  const db = new Database(dbFile, { readonly: true })
+  try {
+    return (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n
+  } finally {
+    db.close()
+  }
+}
+
+t.test('first start, SIGTERM, then a restart on the same file', async (t) => {
+  const dir = tempDir(t)
+  const dbFile = join(dir, 'nested', 'whodecides.db')
+  const keyFile = join(dir, 'nested', 'admin.key')
+
+  const first = await start(t, { WHODECIDES_DB: dbFile })
+  const health = await fetch(`${first.baseUrl}/health`)
+  t.equal(health.status, 200, 'GET /health answers 200')
+  t.same(await health.json(), { status: 'ok', database: 'reachable' })
+
+  const keyStat = statSync(keyFile)
+  t.equal(keyStat.mode & 0o777, 0o600, 'admin.key is readable by its owner only')
+  const token = readFileSync(keyFile, 'utf8').trim()
+  t.match(token, /^wd_[A-Za-z0-9_-]{40,}$/, 'admin.key holds one token')
+
+  const people = await fetch(`${first.baseUrl}/v1/people`, { headers: { authorization: `Bearer ${token}` } })
+  t.equal(people.status, 200, 'the token from admin.key works as an admin key')
+  t.same(await people.json(), { items: [], nextCursor: null })
+  const anonymous = await fetch(`${first.baseUrl}/v1/people`)
+  t.equal(anonymous.status, 401, 'and /v1 refuses a request without it')
+
+  await stop(t, first)
+  const firstLogs = logLines(t, first.output())
+  t.ok(firstLogs.some((line) => line.keyFile === keyFile && line.level === 40), 'the start logs the path of admin.key, as a warning')
+  t.notOk(first.output().includes(token), 'the token appears in no line of stdout or stderr')
+  t.ok(firstLogs.some((line) => line.msg === 'closing' && line.signal === 'SIGTERM'), 'the close is logged')
+
+  t.equal(countRows(dbFile, '__drizzle_migrations'), 1, 'the migration was applied once')
+  t.equal(countRows(dbFile, 'api_keys'), 1, 'one admin key')
+  const db = new Database(dbFile, { readonly: true })
+  t.equal(db.pragma('journal_mode', { simple: true }), 'wal', 'the file is in WAL mode')
+  db.close()
+
+  const second = await start(t, { WHODECIDES_DB: dbFile })
+  const again = await fetch(`${second.baseUrl}/v1/people`, { headers: { authorization: `Bearer ${token}` } })
+  t.equal(again.status, 200, 'the same token works after the restart')
+  await stop(t, second)
+
+  t.equal(countRows(dbFile, '__drizzle_migrations'), 1, 'the restart applied no migration again')
+  t.equal(countRows(dbFile, 'api_keys'), 1, 'the restart created no second admin key')
+  const after = statSync(keyFile)
+  t.equal(after.mtimeMs, keyStat.mtimeMs, 'admin.key was not rewritten')
+  t.equal(readFileSync(keyFile, 'utf8').trim(), token)
+  t.notOk(logLines(t, second.output()).some((line) => 'keyFile' in line), 'the restart announces no new key file')
+})
+
+t.test('WHODECIDES_BOOTSTRAP_KEY becomes the admin key: no admin.key, and never logged', async (t) => {
+  const dir = tempDir(t)
+  const token = 'wd_bootstrap-from-the-environment-0123456789'
+  const running = await start(t, { WHODECIDES_DB: join(dir, 'whodecides.db'), WHODECIDES_BOOTSTRAP_KEY: token, WHODECIDES_LOG_LEVEL: 'trace' })
+  const res = await fetch(`${running.baseUrl}/v1/people`, { headers: { authorization: `Bearer ${token}` } })
+  t.equal(res.status, 200)
+  const refused = await fetch(`${running.baseUrl}/v1/people`, { headers: { authorization: `Bearer ${token}x` } })
+  t.equal(refused.status, 401)
+  await stop(t, running)
+  t.throws(() => statSync(join(dir, 'admin.key')), { code: 'ENOENT' }, 'no admin.key is written')
+  t.notOk(running.output().includes(token), 'the token appears in no line, even at trace level')
+})
+
+t.test('bad configuration: exits non-zero with a message naming the variable', async (t) => {
+  const dir = tempDir(t)
+  for (const [name, value] of [['PORT', 'abc'], ['WHODECIDES_LOG_LEVEL', 'loud'], ['WHODECIDES_BODY_LIMIT', '12']] as const) {
+    const { child, output } = spawnServer({ WHODECIDES_DB: join(dir, 'never.db'), [name]: value })
+    const { code } = await exited(child, BOOT_TIMEOUT_MS)
+    t.not(code, 0, `${name}=${value} → a non-zero exit`)
+    t.match(output(), new RegExp(`^whodecides: ${name} must `, 'm'), `the message names ${name}: ${output().trim()}`)
+  }
+  t.throws(() => statSync(join(dir, 'never.db')), { code: 'ENOENT' }, 'nothing was created')
+})
+
+t.test('a port already taken: exits non-zero naming the address', async (t) => {
+  const dir = tempDir(t)
+  const running = await start(t, { WHODECIDES_DB: join(dir, 'first.db') })
+  const port = new URL(running.baseUrl).port
+  const { child, output } = spawnServer({ WHODECIDES_DB: join(dir, 'second.db'), PORT: port })
+  const { code } = await exited(child, BOOT_TIMEOUT_MS)
+  t.equal(code, 1)
+  const fatal = logLines(t, output()).find((line) => line.level === 60)
+  t.match(fatal, { msg: `cannot listen on 127.0.0.1:${port} (set HOST and PORT to choose another address)`, err: { code: 'EADDRINUSE' } })
+  await stop(t, running)
+})
+
+t.test('the app opens its file with WAL, synchronous FULL and foreign keys on', async (t) => {
+  const dir = tempDir(t)
+  const app = await buildApp({ ...defaultConfig, dbPath: join(dir, 'whodecides.db'), logLevel: 'silent', prettyLogs: false })
+  t.teardown(() => app.close())
+  const sqlite = app.db.$client
+  t.equal(sqlite.pragma('journal_mode', { simple: true }), 'wal')
+  t.equal(sqlite.pragma('synchronous', { simple: true }), 2, 'synchronous = FULL')
+  t.equal(sqlite.pragma('foreign_keys', { simple: true }), 1, 'foreign_keys = ON')
+  t.ok(Number(sqlite.pragma('busy_timeout', { simple: true })) > 0, 'a writer waits for a lock instead of failing at once')
+})
