@@ -1,6 +1,7 @@
 // What makes a bundle valid: each collection's row schema, defaults, natural key and references, and the
 // registry's invariants checked over the state the import would leave behind — all in memory, no SQL.
 import { Compile } from 'typebox/compile'
+import { toInstant } from '../clock.js'
 import type { TSchema } from 'typebox'
 import { fieldErrors } from '../plugins/problem-details.js'
 import { AssignmentCreateSchema } from '../schemas/assignments.js'
@@ -92,7 +93,7 @@ export function normalizeRow (collection: BundleCollection, row: Record<string, 
   const out: BundleRow = { ...rules.defaults, ...row, id }
   for (const field of rules.times) {
     if (out[field] === undefined) out[field] = at
-    else if (out[field] !== null) out[field] = new Date(out[field] as string).toISOString()
+    else if (out[field] !== null) out[field] = toInstant(out[field] as string)
   }
   return out
 }
