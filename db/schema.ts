@@ -8,13 +8,17 @@ export type PersonStatus = typeof PERSON_STATUSES[number]
 export const KNOWN_TAGS = ['founder', 'shareholder', 'board', 'executive', 'advisor', 'external'] as const
 export const INITIATIVE_STATUSES = ['proposed', 'active', 'on_hold', 'decided', 'done', 'abandoned'] as const
 export const DECISION_RULES = ['single', 'pool', 'unanimous'] as const
+export type DecisionRule = typeof DECISION_RULES[number]
 export const RACI_ROLES = ['R', 'A', 'C', 'I'] as const
 export const INFLUENCE_STRENGTHS = ['low', 'medium', 'high'] as const
 export const KEY_ROLES = ['reader', 'editor', 'auditor', 'admin'] as const
-export const CHANGE_ACTIONS = ['create', 'update', 'delete', 'end', 'revoke'] as const
+export const CHANGE_ACTIONS = ['create', 'update', 'delete', 'end', 'revoke', 'run'] as const
+export const SEVERITIES = ['error', 'warning', 'info'] as const
+export type Severity = typeof SEVERITIES[number]
+export const FINDING_STATES = ['new', 'persisting', 'resolved'] as const
 
 /** The registry's collections, named as in the API, the change log and the bundle. */
-export const ENTITIES = ['people', 'domains', 'initiatives', 'assignments', 'delegations', 'influences', 'keys'] as const
+export const ENTITIES = ['people', 'domains', 'initiatives', 'assignments', 'delegations', 'influences', 'decisions', 'keys', 'rules', 'audits', 'waivers'] as const
 export type Entity = typeof ENTITIES[number]
 
 /** The earliest instant, for a status that has held "since always". */
@@ -122,6 +126,77 @@ export const influences = sqliteTable('influences', {
   check('influences_one_target',
     sql`(${t.initiativeId} IS NOT NULL) + (${t.domainId} IS NOT NULL) + (${t.overPersonId} IS NOT NULL) = 1`)
 ])
+
+/** Who actually made a call on an initiative, when, and what was decided. */
+export const decisions = sqliteTable('decisions', {
+  ...recordColumns,
+  initiativeId: text('initiative_id').notNull().references(() => initiatives.id),
+  decidedBy: text('decided_by').notNull().references(() => people.id),
+  decidedAt: text('decided_at').notNull(),
+  outcome: text('outcome').notNull(),
+  rationale: text('rationale')
+}, (t) => [
+  index('decisions_initiative_idx').on(t.initiativeId, t.decidedAt),
+  index('decisions_decided_by_idx').on(t.decidedBy)
+])
+
+/** An auditor's configuration of one rule; a rule without a row runs with its defaults. */
+export const ruleSettings = sqliteTable('rule_settings', {
+  ruleId: text('rule_id').primaryKey(),
+  enabled: integer('enabled', { mode: 'boolean' }).notNull(),
+  /** null: the rule's default severity. */
+  severity: text('severity', { enum: SEVERITIES }),
+  /** Only the options set by the auditor; the rule's defaults fill in the rest. */
+  options: text('options', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+  version: integer('version').notNull(),
+  updatedAt: text('updated_at').notNull()
+})
+
+/** One boundary audit: its scope, the time it judged, and the totals of its findings. */
+export const auditRuns = sqliteTable('audit_runs', {
+  id: text('id').primaryKey(),
+  /** Canonical form of the scope, so runs of the same scope can be compared: "all", "domain:<id>", "initiatives:<ids>". */
+  scopeKey: text('scope_key').notNull(),
+  scope: text('scope', { mode: 'json' }).$type<Record<string, unknown> | null>(),
+  at: text('at').notNull(),
+  startedAt: text('started_at').notNull(),
+  finishedAt: text('finished_at'),
+  status: text('status', { enum: ['running', 'done', 'failed'] }).notNull(),
+  counts: text('counts', { mode: 'json' }).$type<Record<Severity, number>>().notNull(),
+  newCount: integer('new_count').notNull(),
+  persistingCount: integer('persisting_count').notNull(),
+  resolvedCount: integer('resolved_count').notNull(),
+  waivedCount: integer('waived_count').notNull(),
+  error: text('error')
+}, (t) => [index('audit_runs_scope_idx').on(t.scopeKey, t.startedAt)])
+
+/** A finding of a run; resolved findings are those of the previous run of the scope that no longer hold. */
+export const findings = sqliteTable('findings', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  runId: text('run_id').notNull().references(() => auditRuns.id, { onDelete: 'cascade' }),
+  fingerprint: text('fingerprint').notNull(),
+  ruleId: text('rule_id').notNull(),
+  severity: text('severity', { enum: SEVERITIES }).notNull(),
+  state: text('state', { enum: FINDING_STATES }).notNull(),
+  subjectKind: text('subject_kind').notNull(),
+  subjectId: text('subject_id').notNull(),
+  related: text('related', { mode: 'json' }).$type<{ kind: string, id: string }[]>().notNull(),
+  message: text('message').notNull(),
+  data: text('data', { mode: 'json' }).$type<Record<string, unknown> | null>(),
+  waiverId: text('waiver_id'),
+  waiverReason: text('waiver_reason')
+}, (t) => [
+  index('findings_run_idx').on(t.runId, t.severity, t.ruleId),
+  index('findings_fingerprint_idx').on(t.runId, t.fingerprint)
+])
+
+/** Accepts one finding (by fingerprint) for a stated reason until a date. */
+export const waivers = sqliteTable('waivers', {
+  ...recordColumns,
+  fingerprint: text('fingerprint').notNull(),
+  reason: text('reason').notNull(),
+  expiresAt: text('expires_at').notNull()
+}, (t) => [index('waivers_fingerprint_idx').on(t.fingerprint, t.expiresAt)])
 
 export const apiKeys = sqliteTable('api_keys', {
   id: text('id').primaryKey(),

@@ -58,21 +58,29 @@ export function checkIfMatch (current: number, ifMatch: string | undefined): voi
   if (!tags.includes(etagOf(current))) throw preconditionFailed(current)
 }
 
-/** The SQL table behind each collection, for the generic look-ups below. */
-const TABLES: Record<Exclude<Entity, 'keys'>, string> = {
-  people: 'people', domains: 'domains', initiatives: 'initiatives', assignments: 'assignments', delegations: 'delegations', influences: 'influences'
+/** Collections of records with a text id, and the SQL table behind each, for the generic look-ups below. */
+export type RecordEntity = Exclude<Entity, 'keys' | 'rules' | 'audits'>
+const TABLES: Record<RecordEntity, string> = {
+  people: 'people',
+  domains: 'domains',
+  initiatives: 'initiatives',
+  assignments: 'assignments',
+  delegations: 'delegations',
+  influences: 'influences',
+  decisions: 'decisions',
+  waivers: 'waivers'
 }
 
-export function exists (db: Db, entity: Exclude<Entity, 'keys'>, id: string): boolean {
+export function exists (db: Db, entity: RecordEntity, id: string): boolean {
   return statement(db, `SELECT 1 FROM ${TABLES[entity]} WHERE id = ?`).get(id) !== undefined
 }
 
 /** Throws 422 naming the field when a referenced record does not exist. */
-export function assertReference (db: Db, path: string, entity: Exclude<Entity, 'keys'>, id: string | null | undefined): void {
+export function assertReference (db: Db, path: string, entity: RecordEntity, id: string | null | undefined): void {
   if (id !== null && id !== undefined && !exists(db, entity, id)) throw unknownReference(path, entity, id)
 }
 
-export interface Referrer { entity: Exclude<Entity, 'keys'>, column: string }
+export interface Referrer { entity: RecordEntity, column: string }
 
 /** Throws 409 naming the records that still point at (entity, id) through any of the referrers. */
 export function assertUnreferenced (db: Db, entity: Entity, id: string, referrers: Referrer[]): void {
@@ -85,7 +93,7 @@ export function assertUnreferenced (db: Db, entity: Entity, id: string, referrer
 }
 
 /** Throws 409 when a client-chosen id is taken. */
-export function assertNewId (db: Db, entity: Exclude<Entity, 'keys'>, id: string): void {
+export function assertNewId (db: Db, entity: RecordEntity, id: string): void {
   if (exists(db, entity, id)) {
     throw new ProblemError('WHODECIDES_ERR_CONFLICT', `id: ${entity} "${id}" already exists`,
       { errors: [{ in: 'body', path: '/id', message: 'already exists' }] })
