@@ -66,6 +66,19 @@ export interface DecisionRecord {
 
 export interface StatusPeriod { status: PersonStatus, validFrom: string }
 
+/** Every record of the registry as plain arrays: what a snapshot is built from (by the loader, or by a test). */
+export interface RegistryData {
+  people: PersonRecord[]
+  /** Status timelines; a person without entries has had their recorded status since always. */
+  statuses: (StatusPeriod & { personId: string })[]
+  domains: DomainRecord[]
+  initiatives: InitiativeRecord[]
+  assignments: AssignmentRecord[]
+  delegations: DelegationRecord[]
+  influences: InfluenceRecord[]
+  decisions: DecisionRecord[]
+}
+
 /** A decision target: an initiative, or a domain asked about directly. */
 export interface Target { kind: 'initiative' | 'domain', id: string }
 
