@@ -1,13 +1,13 @@
 // Use cases for assignments: list (with activeAt), get, create, change, and end — an assignment is never erased.
-import { and, asc, desc, eq, gt, isNull, lt, ne, or, type SQL } from 'drizzle-orm'
+import { and, asc, desc, eq, gt, isNull, lt, ne, or } from 'drizzle-orm'
 import { assignments, changes } from '../../db/schema.js'
 import { now, toInstant } from '../clock.js'
 import type { Db } from '../database.js'
-import { notFound, ProblemError } from '../errors.js'
+import { ProblemError } from '../errors.js'
 import type { Assignment, AssignmentCreate, AssignmentPatch, AssignmentsQuery } from '../schemas/assignments.js'
 import { recordChange, transact, type Actor } from './change-log.js'
 import { newId } from './ids.js'
-import { assertNewId, assertReference, checkIfMatch, cursorAfter, DEFAULT_PAGE_SIZE, toPage, type Page, type Written } from './records.js'
+import { assertNewId, assertReference, checkIfMatch, equals, findRecord, selectPage, type Page, type Written } from './records.js'
 import { activeAt, assertOneTarget, assertPeriod } from './targets.js'
 
 type Row = typeof assignments.$inferSelect
@@ -19,25 +19,13 @@ export const assignmentView = (r: Row): Assignment => ({
   validFrom: r.validFrom, validTo: r.validTo, version: r.version, createdAt: r.createdAt, updatedAt: r.updatedAt
 })
 
-export function listAssignments (db: Db, q: AssignmentsQuery): Page<Assignment> {
-  const limit = q.limit ?? DEFAULT_PAGE_SIZE
-  const after = cursorAfter(q.cursor)
-  const filters: SQL[] = []
-  if (q.personId !== undefined) filters.push(eq(assignments.personId, q.personId))
-  if (q.initiativeId !== undefined) filters.push(eq(assignments.initiativeId, q.initiativeId))
-  if (q.domainId !== undefined) filters.push(eq(assignments.domainId, q.domainId))
-  if (q.role !== undefined) filters.push(eq(assignments.role, q.role))
-  if (q.activeAt !== undefined) filters.push(activeAt(assignments.validFrom, assignments.validTo, toInstant(q.activeAt)))
-  if (after !== undefined) filters.push(gt(assignments.id, after))
-  const rows = db.select().from(assignments).where(and(...filters)).orderBy(asc(assignments.id)).limit(limit + 1).all()
-  return toPage(rows.map(assignmentView), limit)
-}
+export const listAssignments = (db: Db, q: AssignmentsQuery): Page<Assignment> => selectPage(db, assignments, q, [
+  equals(assignments.personId, q.personId), equals(assignments.initiativeId, q.initiativeId), equals(assignments.domainId, q.domainId),
+  equals(assignments.role, q.role),
+  q.activeAt === undefined ? undefined : activeAt(assignments.validFrom, assignments.validTo, toInstant(q.activeAt))
+], assignmentView)
 
-function findAssignment (db: Db, id: string): Row {
-  const row = db.select().from(assignments).where(eq(assignments.id, id)).get()
-  if (row === undefined) throw notFound('assignments', id)
-  return row
-}
+const findAssignment = (db: Db, id: string): Row => findRecord(db, assignments, 'assignments', id)
 
 export const getAssignment = (db: Db, id: string): Assignment => assignmentView(findAssignment(db, id))
 

@@ -1,13 +1,13 @@
 // Use cases for delegations: list (with activeAt), get, create, change, delete.
-import { and, asc, eq, gt, type SQL } from 'drizzle-orm'
+import { eq } from 'drizzle-orm'
 import { delegations } from '../../db/schema.js'
 import { now, toInstant } from '../clock.js'
 import type { Db } from '../database.js'
-import { invalidRecord, notFound } from '../errors.js'
+import { invalidRecord } from '../errors.js'
 import type { Delegation, DelegationCreate, DelegationPatch, DelegationsQuery } from '../schemas/delegations.js'
 import { recordChange, transact, type Actor } from './change-log.js'
 import { newId } from './ids.js'
-import { assertNewId, assertReference, checkIfMatch, cursorAfter, DEFAULT_PAGE_SIZE, toPage, type Page, type Written } from './records.js'
+import { assertNewId, assertReference, checkIfMatch, equals, findRecord, selectPage, type Page, type Written } from './records.js'
 import { activeAt, assertOneTarget, assertPeriod } from './targets.js'
 
 type Row = typeof delegations.$inferSelect
@@ -20,25 +20,13 @@ export const delegationView = (r: Row): Delegation => ({
   version: r.version, createdAt: r.createdAt, updatedAt: r.updatedAt
 })
 
-export function listDelegations (db: Db, q: DelegationsQuery): Page<Delegation> {
-  const limit = q.limit ?? DEFAULT_PAGE_SIZE
-  const after = cursorAfter(q.cursor)
-  const filters: SQL[] = []
-  if (q.fromPersonId !== undefined) filters.push(eq(delegations.fromPersonId, q.fromPersonId))
-  if (q.toPersonId !== undefined) filters.push(eq(delegations.toPersonId, q.toPersonId))
-  if (q.initiativeId !== undefined) filters.push(eq(delegations.initiativeId, q.initiativeId))
-  if (q.domainId !== undefined) filters.push(eq(delegations.domainId, q.domainId))
-  if (q.activeAt !== undefined) filters.push(activeAt(delegations.validFrom, delegations.validTo, toInstant(q.activeAt)))
-  if (after !== undefined) filters.push(gt(delegations.id, after))
-  const rows = db.select().from(delegations).where(and(...filters)).orderBy(asc(delegations.id)).limit(limit + 1).all()
-  return toPage(rows.map(delegationView), limit)
-}
+export const listDelegations = (db: Db, q: DelegationsQuery): Page<Delegation> => selectPage(db, delegations, q, [
+  equals(delegations.fromPersonId, q.fromPersonId), equals(delegations.toPersonId, q.toPersonId),
+  equals(delegations.initiativeId, q.initiativeId), equals(delegations.domainId, q.domainId),
+  q.activeAt === undefined ? undefined : activeAt(delegations.validFrom, delegations.validTo, toInstant(q.activeAt))
+], delegationView)
 
-function findDelegation (db: Db, id: string): Row {
-  const row = db.select().from(delegations).where(eq(delegations.id, id)).get()
-  if (row === undefined) throw notFound('delegations', id)
-  return row
-}
+const findDelegation = (db: Db, id: string): Row => findRecord(db, delegations, 'delegations', id)
 
 export const getDelegation = (db: Db, id: string): Delegation => delegationView(findDelegation(db, id))
 

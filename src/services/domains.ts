@@ -1,13 +1,13 @@
 // Use cases for domains: list, get, create, change (refusing a parent that would close a loop), delete.
-import { and, asc, eq, gt, type SQL } from 'drizzle-orm'
+import { eq } from 'drizzle-orm'
 import { domains } from '../../db/schema.js'
 import { now } from '../clock.js'
 import { statement, type Db } from '../database.js'
-import { invalidRecord, notFound } from '../errors.js'
+import { invalidRecord } from '../errors.js'
 import type { Domain, DomainCreate, DomainPatch, DomainsQuery } from '../schemas/domains.js'
 import { recordChange, transact, type Actor } from './change-log.js'
 import { newId } from './ids.js'
-import { assertNewId, assertReference, assertUnreferenced, checkIfMatch, cursorAfter, DEFAULT_PAGE_SIZE, toPage, type Page, type Written } from './records.js'
+import { assertNewId, assertReference, assertUnreferenced, checkIfMatch, equals, findRecord, selectPage, type Page, type Written } from './records.js'
 
 type Row = typeof domains.$inferSelect
 
@@ -15,21 +15,10 @@ export const domainView = (r: Row): Domain => ({
   id: r.id, name: r.name, description: r.description, parentId: r.parentId, version: r.version, createdAt: r.createdAt, updatedAt: r.updatedAt
 })
 
-export function listDomains (db: Db, q: DomainsQuery): Page<Domain> {
-  const limit = q.limit ?? DEFAULT_PAGE_SIZE
-  const after = cursorAfter(q.cursor)
-  const filters: SQL[] = []
-  if (q.parentId !== undefined) filters.push(eq(domains.parentId, q.parentId))
-  if (after !== undefined) filters.push(gt(domains.id, after))
-  const rows = db.select().from(domains).where(and(...filters)).orderBy(asc(domains.id)).limit(limit + 1).all()
-  return toPage(rows.map(domainView), limit)
-}
+export const listDomains = (db: Db, q: DomainsQuery): Page<Domain> =>
+  selectPage(db, domains, q, [equals(domains.parentId, q.parentId)], domainView)
 
-function findDomain (db: Db, id: string): Row {
-  const row = db.select().from(domains).where(eq(domains.id, id)).get()
-  if (row === undefined) throw notFound('domains', id)
-  return row
-}
+const findDomain = (db: Db, id: string): Row => findRecord(db, domains, 'domains', id)
 
 export const getDomain = (db: Db, id: string): Domain => domainView(findDomain(db, id))
 

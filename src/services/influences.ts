@@ -1,13 +1,13 @@
 // Use cases for influences, the change agent's observations: list, get, create, change, delete.
-import { and, asc, eq, gt, type SQL } from 'drizzle-orm'
+import { eq } from 'drizzle-orm'
 import { influences } from '../../db/schema.js'
 import { now, toInstant } from '../clock.js'
 import type { Db } from '../database.js'
-import { invalidRecord, notFound } from '../errors.js'
+import { invalidRecord } from '../errors.js'
 import type { Influence, InfluenceCreate, InfluencePatch, InfluencesQuery } from '../schemas/influences.js'
 import { recordChange, transact, type Actor } from './change-log.js'
 import { newId } from './ids.js'
-import { assertNewId, assertReference, checkIfMatch, cursorAfter, DEFAULT_PAGE_SIZE, toPage, type Page, type Written } from './records.js'
+import { assertNewId, assertReference, checkIfMatch, equals, findRecord, selectPage, type Page, type Written } from './records.js'
 import { assertOneTarget } from './targets.js'
 
 type Row = typeof influences.$inferSelect
@@ -19,25 +19,12 @@ export const influenceView = (r: Row): Influence => ({
   strength: r.strength, note: r.note, observedAt: r.observedAt, version: r.version, createdAt: r.createdAt, updatedAt: r.updatedAt
 })
 
-export function listInfluences (db: Db, q: InfluencesQuery): Page<Influence> {
-  const limit = q.limit ?? DEFAULT_PAGE_SIZE
-  const after = cursorAfter(q.cursor)
-  const filters: SQL[] = []
-  if (q.personId !== undefined) filters.push(eq(influences.personId, q.personId))
-  if (q.initiativeId !== undefined) filters.push(eq(influences.initiativeId, q.initiativeId))
-  if (q.domainId !== undefined) filters.push(eq(influences.domainId, q.domainId))
-  if (q.overPersonId !== undefined) filters.push(eq(influences.overPersonId, q.overPersonId))
-  if (q.strength !== undefined) filters.push(eq(influences.strength, q.strength))
-  if (after !== undefined) filters.push(gt(influences.id, after))
-  const rows = db.select().from(influences).where(and(...filters)).orderBy(asc(influences.id)).limit(limit + 1).all()
-  return toPage(rows.map(influenceView), limit)
-}
+export const listInfluences = (db: Db, q: InfluencesQuery): Page<Influence> => selectPage(db, influences, q, [
+  equals(influences.personId, q.personId), equals(influences.initiativeId, q.initiativeId), equals(influences.domainId, q.domainId),
+  equals(influences.overPersonId, q.overPersonId), equals(influences.strength, q.strength)
+], influenceView)
 
-function findInfluence (db: Db, id: string): Row {
-  const row = db.select().from(influences).where(eq(influences.id, id)).get()
-  if (row === undefined) throw notFound('influences', id)
-  return row
-}
+const findInfluence = (db: Db, id: string): Row => findRecord(db, influences, 'influences', id)
 
 export const getInfluence = (db: Db, id: string): Influence => influenceView(findInfluence(db, id))
 

@@ -1,13 +1,12 @@
 // Use cases for initiatives: list, get, create, change, delete.
-import { and, asc, eq, gt, type SQL } from 'drizzle-orm'
+import { eq } from 'drizzle-orm'
 import { initiatives } from '../../db/schema.js'
 import { now, toInstant } from '../clock.js'
 import type { Db } from '../database.js'
-import { notFound } from '../errors.js'
 import type { Initiative, InitiativeCreate, InitiativePatch, InitiativesQuery } from '../schemas/initiatives.js'
 import { recordChange, transact, type Actor } from './change-log.js'
 import { newId } from './ids.js'
-import { assertNewId, assertReference, assertUnreferenced, checkIfMatch, cursorAfter, DEFAULT_PAGE_SIZE, toPage, type Page, type Written } from './records.js'
+import { assertNewId, assertReference, assertUnreferenced, checkIfMatch, equals, findRecord, selectPage, type Page, type Written } from './records.js'
 
 type Row = typeof initiatives.$inferSelect
 
@@ -16,23 +15,11 @@ export const initiativeView = (r: Row): Initiative => ({
   decisionRule: r.decisionRule, decisionDueAt: r.decisionDueAt, version: r.version, createdAt: r.createdAt, updatedAt: r.updatedAt
 })
 
-export function listInitiatives (db: Db, q: InitiativesQuery): Page<Initiative> {
-  const limit = q.limit ?? DEFAULT_PAGE_SIZE
-  const after = cursorAfter(q.cursor)
-  const filters: SQL[] = []
-  if (q.status !== undefined) filters.push(eq(initiatives.status, q.status))
-  if (q.domainId !== undefined) filters.push(eq(initiatives.domainId, q.domainId))
-  if (q.decisionRule !== undefined) filters.push(eq(initiatives.decisionRule, q.decisionRule))
-  if (after !== undefined) filters.push(gt(initiatives.id, after))
-  const rows = db.select().from(initiatives).where(and(...filters)).orderBy(asc(initiatives.id)).limit(limit + 1).all()
-  return toPage(rows.map(initiativeView), limit)
-}
+export const listInitiatives = (db: Db, q: InitiativesQuery): Page<Initiative> => selectPage(db, initiatives, q, [
+  equals(initiatives.status, q.status), equals(initiatives.domainId, q.domainId), equals(initiatives.decisionRule, q.decisionRule)
+], initiativeView)
 
-export function findInitiative (db: Db, id: string): Row {
-  const row = db.select().from(initiatives).where(eq(initiatives.id, id)).get()
-  if (row === undefined) throw notFound('initiatives', id)
-  return row
-}
+export const findInitiative = (db: Db, id: string): Row => findRecord(db, initiatives, 'initiatives', id)
 
 export const getInitiative = (db: Db, id: string): Initiative => initiativeView(findInitiative(db, id))
 
@@ -81,7 +68,8 @@ export function deleteInitiative (db: Db, actor: Actor, id: string, ifMatch?: st
     assertUnreferenced(db, 'initiatives', id, [
       { entity: 'assignments', column: 'initiative_id' },
       { entity: 'delegations', column: 'initiative_id' },
-      { entity: 'influences', column: 'initiative_id' }
+      { entity: 'influences', column: 'initiative_id' },
+      { entity: 'decisions', column: 'initiative_id' }
     ])
     db.delete(initiatives).where(eq(initiatives.id, id)).run()
     return { revision: recordChange(db, actor, now(), { entity: 'initiatives', entityId: id, action: 'delete', before: initiativeView(current), after: null }) }

@@ -1,13 +1,13 @@
 // Use cases for people: list, get, create, change (with the status timeline and reporting-loop check), delete.
-import { and, asc, eq, gt, sql, type SQL } from 'drizzle-orm'
+import { asc, eq, sql } from 'drizzle-orm'
 import { BEGINNING_OF_TIME, people, personStatuses, type PersonStatus } from '../../db/schema.js'
 import { now, toInstant } from '../clock.js'
 import { statement, type Db } from '../database.js'
-import { conflict, invalidRecord, notFound } from '../errors.js'
+import { conflict, invalidRecord } from '../errors.js'
 import type { PeopleQuery, Person, PersonCreate, PersonPatch } from '../schemas/people.js'
 import { recordChange, transact, type Actor } from './change-log.js'
 import { newId } from './ids.js'
-import { assertNewId, assertReference, assertUnreferenced, checkIfMatch, cursorAfter, DEFAULT_PAGE_SIZE, toPage, type Page, type Written } from './records.js'
+import { assertNewId, assertReference, assertUnreferenced, checkIfMatch, equals, findRecord, selectPage, type Page, type Written } from './records.js'
 
 type Row = typeof people.$inferSelect
 
@@ -16,22 +16,12 @@ export const personView = (r: Row): Person => ({
   stakePercent: r.stakePercent, managerId: r.managerId, externalId: r.externalId, version: r.version, createdAt: r.createdAt, updatedAt: r.updatedAt
 })
 
-export function listPeople (db: Db, q: PeopleQuery): Page<Person> {
-  const limit = q.limit ?? DEFAULT_PAGE_SIZE
-  const after = cursorAfter(q.cursor)
-  const filters: SQL[] = []
-  if (q.status !== undefined) filters.push(eq(people.status, q.status))
-  if (q.tag !== undefined) filters.push(sql`EXISTS (SELECT 1 FROM json_each(${people.tags}) WHERE value = ${q.tag})`)
-  if (after !== undefined) filters.push(gt(people.id, after))
-  const rows = db.select().from(people).where(and(...filters)).orderBy(asc(people.id)).limit(limit + 1).all()
-  return toPage(rows.map(personView), limit)
-}
+export const listPeople = (db: Db, q: PeopleQuery): Page<Person> => selectPage(db, people, q, [
+  equals(people.status, q.status),
+  q.tag === undefined ? undefined : sql`EXISTS (SELECT 1 FROM json_each(${people.tags}) WHERE value = ${q.tag})`
+], personView)
 
-function findPerson (db: Db, id: string): Row {
-  const row = db.select().from(people).where(eq(people.id, id)).get()
-  if (row === undefined) throw notFound('people', id)
-  return row
-}
+const findPerson = (db: Db, id: string): Row => findRecord(db, people, 'people', id)
 
 export const getPerson = (db: Db, id: string): Person => personView(findPerson(db, id))
 
@@ -114,7 +104,8 @@ export function deletePerson (db: Db, actor: Actor, id: string, ifMatch?: string
       { entity: 'delegations', column: 'to_person_id' },
       { entity: 'influences', column: 'person_id' },
       { entity: 'influences', column: 'over_person_id' },
-      { entity: 'people', column: 'manager_id' }
+      { entity: 'people', column: 'manager_id' },
+      { entity: 'decisions', column: 'decided_by' }
     ])
     db.delete(people).where(eq(people.id, id)).run()
     return { revision: recordChange(db, actor, now(), { entity: 'people', entityId: id, action: 'delete', before: personView(current), after: null }) }

@@ -1,5 +1,7 @@
-// Helpers every record service shares: pages and cursors, If-Match, references and blockers.
-import { ProblemError, inUse, preconditionFailed, unknownReference } from '../errors.js'
+// Helpers every record service shares: finding and paging records, cursors, If-Match, references and blockers.
+import { and, asc, eq, gt, type SQL } from 'drizzle-orm'
+import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core'
+import { ProblemError, inUse, notFound, preconditionFailed, unknownReference } from '../errors.js'
 import { statement, type Db } from '../database.js'
 import type { Entity } from '../../db/schema.js'
 
@@ -99,3 +101,28 @@ export function assertNewId (db: Db, entity: RecordEntity, id: string): void {
       { errors: [{ in: 'body', path: '/id', message: 'already exists' }] })
   }
 }
+
+/** A registry table with a text id. */
+type IdTable = SQLiteTable & { id: SQLiteColumn, $inferSelect: { id: string } }
+
+/** The stored row with this id, or a 404 naming the collection. */
+export function findRecord<T extends IdTable> (db: Db, table: T, entity: RecordEntity, id: string): T['$inferSelect'] {
+  const row = db.select().from(table as SQLiteTable).where(eq(table.id, id)).get() as T['$inferSelect'] | undefined
+  if (row === undefined) throw notFound(entity, id)
+  return row
+}
+
+/** One page of a list in id order: the rows matching every filter given (undefined filters are skipped). */
+export function selectPage<T extends IdTable, R extends { id: string }> (
+  db: Db, table: T, q: PageRequest, filters: (SQL | undefined)[], view: (row: T['$inferSelect']) => R
+): Page<R> {
+  const limit = q.limit ?? DEFAULT_PAGE_SIZE
+  const after = cursorAfter(q.cursor)
+  const rows = db.select().from(table as SQLiteTable)
+    .where(and(...filters, after === undefined ? undefined : gt(table.id, after)))
+    .orderBy(asc(table.id)).limit(limit + 1).all() as T['$inferSelect'][]
+  return toPage(rows.map(view), limit)
+}
+
+/** An equality filter when the query gives the value, for selectPage. */
+export const equals = <V> (column: SQLiteColumn, value: V | undefined): SQL | undefined => value === undefined ? undefined : eq(column, value)
