@@ -18,7 +18,8 @@ const bundle = {
     { id: 'a2', personId: 'ada', role: 'C', initiativeId: 'tiers', validFrom: '2026-01-01T00:00:00Z', validTo: '2026-06-01T00:00:00Z' }
   ],
   delegations: [{ id: 'd1', fromPersonId: 'bob', toPersonId: 'ada', allScopes: true, validFrom: '2026-02-01T00:00:00Z', reason: 'leave' }],
-  influences: [{ id: 'i1', personId: 'ada', overPersonId: 'bob', strength: 'high', observedAt: '2026-03-01T00:00:00Z', note: 'still steers' }]
+  influences: [{ id: 'i1', personId: 'ada', overPersonId: 'bob', strength: 'high', observedAt: '2026-03-01T00:00:00Z', note: 'still steers' }],
+  decisions: [{ id: 'tiers-go', initiativeId: 'tiers', decidedBy: 'bob', decidedAt: '2026-04-01T12:00:00+02:00', outcome: 'Three tiers from July', rationale: 'Simpler' }]
 }
 
 async function exportAll (call: TestApp['call']): Promise<any> {
@@ -42,7 +43,7 @@ t.test('export, import into an empty registry, export again: the bundles are equ
   const first = await buildTestApp(t)
   const imported = await first.call({ method: 'POST', url: '/v1/import', as: 'editor', payload: bundle })
   t.equal(imported.statusCode, 200, imported.body)
-  t.match(imported.json(), { mode: 'upsert', dryRun: false, invalidCount: 0, collections: { people: { created: 2 }, assignments: { created: 2 } } })
+  t.match(imported.json(), { mode: 'upsert', dryRun: false, invalidCount: 0, collections: { people: { created: 2 }, assignments: { created: 2 }, decisions: { created: 1 } } })
   t.match(imported.headers['x-revision'], /^\d+$/)
   const exported = await exportAll(first.call)
   t.equal(exported.people.length, 2)
@@ -50,13 +51,14 @@ t.test('export, import into an empty registry, export again: the bundles are equ
     id: 'ada', name: 'Ada', email: 'ada@example.com', title: null, status: 'retired', statusSince: '2026-01-01T00:00:00.000Z',
     tags: ['founder', 'shareholder'], stakePercent: 40, managerId: null, externalId: null
   })
+  t.same(exported.decisions, [{ id: 'tiers-go', initiativeId: 'tiers', decidedBy: 'bob', decidedAt: '2026-04-01T10:00:00.000Z', outcome: 'Three tiers from July', rationale: 'Simpler' }])
 
   const second = await buildTestApp(t)
   t.equal((await second.call({ method: 'POST', url: '/v1/import', payload: exported })).statusCode, 200)
   t.same(await exportAll(second.call), exported)
 
   const again = await first.call({ method: 'POST', url: '/v1/import', payload: exported })
-  t.match(again.json(), { revision: null, collections: { people: { created: 0, updated: 0, unchanged: 2 } } })
+  t.match(again.json(), { revision: null, collections: { people: { created: 0, updated: 0, unchanged: 2 }, decisions: { created: 0, updated: 0, unchanged: 1 } } })
   t.equal(again.headers['x-revision'], undefined, 'nothing written, no revision')
 })
 
@@ -73,6 +75,8 @@ t.test('imported records behave like records written through the API', async (t)
   t.equal(changes.items.length, 1)
   t.match(changes.items[0], { action: 'create', after: { id: 'bob', managerId: 'ada', version: 1 } })
   assertProblem(t, await call({ method: 'DELETE', url: '/v1/people/ada' }), 409, 'WHODECIDES_ERR_IN_USE')
+  t.match((await call({ method: 'GET', url: '/v1/initiatives/tiers' })).json(), { status: 'active', version: 1 }, 'an imported decision does not decide its initiative')
+  t.match((await call({ method: 'GET', url: '/v1/initiatives/tiers/decisions/tiers-go' })).json(), { decidedBy: 'bob', version: 1 })
 })
 
 t.test('upsert changes what differs, replace removes what the bundle leaves out', async (t) => {
@@ -92,10 +96,10 @@ t.test('upsert changes what differs, replace removes what the bundle leaves out'
 
   const replaced = await call({ method: 'POST', url: '/v1/import?mode=replace', payload: { people: changedBundle.people } })
   t.equal(replaced.statusCode, 200, replaced.body)
-  t.match(replaced.json().collections, { people: { removed: 1 }, assignments: { removed: 2 }, domains: { removed: 2 }, influences: { removed: 1 } })
+  t.match(replaced.json().collections, { people: { removed: 1 }, assignments: { removed: 2 }, domains: { removed: 2 }, influences: { removed: 1 }, decisions: { removed: 1 } })
   const after = await exportAll(call)
   t.same(after.people.map((p: { id: string }) => p.id), ['ada', 'bob'])
-  t.same([after.domains, after.initiatives, after.assignments, after.delegations, after.influences], [[], [], [], [], []])
+  t.same([after.domains, after.initiatives, after.assignments, after.delegations, after.influences, after.decisions], [[], [], [], [], [], []])
 })
 
 t.test('rows without an id match existing records on their natural key', async (t) => {

@@ -51,7 +51,7 @@ const initiativeRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.delete('/initiatives/:id', {
     config: { allow: access.edit },
     schema: {
-      operationId: 'deleteInitiative', tags, summary: 'Delete an initiative that no assignment, delegation or influence points to',
+      operationId: 'deleteInitiative', tags, summary: 'Delete an initiative that no assignment, delegation, influence or decision points to',
       params: IdParams, headers: IfMatchHeaders, response: { 204: Type.Null({ description: 'Deleted' }), ...problems(404, 409, 412) }
     }
   }, async (request, reply) => deleted(reply, deleteInitiative(app.db, actorOf(request.key), request.params.id, request.headers['if-match'])))

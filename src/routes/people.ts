@@ -44,7 +44,7 @@ const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.delete('/people/:id', {
     config: { allow: access.edit },
     schema: {
-      operationId: 'deletePerson', tags, summary: 'Delete a person who holds no roles (otherwise set them departed or retired)',
+      operationId: 'deletePerson', tags, summary: 'Delete a person who holds no roles and made no recorded decision (otherwise set them departed or retired)',
       params: IdParams, headers: IfMatchHeaders, response: { 204: Type.Null({ description: 'Deleted' }), ...problems(404, 409, 412) }
     }
   }, async (request, reply) => deleted(reply, deletePerson(app.db, actorOf(request.key), request.params.id, request.headers['if-match'])))

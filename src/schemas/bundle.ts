@@ -1,6 +1,7 @@
 // API contract of the bundle: the whole registry in one document, for export, import and spreadsheets.
 import Type, { type TObject, type TSchema } from 'typebox'
 import { AssignmentCreateSchema, AssignmentSchema } from './assignments.js'
+import { DecisionBundleRowSchema, DecisionSchema } from './decisions.js'
 import { DelegationCreateSchema, DelegationSchema } from './delegations.js'
 import { DomainCreateSchema, DomainSchema } from './domains.js'
 import { InfluenceCreateSchema, InfluenceSchema } from './influences.js'
@@ -18,7 +19,8 @@ const collections = <T extends TSchema>(row: (record: TObject, create: TObject) 
   initiatives: Type.Array(row(InitiativeSchema, InitiativeCreateSchema), { maxItems: MAX_ROWS }),
   assignments: Type.Array(row(AssignmentSchema, AssignmentCreateSchema), { maxItems: MAX_ROWS }),
   delegations: Type.Array(row(DelegationSchema, DelegationCreateSchema), { maxItems: MAX_ROWS }),
-  influences: Type.Array(row(InfluenceSchema, InfluenceCreateSchema), { maxItems: MAX_ROWS })
+  influences: Type.Array(row(InfluenceSchema, InfluenceCreateSchema), { maxItems: MAX_ROWS }),
+  decisions: Type.Array(row(DecisionSchema, DecisionBundleRowSchema), { maxItems: MAX_ROWS })
 })
 
 const exampleBundle = {
@@ -27,7 +29,8 @@ const exampleBundle = {
   initiatives: [{ id: 'new-tiers', title: 'New price tiers', destination: 'Three tiers by Q3', description: null, domainId: 'pricing', status: 'active', decisionRule: 'single', decisionDueAt: null }],
   assignments: [{ id: 'a1', personId: 'ada', role: 'A', initiativeId: null, domainId: 'pricing', validFrom: '2026-01-01T00:00:00.000Z', validTo: null }],
   delegations: [],
-  influences: []
+  influences: [],
+  decisions: [{ id: 'tiers-go', initiativeId: 'new-tiers', decidedBy: 'ada', decidedAt: '2026-05-04T10:00:00.000Z', outcome: 'Three tiers from July', rationale: null }]
 }
 
 export const BundleSchema = Type.Object(collections((record) => exported(record)), {
@@ -68,7 +71,7 @@ export const ImportReportSchema = Type.Object({
   dryRun: Type.Boolean(),
   revision: Type.Union([Type.Integer(), Type.Null()], { description: 'Revision of the last change written; null when nothing was written' }),
   collections: Type.Object({
-    people: Outcome, domains: Outcome, initiatives: Outcome, assignments: Outcome, delegations: Outcome, influences: Outcome
+    people: Outcome, domains: Outcome, initiatives: Outcome, assignments: Outcome, delegations: Outcome, influences: Outcome, decisions: Outcome
   }),
   invalidCount: Type.Integer(),
   invalid: Type.Array(InvalidRowSchema, { description: 'The invalid rows (at most 1000 listed)' })
@@ -76,6 +79,6 @@ export const ImportReportSchema = Type.Object({
   examples: [{
     mode: 'upsert', dryRun: true, revision: null, invalidCount: 1,
     invalid: [{ collection: 'assignments', index: 3, field: '/personId', reason: 'no people record with id "bob" in the bundle or the registry' }],
-    collections: Object.fromEntries(['people', 'domains', 'initiatives', 'assignments', 'delegations', 'influences'].map((c) => [c, { created: 0, updated: 0, removed: 0, unchanged: 0, ids: { created: [], updated: [], removed: [] } }]))
+    collections: Object.fromEntries(['people', 'domains', 'initiatives', 'assignments', 'delegations', 'influences', 'decisions'].map((c) => [c, { created: 0, updated: 0, removed: 0, unchanged: 0, ids: { created: [], updated: [], removed: [] } }]))
   }]
 })

@@ -1,13 +1,13 @@
-// The six registry collections as the bundle sees them: table, row shape, and raw prepared writes for bulk work.
+// The registry collections as the bundle sees them: table, row shape, and raw prepared writes for bulk work.
 import { asc, getTableColumns } from 'drizzle-orm'
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core'
-import { assignments, delegations, domains, influences, initiatives, people } from '../../db/schema.js'
+import { assignments, decisions, delegations, domains, influences, initiatives, people } from '../../db/schema.js'
 import { statement, type Db } from '../database.js'
 
-export const BUNDLE_COLLECTIONS = ['people', 'domains', 'initiatives', 'assignments', 'delegations', 'influences'] as const
+export const BUNDLE_COLLECTIONS = ['people', 'domains', 'initiatives', 'assignments', 'delegations', 'influences', 'decisions'] as const
 export type BundleCollection = typeof BUNDLE_COLLECTIONS[number]
 
-export const TABLES: Record<BundleCollection, SQLiteTable> = { people, domains, initiatives, assignments, delegations, influences }
+export const TABLES: Record<BundleCollection, SQLiteTable> = { people, domains, initiatives, assignments, delegations, influences, decisions }
 
 /** Fields the server sets: a bundle row carries none of them. */
 export const META_FIELDS = ['version', 'createdAt', 'updatedAt'] as const

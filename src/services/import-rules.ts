@@ -5,6 +5,7 @@ import { toInstant } from '../clock.js'
 import type { TSchema } from 'typebox'
 import { fieldErrors } from '../plugins/problem-details.js'
 import { AssignmentCreateSchema } from '../schemas/assignments.js'
+import { DecisionBundleRowSchema } from '../schemas/decisions.js'
 import { DelegationCreateSchema } from '../schemas/delegations.js'
 import { DomainCreateSchema } from '../schemas/domains.js'
 import { InfluenceCreateSchema } from '../schemas/influences.js'
@@ -74,6 +75,14 @@ export const RULES: Record<BundleCollection, CollectionRules> = {
     naturalKey: (r) => key(r.personId, r.initiativeId, r.domainId, r.overPersonId, r.observedAt),
     references: [['personId', 'people'], ['initiativeId', 'initiatives'], ['domainId', 'domains'], ['overPersonId', 'people']],
     oneTarget: ['initiativeId', 'domainId', 'overPersonId']
+  },
+  // An imported decision does not move its initiative to decided: the bundle states the initiative's status itself.
+  decisions: {
+    schema: DecisionBundleRowSchema,
+    defaults: { rationale: null },
+    times: ['decidedAt'],
+    naturalKey: (r) => key(r.initiativeId, r.decidedBy, r.decidedAt),
+    references: [['initiativeId', 'initiatives'], ['decidedBy', 'people']]
   }
 }
 

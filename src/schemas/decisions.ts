@@ -1,0 +1,57 @@
+// API contract of decision records: who actually made a call on an initiative, when, and what was decided.
+import Type, { type Static } from 'typebox'
+import { Id, LongText, Nullable, PageQuery, RecordMeta, ShortText, Timestamp } from './common.js'
+
+const example = {
+  id: 'eu-prices-go',
+  initiativeId: 'eu-price-list-2027',
+  decidedBy: 'ada-lovelace',
+  decidedAt: '2026-06-12T15:30:00.000Z',
+  outcome: 'One EU price list in euros from 1 January 2027; national lists end on 31 December 2026',
+  rationale: 'Cross-border customers were arbitraging the national lists'
+}
+
+export const DecisionSchema = Type.Object({
+  id: Id,
+  initiativeId: Id,
+  decidedBy: Id,
+  decidedAt: Timestamp,
+  outcome: Type.String(),
+  rationale: Nullable(Type.String()),
+  ...RecordMeta
+}, {
+  description: 'A call someone actually made on an initiative: history, never deleted through the API',
+  examples: [{ ...example, version: 1, createdAt: '2026-06-12T16:00:00.000Z', updatedAt: '2026-06-12T16:00:00.000Z' }]
+})
+export type Decision = Static<typeof DecisionSchema>
+
+const fields = {
+  id: Type.Optional(Id),
+  decidedBy: { ...Id, description: 'The person who made the call (whether they held the authority is for the audit to judge)' },
+  decidedAt: { ...Timestamp, description: 'When the call was made' },
+  outcome: ShortText('What was decided', 2000),
+  rationale: Type.Optional(Nullable(LongText('Why')))
+}
+
+const { initiativeId: _initiativeId, ...bodyExample } = example
+
+export const DecisionCreateSchema = Type.Object(fields, { additionalProperties: false, examples: [bodyExample] })
+export type DecisionCreate = Static<typeof DecisionCreateSchema>
+
+/** A decision as a bundle row: the create body plus the initiative, which the API takes from the path. */
+export const DecisionBundleRowSchema = Type.Object({
+  ...fields,
+  initiativeId: { ...Id, description: 'The initiative decided on' }
+}, { additionalProperties: false, examples: [example] })
+
+export const DecisionParams = Type.Object({
+  id: Type.String({ maxLength: 64, description: 'The initiative\'s id' }),
+  decisionId: Type.String({ maxLength: 64, description: 'The decision\'s id' })
+}, { additionalProperties: false })
+export type DecisionParams = Static<typeof DecisionParams>
+
+export const DecisionsQuery = Type.Object({
+  decidedBy: Type.Optional({ ...Id, description: 'Only the calls this person made' }),
+  ...PageQuery
+}, { additionalProperties: false })
+export type DecisionsQuery = Static<typeof DecisionsQuery>

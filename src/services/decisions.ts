@@ -1,0 +1,87 @@
+// Use cases for decision records: record one (which decides a live initiative), list and get them. History: never deleted.
+import { and, desc, eq, lt, or, type SQL } from 'drizzle-orm'
+import { decisions, initiatives } from '../../db/schema.js'
+import { now, toInstant } from '../clock.js'
+import type { Db } from '../database.js'
+import { invalidField, notFound } from '../errors.js'
+import type { Decision, DecisionCreate, DecisionsQuery } from '../schemas/decisions.js'
+import { ID_PATTERN } from '../schemas/common.js'
+import { recordChange, transact, type Actor } from './change-log.js'
+import { newId } from './ids.js'
+import { findInitiative, initiativeView } from './initiatives.js'
+import { assertNewId, assertReference, DEFAULT_PAGE_SIZE, type Page, type Written } from './records.js'
+
+type Row = typeof decisions.$inferSelect
+type InitiativeRow = typeof initiatives.$inferSelect
+
+/** The statuses of an initiative still waiting for its call (the same set as LIVE_STATUSES of the read model). */
+const LIVE: ReadonlySet<InitiativeRow['status']> = new Set(['proposed', 'active', 'on_hold'])
+
+export const decisionView = (r: Row): Decision => ({
+  id: r.id, initiativeId: r.initiativeId, decidedBy: r.decidedBy, decidedAt: r.decidedAt, outcome: r.outcome, rationale: r.rationale,
+  version: r.version, createdAt: r.createdAt, updatedAt: r.updatedAt
+})
+
+// Pages run newest call first, so the cursor is the (decidedAt, id) of the last item; decidedAt is stored canonical.
+const CURSOR = new RegExp(`^(\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z)/(${ID_PATTERN.slice(1, -1)})$`)
+const encodeCursor = (d: Decision): string => Buffer.from(`at:${d.decidedAt}/${d.id}`).toString('base64url')
+
+function decodeCursor (cursor: string): { at: string, id: string } {
+  const decoded = Buffer.from(cursor, 'base64url').toString('utf8')
+  const match = decoded.startsWith('at:') ? CURSOR.exec(decoded.slice(3)) : null
+  if (match === null) throw invalidField('/cursor', 'not a cursor this service returned', 'query')
+  return { at: match[1]!, id: match[2]! }
+}
+
+/** An initiative's decisions, newest decidedAt first (ties: id descending), optionally only one person's. */
+export function listDecisions (db: Db, initiativeId: string, q: DecisionsQuery): Page<Decision> {
+  findInitiative(db, initiativeId)
+  const limit = q.limit ?? DEFAULT_PAGE_SIZE
+  const filters: SQL[] = [eq(decisions.initiativeId, initiativeId)]
+  if (q.decidedBy !== undefined) filters.push(eq(decisions.decidedBy, q.decidedBy))
+  if (q.cursor !== undefined) {
+    const after = decodeCursor(q.cursor)
+    filters.push(or(lt(decisions.decidedAt, after.at), and(eq(decisions.decidedAt, after.at), lt(decisions.id, after.id)))!)
+  }
+  const rows = db.select().from(decisions).where(and(...filters)).orderBy(desc(decisions.decidedAt), desc(decisions.id)).limit(limit + 1).all()
+  const items = rows.slice(0, limit).map(decisionView)
+  return { items, nextCursor: rows.length > limit ? encodeCursor(items[items.length - 1]!) : null }
+}
+
+/** One decision, found only under its own initiative. */
+export function getDecision (db: Db, initiativeId: string, decisionId: string): Decision {
+  findInitiative(db, initiativeId)
+  const row = db.select().from(decisions).where(and(eq(decisions.id, decisionId), eq(decisions.initiativeId, initiativeId))).get()
+  if (row === undefined) throw notFound('decisions', decisionId)
+  return decisionView(row)
+}
+
+/** Moves a live initiative to decided: its own change, version + 1. */
+function markDecided (db: Db, actor: Actor, at: string, current: InitiativeRow): number {
+  const row: InitiativeRow = { ...current, status: 'decided', version: current.version + 1, updatedAt: at }
+  db.update(initiatives).set(row).where(eq(initiatives.id, current.id)).run()
+  return recordChange(db, actor, at, { entity: 'initiatives', entityId: current.id, action: 'update', before: initiativeView(current), after: initiativeView(row) })
+}
+
+/**
+ * Records a call on an initiative; a live one (proposed, active, on_hold) becomes decided in the same transaction.
+ * The revision returned is the last change written: the initiative's when it moved, else the decision's.
+ */
+export function recordDecision (db: Db, actor: Actor, initiativeId: string, input: DecisionCreate): Written<Decision> {
+  return transact(db, () => {
+    const initiative = findInitiative(db, initiativeId)
+    const at = now()
+    const id = input.id ?? newId()
+    if (input.id !== undefined) assertNewId(db, 'decisions', id)
+    assertReference(db, '/decidedBy', 'people', input.decidedBy)
+    const row: Row = {
+      id, initiativeId, decidedBy: input.decidedBy, decidedAt: toInstant(input.decidedAt), outcome: input.outcome,
+      rationale: input.rationale ?? null, version: 1, createdAt: at, updatedAt: at
+    }
+    db.insert(decisions).values(row).run()
+    const record = decisionView(row)
+    let revision = recordChange(db, actor, at, { entity: 'decisions', entityId: id, action: 'create', before: null, after: record })
+    if (LIVE.has(initiative.status)) revision = markDecided(db, actor, at, initiative)
+    return { record, revision }
+  })
+}
