@@ -1,0 +1,268 @@
+// Who decides, over HTTP: the four routes, their refusals, the "now" cache, and agreement with a loaded snapshot.
+import fc from 'fast-check'
+import t, { type Test } from 'tap'
+import { resolveDecider } from '../src/registry/resolver.js'
+import { loadSnapshot } from '../src/registry/snapshot.js'
+import type { Target } from '../src/registry/types.js'
+import { assertProblem, buildTestApp, type TestApp } from './helper.js'
+import { AT, EPOCH, RegistryBuilder, writeRegistry } from './registry/registry-data.js'
+
+const LATER = '2099-06-01T00:00:00.000Z'
+const step = (id: string, domainId: string | null) => ({ kind: 'assignment', id, level: domainId === null ? 'initiative' : 'domain', domainId })
+const hand = (id: string, from: string, to: string, validTo: string | null = null) => ({ kind: 'delegation', id, from, to, validTo })
+
+/**
+ * Through the API: domains company ← commercial ← pricing, and hiring; initiatives launch (pricing), pool-call
+ * (pricing, pool) and solo (no domain); ada decides commercial, bob the launch itself from LATER, cyd hiring;
+ * eve is on leave and holds A on solo, delegating everything to fay.
+ */
+async function registry (t: Test): Promise<TestApp> {
+  const test = await buildTestApp(t)
+  const posts: [string, object][] = [
+    ['/v1/domains', { id: 'company', name: 'Company' }],
+    ['/v1/domains', { id: 'commercial', name: 'Commercial', parentId: 'company' }],
+    ['/v1/domains', { id: 'pricing', name: 'Pricing', parentId: 'commercial' }],
+    ['/v1/domains', { id: 'hiring', name: 'Hiring', parentId: 'company' }],
+    ['/v1/initiatives', { id: 'launch', title: 'Launch', domainId: 'pricing' }],
+    ['/v1/initiatives', { id: 'pool-call', title: 'Pool call', domainId: 'pricing', decisionRule: 'pool' }],
+    ['/v1/initiatives', { id: 'solo', title: 'Solo' }]
+  ]
+  for (const id of ['ada', 'bob', 'cyd', 'dee', 'fay']) posts.push(['/v1/people', { id, name: id.toUpperCase(), email: `${id}@example.com` }])
+  posts.push(
+    ['/v1/people', { id: 'eve', name: 'EVE', email: 'eve@example.com', status: 'on_leave', statusSince: EPOCH }],
+    ['/v1/assignments', { id: 'as-1', personId: 'ada', role: 'A', domainId: 'commercial', validFrom: EPOCH }],
+    ['/v1/assignments', { id: 'as-2', personId: 'bob', role: 'A', initiativeId: 'launch', validFrom: LATER }],
+    ['/v1/assignments', { id: 'as-3', personId: 'cyd', role: 'A', domainId: 'hiring', validFrom: EPOCH }],
+    ['/v1/assignments', { id: 'as-4', personId: 'eve', role: 'A', initiativeId: 'solo', validFrom: EPOCH }],
+    ['/v1/assignments', { id: 'as-5', personId: 'dee', role: 'R', initiativeId: 'launch', validFrom: EPOCH }],
+    ['/v1/delegations', { id: 'dg-1', fromPersonId: 'eve', toPersonId: 'fay', allScopes: true, validFrom: EPOCH }]
+  )
+  for (const [url, payload] of posts) {
+    const res = await test.call({ method: 'POST', url, payload })
+    if (res.statusCode !== 201) throw new Error(`${url}: ${res.body}`)
+  }
+  return test
+}
+
+const get = async (call: TestApp['call'], url: string) => {
+  const res = await call({ method: 'GET', url, as: 'reader' })
+  if (res.statusCode !== 200) throw new Error(`${url}: ${res.statusCode} ${res.body}`)
+  return res.json()
+}
+
+t.test('GET /v1/initiatives/{id}/decider: inherited, then the initiative\'s own from its start, and a delegation', async (t) => {
+  const { call } = await registry(t)
+  t.strictSame(await get(call, `/v1/initiatives/launch/decider?at=${AT}`), {
+    initiativeId: 'launch',
+    at: AT,
+    decisionRule: 'single',
+    resolution: 'clear',
+    deciders: [{ personId: 'ada', name: 'ADA', via: [step('as-1', 'commercial')] }],
+    absent: []
+  })
+  const later = await get(call, '/v1/initiatives/launch/decider?at=2099-06-01T02:00:00%2B02:00')
+  t.equal(later.at, LATER, 'the time is answered in canonical UTC')
+  t.strictSame(later.deciders, [{ personId: 'bob', name: 'BOB', via: [step('as-2', null)] }], 'its own A from its start')
+  t.strictSame(await get(call, `/v1/initiatives/solo/decider?at=${AT}`), {
+    initiativeId: 'solo',
+    at: AT,
+    decisionRule: 'single',
+    resolution: 'clear',
+    deciders: [{ personId: 'fay', name: 'FAY', via: [step('as-4', null), hand('dg-1', 'eve', 'fay')] }],
+    absent: []
+  })
+  t.strictSame(await get(call, `/v1/initiatives/pool-call/decider?at=${AT}`), {
+    initiativeId: 'pool-call', at: AT, decisionRule: 'pool', resolution: 'clear', deciders: [{ personId: 'ada', name: 'ADA', via: [step('as-1', 'commercial')] }], absent: []
+  })
+})
+
+t.test('GET /v1/domains/{id}/decider: own, inherited, none', async (t) => {
+  const { call } = await registry(t)
+  t.strictSame(await get(call, `/v1/domains/pricing/decider?at=${AT}`), {
+    domainId: 'pricing', at: AT, decisionRule: 'single', resolution: 'clear', deciders: [{ personId: 'ada', name: 'ADA', via: [step('as-1', 'commercial')] }], absent: []
+  })
+  t.strictSame((await get(call, `/v1/domains/hiring/decider?at=${AT}`)).deciders, [{ personId: 'cyd', name: 'CYD', via: [step('as-3', 'hiring')] }])
+  t.strictSame(await get(call, `/v1/domains/company/decider?at=${AT}`), { domainId: 'company', at: AT, decisionRule: 'single', resolution: 'none', deciders: [], absent: [] })
+})
+
+t.test('"now" answers follow every write at once, and time passing', async (t) => {
+  const { app, call } = await registry(t)
+  const start = new Date().toISOString()
+  const first = await get(call, '/v1/initiatives/launch/decider')
+  t.ok(first.at >= start && first.at <= new Date().toISOString(), `at ${String(first.at)} is now`)
+  t.equal(first.deciders[0].personId, 'ada')
+  const again = await get(call, '/v1/initiatives/launch/decider')
+  t.ok(again.at >= first.at, 'a later answer carries its own time')
+  t.strictSame({ ...again, at: first.at }, first, 'and the same answer')
+
+  // A status change through the API: ada goes on leave; nobody stands in.
+  const leave = await call({ method: 'PATCH', url: '/v1/people/ada', payload: { status: 'on_leave' } })
+  t.equal(leave.statusCode, 200)
+  const absent = await get(call, '/v1/initiatives/launch/decider')
+  t.equal(absent.resolution, 'absent')
+  t.strictSame(absent.absent, [{ personId: 'ada', name: 'ADA', status: 'on_leave' }])
+  t.equal((await get(call, '/v1/domains/pricing/decider')).resolution, 'absent', 'the domain\'s cached answer too')
+
+  // A delegation through the API.
+  t.equal((await call({ method: 'POST', url: '/v1/delegations', payload: { id: 'dg-2', fromPersonId: 'ada', toPersonId: 'dee', domainId: 'company' } })).statusCode, 201)
+  t.strictSame((await get(call, '/v1/initiatives/launch/decider')).deciders, [{ personId: 'dee', name: 'DEE', via: [step('as-1', 'commercial'), hand('dg-2', 'ada', 'dee')] }])
+
+  // A write that bypasses the services is seen as well.
+  app.db.$client.prepare('UPDATE delegations SET to_person_id = ? WHERE id = ?').run('cyd', 'dg-2')
+  t.equal((await get(call, '/v1/initiatives/launch/decider')).deciders[0].personId, 'cyd')
+
+  // A row that starts holding a moment from now changes the answer when that moment comes, with no write.
+  const soon = new Date(Date.now() + 600).toISOString()
+  t.equal((await call({ method: 'POST', url: '/v1/assignments', payload: { id: 'as-9', personId: 'fay', role: 'A', initiativeId: 'launch', validFrom: soon } })).statusCode, 201)
+  t.equal((await get(call, '/v1/initiatives/launch/decider')).deciders[0].personId, 'cyd', 'before it starts')
+  t.equal((await get(call, '/v1/initiatives/launch/decider')).deciders[0].personId, 'cyd', 'still, from the cache')
+  await new Promise((resolve) => setTimeout(resolve, Date.parse(soon) - Date.now() + 20))
+  t.strictSame((await get(call, '/v1/initiatives/launch/decider')).deciders, [{ personId: 'fay', name: 'FAY', via: [step('as-9', null)] }], 'once it holds')
+})
+
+t.test('GET /v1/people/{id}/authority: direct, inherited, by delegation; a nearer A takes it away', async (t) => {
+  const { call } = await registry(t)
+  t.strictSame(await get(call, `/v1/people/ada/authority?at=${AT}`), {
+    personId: 'ada',
+    at: AT,
+    initiatives: [
+      { initiativeId: 'launch', how: 'inherited', via: [step('as-1', 'commercial')] },
+      { initiativeId: 'pool-call', how: 'inherited', via: [step('as-1', 'commercial')] }
+    ],
+    domains: [
+      { domainId: 'commercial', how: 'direct', via: [step('as-1', 'commercial')] },
+      { domainId: 'pricing', how: 'inherited', via: [step('as-1', 'commercial')] }
+    ]
+  })
+  t.strictSame((await get(call, `/v1/people/ada/authority?at=${LATER}`)).initiatives.map((i: { initiativeId: string }) => i.initiativeId), ['pool-call'],
+    'from LATER, bob\'s own A decides the launch')
+  t.strictSame(await get(call, `/v1/people/bob/authority?at=${LATER}`), {
+    personId: 'bob', at: LATER, initiatives: [{ initiativeId: 'launch', how: 'direct', via: [step('as-2', null)] }], domains: []
+  })
+  t.strictSame(await get(call, `/v1/people/fay/authority?at=${AT}`), {
+    personId: 'fay', at: AT, initiatives: [{ initiativeId: 'solo', how: 'delegation', via: [step('as-4', null), hand('dg-1', 'eve', 'fay')] }], domains: []
+  })
+  t.strictSame(await get(call, `/v1/people/eve/authority?at=${AT}`), { personId: 'eve', at: AT, initiatives: [], domains: [] }, 'an absent decider decides nothing')
+  t.strictSame(await get(call, `/v1/people/dee/authority?at=${AT}`), { personId: 'dee', at: AT, initiatives: [], domains: [] }, 'an R is no authority')
+  const now = await get(call, '/v1/people/cyd/authority')
+  t.strictSame(now.domains, [{ domainId: 'hiring', how: 'direct', via: [step('as-3', 'hiring')] }], 'default now')
+})
+
+t.test('POST /v1/deciders/resolve: in the order asked, at one time', async (t) => {
+  const { call } = await registry(t)
+  const res = await call({ method: 'POST', url: '/v1/deciders/resolve', payload: { initiativeIds: ['solo', 'launch', 'pool-call'], at: AT }, as: 'reader' })
+  t.equal(res.statusCode, 200)
+  const body = res.json()
+  t.equal(body.at, AT)
+  t.strictSame(body.results.map((r: { initiativeId: string }) => r.initiativeId), ['solo', 'launch', 'pool-call'])
+  for (const result of body.results) t.strictSame(result, await get(call, `/v1/initiatives/${String(result.initiativeId)}/decider?at=${AT}`), `${String(result.initiativeId)}: as asked alone`)
+  const now = (await call({ method: 'POST', url: '/v1/deciders/resolve', payload: { initiativeIds: ['launch', 'solo'] } })).json()
+  t.ok(now.results.every((r: { at: string }) => r.at === now.at), 'one time for every answer')
+  t.strictSame(now.results.map((r: { deciders: { personId: string }[] }) => r.deciders[0]?.personId), ['ada', 'fay'])
+})
+
+t.test('refusals', async (t) => {
+  const { call } = await registry(t)
+  for (const url of ['/v1/initiatives/nothing/decider', '/v1/domains/nothing/decider', '/v1/people/nothing/authority']) {
+    const problem = assertProblem(t, await call({ method: 'GET', url }), 404, 'WHODECIDES_ERR_NOT_FOUND')
+    t.match(problem.detail, /"nothing"/)
+    assertProblem(t, await call({ method: 'GET', url: `${url}?at=${AT}` }), 404, 'WHODECIDES_ERR_NOT_FOUND')
+  }
+  for (const url of ['/v1/initiatives/launch/decider', '/v1/domains/pricing/decider', '/v1/people/ada/authority']) {
+    for (const query of ['at=yesterday', 'at=2026-03-03T09:00:00', 'at=2026-02-30T00:00:00Z', 'when=now']) {
+      const problem = assertProblem(t, await call({ method: 'GET', url: `${url}?${query}` }), 400, 'WHODECIDES_ERR_VALIDATION')
+      t.equal(problem.errors[0].in, 'query', `${url}?${query}`)
+    }
+    assertProblem(t, await call({ method: 'GET', url, as: null }), 401, 'WHODECIDES_ERR_UNAUTHENTICATED')
+    for (const as of ['reader', 'editor', 'auditor', 'admin'] as const) t.equal((await call({ method: 'GET', url, as })).statusCode, 200, `${url} as ${as}`)
+  }
+
+  const resolve = async (payload: unknown, as: 'reader' | null = 'reader') => await call({ method: 'POST', url: '/v1/deciders/resolve', payload: payload as object, as })
+  const unknown = assertProblem(t, await resolve({ initiativeIds: ['launch', 'nope', 'solo', 'gone'] }), 422, 'WHODECIDES_ERR_UNKNOWN_REFERENCE')
+  t.strictSame(unknown.errors, [
+    { in: 'body', path: '/initiativeIds/1', message: 'no initiatives record with id "nope"' },
+    { in: 'body', path: '/initiativeIds/3', message: 'no initiatives record with id "gone"' }
+  ])
+  const invalid: [string, unknown, string][] = [
+    ['no ids', { initiativeIds: [] }, '/initiativeIds'],
+    ['ids missing', { at: AT }, '/initiativeIds'],
+    ['a repeated id', { initiativeIds: ['launch', 'launch'] }, '/initiativeIds'],
+    ['too many', { initiativeIds: Array.from({ length: 501 }, (_, i) => `i-${i}`) }, '/initiativeIds'],
+    ['not an id', { initiativeIds: ['Launch!'] }, '/initiativeIds/0'],
+    ['a bad time', { initiativeIds: ['launch'], at: 'soon' }, '/at'],
+    ['an unknown field', { initiativeIds: ['launch'], when: AT }, '/when']
+  ]
+  for (const [name, payload, path] of invalid) {
+    const problem = assertProblem(t, await resolve(payload), 400, 'WHODECIDES_ERR_VALIDATION')
+    t.strictSame(problem.errors.map((e: { path: string }) => e.path), [path], name)
+  }
+  t.equal((await resolve({ initiativeIds: Array.from({ length: 500 }, () => 'launch').map((id, i) => i === 0 ? id : `${id}-${i}`) })).statusCode, 422, '500 ids are accepted as a request')
+  assertProblem(t, await resolve({ initiativeIds: ['launch'] }, null), 401, 'WHODECIDES_ERR_UNAUTHENTICATED')
+  for (const as of ['reader', 'editor', 'auditor', 'admin'] as const) {
+    t.equal((await call({ method: 'POST', url: '/v1/deciders/resolve', payload: { initiativeIds: ['launch'] }, as })).statusCode, 200, `resolve as ${as}`)
+  }
+})
+
+// Random registries written to the app's database: every answer over HTTP matches the snapshot's, and so does every authority.
+const PEOPLE = ['p0', 'p1', 'p2', 'p3', 'p4']
+const DOMAINS = ['d0', 'd1', 'd2', 'd3']
+const INITIATIVES = ['i0', 'i1', 'i2']
+const TIMES = ['2026-01-01', '2026-02-01', '2026-03-01', '2026-04-01'].map((d) => `${d}T00:00:00.000Z`)
+const period = fc.tuple(fc.integer({ min: 0, max: TIMES.length - 1 }), fc.integer({ min: 1, max: TIMES.length }))
+  .map(([from, span]) => [TIMES[from]!, TIMES[from + span] ?? null] as const)
+const where = fc.oneof(fc.constantFrom(...INITIATIVES), fc.constantFrom(...DOMAINS.map((d) => `d:${d}`)))
+const registryData = fc.record({
+  away: fc.array(fc.tuple(fc.constantFrom(...PEOPLE), fc.constantFrom('on_leave', 'retired' as const), fc.constantFrom(...TIMES)), { maxLength: 4 }),
+  parents: fc.array(fc.option(fc.nat(DOMAINS.length - 1), { nil: null }), { minLength: DOMAINS.length, maxLength: DOMAINS.length }),
+  homes: fc.array(fc.option(fc.constantFrom(...DOMAINS), { nil: null, freq: 4 }), { minLength: INITIATIVES.length, maxLength: INITIATIVES.length }),
+  rules: fc.array(fc.constantFrom('single', 'pool', 'unanimous' as const), { minLength: INITIATIVES.length, maxLength: INITIATIVES.length }),
+  assignments: fc.array(fc.tuple(fc.constantFrom(...PEOPLE), where, period), { maxLength: 10 }),
+  delegations: fc.array(fc.tuple(fc.constantFrom(...PEOPLE), fc.constantFrom(...PEOPLE), fc.oneof(where, fc.constant('*')), period), { maxLength: 8 })
+}).map((r) => {
+  const b = new RegistryBuilder().people(...PEOPLE)
+  // Parents only among earlier domains: a tree, as the service keeps it.
+  DOMAINS.forEach((id, i) => b.domain(id, r.parents[i] !== null && r.parents[i]! < i ? DOMAINS[r.parents[i]!]! : null))
+  INITIATIVES.forEach((id, i) => b.initiative(id, r.homes[i]!, r.rules[i]!))
+  // Each person's timeline: active since always, then each change once per time (the table's key).
+  const times = new Set<string>()
+  for (const [person, status, from] of r.away) {
+    if (![...times].some((k) => k.startsWith(`${person} `))) b.status(person, 'active')
+    if (!times.has(`${person} ${from}`)) b.status(person, status, from)
+    times.add(`${person} ${from}`)
+  }
+  r.assignments.forEach(([person, target, [from, to]], i) => b.assign(`a${(7 * i) % 10}${i}`, person, target, 'A', from, to))
+  r.delegations.forEach(([from, to, scope, [validFrom, validTo]], i) => { if (from !== to) b.delegate(`g${(3 * i) % 8}${i}`, from, to, scope, validFrom, validTo) })
+  return b.build()
+})
+
+t.test('over HTTP, every answer and every authority matches the snapshot of the same registry', async (t) => {
+  const samples = fc.sample(registryData, { seed: 42, numRuns: 15 })
+  const ats = ['2026-01-15T00:00:00.000Z', '2026-03-01T00:00:00.000Z', '2026-05-01T00:00:00.000Z']
+  let checked = 0
+  let granted = 0
+  for (const data of samples) {
+    const { app, call } = await buildTestApp(t)
+    writeRegistry(app.db, data)
+    const snapshot = loadSnapshot(app.db)
+    for (const at of ats) {
+      const expected = new Map<string, { initiatives: string[], domains: string[] }>(PEOPLE.map((p) => [p, { initiatives: [], domains: [] }]))
+      const targets: Target[] = [...INITIATIVES.map((id) => ({ kind: 'initiative' as const, id })), ...DOMAINS.map((id) => ({ kind: 'domain' as const, id }))]
+      for (const target of targets) {
+        const answer = resolveDecider(snapshot, target, at)
+        const { target: _target, ...rest } = answer
+        const url = `/v1/${target.kind === 'initiative' ? 'initiatives' : 'domains'}/${target.id}/decider?at=${at}`
+        t.strictSame(await get(call, url), { [target.kind === 'initiative' ? 'initiativeId' : 'domainId']: target.id, ...rest }, url)
+        for (const d of answer.deciders) expected.get(d.personId)![target.kind === 'initiative' ? 'initiatives' : 'domains'].push(target.id)
+        checked++
+      }
+      for (const person of PEOPLE) {
+        const authority = await get(call, `/v1/people/${person}/authority?at=${at}`)
+        const got = { initiatives: authority.initiatives.map((i: { initiativeId: string }) => i.initiativeId), domains: authority.domains.map((d: { domainId: string }) => d.domainId) }
+        t.strictSame(got, expected.get(person), `${person}'s authority at ${at}`)
+        granted += got.initiatives.length + got.domains.length
+      }
+    }
+    await app.close()
+  }
+  t.ok(checked >= 300 && granted > 60, `${checked} answers and ${granted} grants of authority compared`)
+})
