@@ -1,0 +1,19 @@
+// One audit's work, the same whether it runs in a worker thread or in-process: load the registry, judge it, report.
+import type { Db } from '../database.js'
+import { createReadModel } from '../registry/read-model.js'
+import { loadSnapshot } from '../registry/snapshot.js'
+import { runRules, type AuditScope, type EngineFinding, type RuleConfig } from './engine.js'
+
+/** What the main thread hands over: plain data, so it crosses to a worker by structured clone. */
+export interface AuditJob {
+  /** The effective configuration of every rule (disabled ones included: the engine skips them). */
+  configs: Map<string, RuleConfig>
+  scope: AuditScope
+  /** The time the registry is judged at, canonical ISO UTC. */
+  at: string
+}
+
+/** Reads the whole registry in one read transaction and runs every enabled rule over it. */
+export function auditFindings (db: Db, job: AuditJob): EngineFinding[] {
+  return runRules(createReadModel(loadSnapshot(db), job.at), job.configs, job.scope)
+}

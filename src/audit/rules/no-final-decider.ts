@@ -1,0 +1,22 @@
+// no-final-decider: a live initiative with no Accountable anywhere, on itself or up its domains.
+import { NoOptions, ref, type Rule } from '../rule.js'
+
+export const noFinalDecider: Rule<NoOptions> = {
+  id: 'no-final-decider',
+  defaultSeverity: 'error',
+  description: 'A live initiative has no final decider: no Accountable on the initiative or on any of its domains.',
+  rationale: 'Where nobody knows who has the final word, the change stalls or the loudest voice decides by default, ' +
+    'and those overruled feel the decision was never legitimate.',
+  remediation: 'Name one Accountable person on the initiative, or on its domain if that person should decide every initiative there.',
+  options: NoOptions,
+  defaults: {},
+  check (model) {
+    return model.liveInitiatives()
+      .filter((initiative) => model.decider(initiative.id).resolution === 'none')
+      .map((initiative) => ({
+        subject: ref('initiative', initiative.id),
+        related: [],
+        message: `No one holds the final decision on ${model.titleOf(initiative.id)}: no Accountable on it or on its domains`
+      }))
+  }
+}

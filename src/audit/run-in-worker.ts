@@ -1,0 +1,93 @@
+// Runs audits off the request thread: in a worker thread per database file, each job on its own read connection.
+import { Worker } from 'node:worker_threads'
+import type { Db } from '../database.js'
+import type { EngineFinding } from './engine.js'
+import { auditFindings, type AuditJob } from './job.js'
+import type { WorkerReply, WorkerRequest } from './worker.js'
+
+/**
+ * The worker's entry. From dist/ it is the compiled worker.js. From sources it is worker.ts, which a worker thread
+ * of Node 20 does not load through the parent's tsx hooks, so a one-line module registers tsx in the worker first.
+ */
+function workerEntry (): URL {
+  const here = new URL(import.meta.url)
+  if (here.pathname.endsWith('.js')) return new URL('./worker.js', here)
+  const target = new URL('./worker.ts', here).href
+  const boot = `import { register } from ${JSON.stringify(import.meta.resolve('tsx/esm/api'))}; register(); await import(${JSON.stringify(target)})`
+  return new URL(`data:text/javascript,${encodeURIComponent(boot)}`)
+}
+
+/** The audit error a worker reported, rebuilt on this side. */
+function rebuild (error: { name: string, message: string, code?: string }): Error {
+  return Object.assign(new Error(error.message), { name: error.name }, error.code === undefined ? {} : { code: error.code })
+}
+
+/**
+ * One worker thread for one database file, started on first use and kept: starting one costs far more than a small
+ * audit. It runs one job at a time, in order, and holds the process open only while a job is in flight.
+ */
+type Pending = Map<number, { resolve: (findings: EngineFinding[]) => void, reject: (error: Error) => void }>
+
+export class AuditWorker {
+  /** The thread, and the jobs it has not answered yet (a crashed thread fails its own jobs, never a successor's). */
+  #current: { worker: Worker, pending: Pending } | undefined
+  #nextId = 1
+
+  constructor (readonly dbPath: string) {}
+
+  async run (job: AuditJob): Promise<EngineFinding[]> {
+    const { worker, pending } = this.#current ??= this.#start()
+    const request: WorkerRequest = { id: this.#nextId++, job }
+    return await new Promise((resolve, reject) => {
+      pending.set(request.id, { resolve, reject })
+      worker.ref()
+      worker.postMessage(request)
+    })
+  }
+
+  /** Stops the thread; jobs in flight fail. */
+  async close (): Promise<void> {
+    const current = this.#current
+    this.#current = undefined
+    if (current !== undefined) await current.worker.terminate()
+  }
+
+  #start (): { worker: Worker, pending: Pending } {
+    const worker = new Worker(workerEntry(), { workerData: { dbPath: this.dbPath } })
+    const pending: Pending = new Map()
+    const current = { worker, pending }
+    worker.unref()
+    worker.on('message', (reply: WorkerReply) => {
+      const job = pending.get(reply.id)
+      pending.delete(reply.id)
+      if (pending.size === 0) worker.unref()
+      if ('error' in reply) job?.reject(rebuild(reply.error))
+      else job?.resolve(reply.findings)
+    })
+    // A crash or a stop fails every job in flight; the next job starts a fresh thread.
+    const fail = (error: Error): void => {
+      if (this.#current === current) this.#current = undefined
+      for (const { reject } of pending.values()) reject(error)
+      pending.clear()
+    }
+    worker.on('error', fail)
+    worker.on('exit', (code) => fail(new Error(`the audit worker stopped (exit code ${code})`)))
+    return current
+  }
+}
+
+const workers = new WeakMap<Db, AuditWorker>()
+
+/** The findings of the job, computed in the database's worker thread; an in-memory database has no file to share, so in-process. */
+export async function findingsOffThread (db: Db, job: AuditJob): Promise<EngineFinding[]> {
+  if (db.$client.memory) return auditFindings(db, job)
+  let worker = workers.get(db)
+  if (worker === undefined) workers.set(db, worker = new AuditWorker(db.$client.name))
+  return await worker.run(job)
+}
+
+/** Stops the database's audit worker, if it has one; jobs still in flight fail. */
+export async function stopAuditWorker (db: Db): Promise<void> {
+  await workers.get(db)?.close()
+  workers.delete(db)
+}

@@ -1,0 +1,36 @@
+// Worker-thread entry of audits: each job opens its own read-only connection to the database file and posts the findings back.
+import { parentPort, workerData } from 'node:worker_threads'
+import Database from 'better-sqlite3'
+import { drizzle } from 'drizzle-orm/better-sqlite3'
+import * as schema from '../../db/schema.js'
+import type { Db } from '../database.js'
+import type { EngineFinding } from './engine.js'
+import { auditFindings, type AuditJob } from './job.js'
+
+export interface WorkerRequest { id: number, job: AuditJob }
+export type WorkerReply = { id: number, findings: EngineFinding[] } | { id: number, error: { name: string, message: string, code?: string } }
+
+const { dbPath } = workerData as { dbPath: string }
+
+/** Read-only, without migrations (the main thread owns the schema); WAL lets it read beside the main thread's writes. */
+function run (job: AuditJob): EngineFinding[] {
+  const sqlite = new Database(dbPath, { readonly: true, fileMustExist: true })
+  try {
+    sqlite.pragma('busy_timeout = 5000')
+    return auditFindings(drizzle({ client: sqlite, schema }) as Db, job)
+  } finally {
+    sqlite.close()
+  }
+}
+
+// One job at a time: the handler is synchronous, so messages queue up behind it.
+parentPort?.on('message', ({ id, job }: WorkerRequest) => {
+  let reply: WorkerReply
+  try {
+    reply = { id, findings: run(job) }
+  } catch (err) {
+    const e = err as Error & { code?: string }
+    reply = { id, error: { name: e.name, message: e.message, ...(typeof e.code === 'string' ? { code: e.code } : {}) } }
+  }
+  parentPort?.postMessage(reply)
+})
