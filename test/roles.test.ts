@@ -12,8 +12,9 @@ const ROLES = ['reader', 'editor', 'auditor', 'admin'] as const satisfies readon
 function expectedAllow ({ method, url }: RouteAccessEntry): Role[] {
   if (url.startsWith('/v1/keys')) return ['admin']
   if (url.startsWith('/v1/changes')) return ['auditor', 'admin']
-  if (method === 'GET' || method === 'HEAD') return [...ROLES]
-  if (url.startsWith('/v1/influences')) return ['auditor', 'admin']
+  // Readers may use every GET, and the batch who-decides query, though it is a POST.
+  if (method === 'GET' || method === 'HEAD' || url === '/v1/deciders/resolve') return [...ROLES]
+  if (['/v1/influences', '/v1/rules', '/v1/audits', '/v1/waivers'].some((prefix) => url.startsWith(prefix))) return ['auditor', 'admin']
   return ['editor', 'admin']
 }
 

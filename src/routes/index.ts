@@ -11,6 +11,11 @@ import initiativeRoutes from './initiatives.js'
 import assignmentsRoutes from './assignments.js'
 import delegationsRoutes from './delegations.js'
 import influencesRoutes from './influences.js'
+import deciderRoutes from './deciders.js'
+import decisionRoutes from './decisions.js'
+import ruleRoutes from './rules.js'
+import auditRoutes from './audits.js'
+import waiverRoutes from './waivers.js'
 
 export default async function routes (app: FastifyInstance, opts: { config: Config }): Promise<void> {
   await app.register(healthRoutes)
@@ -23,6 +28,11 @@ export default async function routes (app: FastifyInstance, opts: { config: Conf
     await v1.register(assignmentsRoutes)
     await v1.register(delegationsRoutes)
     await v1.register(influencesRoutes)
+    await v1.register(deciderRoutes)
+    await v1.register(decisionRoutes)
+    await v1.register(ruleRoutes)
+    await v1.register(auditRoutes)
+    await v1.register(waiverRoutes)
     await v1.register(bulkRoutes, { importBodyLimit: opts.config.importBodyLimit })
   }, { prefix: '/v1' })
 }

@@ -7,7 +7,7 @@ export interface Actor {
   label: string
 }
 
-export type ChangeAction = 'create' | 'update' | 'delete' | 'end' | 'revoke'
+export type ChangeAction = 'create' | 'update' | 'delete' | 'end' | 'revoke' | 'run'
 
 export interface Mutation {
   entity: Entity

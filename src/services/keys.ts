@@ -57,6 +57,7 @@ export function revokeKey (db: Db, actor: Actor, id: string): { key: KeyView, re
     }
     const at = now()
     db.update(apiKeys).set({ revokedAt: at }).where(eq(apiKeys.id, id)).run()
+    forgetLiveKeys(db)
     const key = { ...before, revokedAt: at }
     return { key, revision: recordChange(db, actor, at, { entity: 'keys', entityId: id, action: 'revoke', before, after: key }) }
   })
@@ -68,14 +69,29 @@ const lastRevisionOf = (db: Db, id: string): number =>
 const liveAdmins = (db: Db): number =>
   (statement(db, "SELECT count(*) AS n FROM api_keys WHERE role = 'admin' AND revoked_at IS NULL").get() as { n: number }).n
 
+// Live keys by token hash, so a request costs one hash and no query; a revocation empties it at once.
+const liveKeys = new WeakMap<Db, Map<string, AuthenticatedKey>>()
+const LIVE_KEYS_CACHED = 10_000
+
+function forgetLiveKeys (db: Db): void {
+  liveKeys.get(db)?.clear()
+}
+
 /** The live key for a bearer token, or undefined; the hash is compared in constant time. */
 export function authenticate (db: Db, token: string): AuthenticatedKey | undefined {
   const hash = hashToken(token)
+  let cache = liveKeys.get(db)
+  if (cache === undefined) liveKeys.set(db, cache = new Map())
+  const cached = cache.get(hash)
+  if (cached !== undefined) return cached
   const row = statement(db, 'SELECT id, label, role, token_hash AS tokenHash FROM api_keys WHERE token_hash = ? AND revoked_at IS NULL')
     .get(hash) as (AuthenticatedKey & { tokenHash: string }) | undefined
   if (row === undefined) return undefined
   if (!timingSafeEqual(Buffer.from(row.tokenHash, 'hex'), Buffer.from(hash, 'hex'))) return undefined
-  return { id: row.id, label: row.label, role: row.role }
+  const key = { id: row.id, label: row.label, role: row.role }
+  if (cache.size >= LIVE_KEYS_CACHED) cache.clear()
+  cache.set(hash, key)
+  return key
 }
 
 /** Writes a file only its owner can read: the mode is set before the secret is written, even over an older file. */

@@ -1,0 +1,116 @@
+// API contract of audit runs and their findings, and of the live findings of one initiative.
+import Type, { type Static } from 'typebox'
+import { FINDING_STATES } from '../../db/schema.js'
+import { Id, Nullable, PageQuery, Timestamp } from './common.js'
+import { SeveritySchema } from './rules.js'
+
+export const MAX_SCOPE_INITIATIVES = 500
+
+const DomainScope = Type.Object({
+  domainId: { ...Id, description: 'Audit the domain, its sub-domains and their initiatives' }
+}, { additionalProperties: false })
+
+const InitiativesScope = Type.Object({
+  initiativeIds: Type.Array(Id, { minItems: 1, maxItems: MAX_SCOPE_INITIATIVES, description: 'Audit these initiatives only' })
+}, { additionalProperties: false })
+
+export const AuditScopeSchema = Type.Union([DomainScope, InitiativesScope], {
+  description: 'What to audit; absent or null: the whole registry'
+})
+export type AuditScopeInput = Static<typeof AuditScopeSchema>
+
+export const AuditCreateSchema = Type.Object({
+  scope: Type.Optional(Nullable(AuditScopeSchema)),
+  at: Type.Optional({ ...Timestamp, description: 'The time the registry is judged at; default now' })
+}, { additionalProperties: false, examples: [{}, { scope: { domainId: 'pricing' } }, { scope: { initiativeIds: ['eu-price-list-2027'] }, at: '2026-03-03T09:00:00.000Z' }] })
+export type AuditCreate = Static<typeof AuditCreateSchema>
+
+const Counts = Type.Object({
+  error: Type.Integer({ minimum: 0 }),
+  warning: Type.Integer({ minimum: 0 }),
+  info: Type.Integer({ minimum: 0 })
+}, { description: 'Findings that hold now, by severity; waived ones are not counted' })
+
+const runExample = {
+  id: '01hzx3k6n8p2q4r6s8t0v2w4y6',
+  scope: { domainId: 'pricing' },
+  at: '2026-03-03T09:00:00.000Z',
+  startedAt: '2026-03-03T09:00:00.000Z',
+  finishedAt: '2026-03-03T09:00:01.250Z',
+  counts: { error: 2, warning: 5, info: 1 },
+  new: 3,
+  persisting: 6,
+  resolved: 1,
+  waived: 1
+}
+
+export const AuditRunSchema = Type.Object({
+  id: Id,
+  scope: Nullable(AuditScopeSchema),
+  at: Timestamp,
+  startedAt: Timestamp,
+  finishedAt: Timestamp,
+  counts: Counts,
+  new: Type.Integer({ minimum: 0, description: 'Findings the previous run of the same scope did not have' }),
+  persisting: Type.Integer({ minimum: 0, description: 'Findings the previous run of the same scope had too' }),
+  resolved: Type.Integer({ minimum: 0, description: 'Findings of the previous run of the same scope that no longer hold' }),
+  waived: Type.Integer({ minimum: 0, description: 'Findings that hold but are accepted by a live waiver' })
+}, { examples: [runExample] })
+export type AuditRun = Static<typeof AuditRunSchema>
+
+export const AuditsQuery = Type.Object({ ...PageQuery }, { additionalProperties: false })
+export type AuditsQuery = Static<typeof AuditsQuery>
+
+const Ref = Type.Object({ kind: Type.String(), id: Type.String() })
+
+const findingFields = {
+  fingerprint: Type.String({ description: 'Stable over runs: rule, subject and related records' }),
+  ruleId: Type.String(),
+  severity: SeveritySchema,
+  subject: Ref,
+  related: Type.Array(Ref),
+  message: Type.String(),
+  data: Nullable(Type.Object({}, { additionalProperties: true, description: 'Figures behind the message' })),
+  waived: Nullable(Type.Object({ waiverId: Id, reason: Type.String() }, { description: 'The waiver that accepts the finding' }))
+}
+
+const findingExample = {
+  fingerprint: '6f1c2a9e0b7d4c3a8e5f1b2d9c0a7e4f6b3d8c1a5e9f2b7d4c0a6e3f8b1d5c9a',
+  ruleId: 'multiple-final-deciders',
+  severity: 'error',
+  subject: { kind: 'initiative', id: 'eu-price-list-2027' },
+  related: [{ kind: 'person', id: 'ada-lovelace' }, { kind: 'person', id: 'grace-hopper' }],
+  message: '2 people hold the final decision on "New EU price list for 2027"',
+  data: null,
+  waived: null
+}
+
+export const FindingSchema = Type.Object({
+  ...findingFields,
+  state: Type.Enum([...FINDING_STATES], { description: 'new or persisting: holds in this run; resolved: held in the previous run, no longer' })
+}, { examples: [{ ...findingExample, state: 'new' }] })
+export type Finding = Static<typeof FindingSchema>
+
+export const FindingsQuery = Type.Object({
+  severity: Type.Optional(SeveritySchema),
+  ruleId: Type.Optional(Type.String({ maxLength: 64, description: 'Only this rule\'s findings' })),
+  state: Type.Optional(Type.Enum([...FINDING_STATES])),
+  waived: Type.Optional(Type.Boolean({ description: 'true: only waived findings; false: only those without a waiver' })),
+  ...PageQuery
+}, { additionalProperties: false })
+export type FindingsQuery = Static<typeof FindingsQuery>
+
+export const LiveFindingSchema = Type.Object(findingFields, { examples: [findingExample] })
+export type LiveFinding = Static<typeof LiveFindingSchema>
+
+export const InitiativeFindingsSchema = Type.Object({
+  initiativeId: Id,
+  at: Timestamp,
+  findings: Type.Array(LiveFindingSchema)
+}, { examples: [{ initiativeId: 'eu-price-list-2027', at: '2026-03-03T09:00:00.000Z', findings: [findingExample] }] })
+export type InitiativeFindings = Static<typeof InitiativeFindingsSchema>
+
+export const InitiativeFindingsQuery = Type.Object({
+  at: Type.Optional({ ...Timestamp, description: 'The time to judge the initiative at; default now' })
+}, { additionalProperties: false })
+export type InitiativeFindingsQuery = Static<typeof InitiativeFindingsQuery>

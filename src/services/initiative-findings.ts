@@ -1,0 +1,38 @@
+// Use case behind "is this boundary clear?": the rules run live over one initiative's slice of the registry, nothing stored.
+import { runRules } from '../audit/engine.js'
+import { now, toInstant } from '../clock.js'
+import type { Db } from '../database.js'
+import { notFound } from '../errors.js'
+import { loadFocusedData } from '../registry/focus.js'
+import { createReadModel } from '../registry/read-model.js'
+import { createSnapshot } from '../registry/snapshot.js'
+import type { InitiativeFindings } from '../schemas/audits.js'
+import { ruleConfigs } from './rule-settings.js'
+import { liveWaivers } from './waivers.js'
+
+/**
+ * The findings of every enabled rule about the initiative at `at` (default now), each marked with the waiver that
+ * accepts it now, if any. Reads only the initiative's slice (see loadFocusedData), so it stays fast on any registry.
+ */
+export function getInitiativeFindings (db: Db, initiativeId: string, at?: string): InitiativeFindings {
+  const data = loadFocusedData(db, initiativeId)
+  if (data === undefined) throw notFound('initiatives', initiativeId)
+  const time = now()
+  const judgedAt = at === undefined ? time : toInstant(at)
+  const findings = runRules(createReadModel(createSnapshot(data), judgedAt), ruleConfigs(db), { initiativeIds: [initiativeId] })
+  const waivers = liveWaivers(db, time)
+  return {
+    initiativeId,
+    at: judgedAt,
+    findings: findings.map((f) => ({
+      fingerprint: f.fingerprint,
+      ruleId: f.ruleId,
+      severity: f.severity,
+      subject: f.subject,
+      related: f.related,
+      message: f.message,
+      data: f.data ?? null,
+      waived: waivers.get(f.fingerprint) ?? null
+    }))
+  }
+}

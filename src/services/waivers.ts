@@ -1,0 +1,68 @@
+// Use cases for waivers: accept a finding until a date, list, get, withdraw; and the live waivers an audit applies.
+import { and, asc, eq, gt, lte, type SQL } from 'drizzle-orm'
+import { waivers } from '../../db/schema.js'
+import { now, toInstant } from '../clock.js'
+import { statement, type Db } from '../database.js'
+import { invalidRecord, notFound } from '../errors.js'
+import type { Waiver, WaiverCreate, WaiversQuery } from '../schemas/waivers.js'
+import { recordChange, transact, type Actor } from './change-log.js'
+import { newId } from './ids.js'
+import { checkIfMatch, cursorAfter, DEFAULT_PAGE_SIZE, toPage, type Page, type Written } from './records.js'
+
+type Row = typeof waivers.$inferSelect
+
+const waiverView = (r: Row): Waiver => ({
+  id: r.id, fingerprint: r.fingerprint, reason: r.reason, expiresAt: r.expiresAt, version: r.version, createdAt: r.createdAt, updatedAt: r.updatedAt
+})
+
+export function listWaivers (db: Db, q: WaiversQuery): Page<Waiver> {
+  const limit = q.limit ?? DEFAULT_PAGE_SIZE
+  const after = cursorAfter(q.cursor)
+  const filters: SQL[] = []
+  if (q.active !== undefined) filters.push(q.active ? gt(waivers.expiresAt, now()) : lte(waivers.expiresAt, now()))
+  if (q.fingerprint !== undefined) filters.push(eq(waivers.fingerprint, q.fingerprint))
+  if (after !== undefined) filters.push(gt(waivers.id, after))
+  const rows = db.select().from(waivers).where(and(...filters)).orderBy(asc(waivers.id)).limit(limit + 1).all()
+  return toPage(rows.map(waiverView), limit)
+}
+
+function findWaiver (db: Db, id: string): Row {
+  const row = db.select().from(waivers).where(eq(waivers.id, id)).get()
+  if (row === undefined) throw notFound('waivers', id)
+  return row
+}
+
+export const getWaiver = (db: Db, id: string): Waiver => waiverView(findWaiver(db, id))
+
+export function createWaiver (db: Db, actor: Actor, input: WaiverCreate): Written<Waiver> {
+  return transact(db, () => {
+    const at = now()
+    const expiresAt = toInstant(input.expiresAt)
+    if (expiresAt <= at) throw invalidRecord('/expiresAt', `must be in the future (now is ${at})`)
+    const row: Row = { id: newId(), fingerprint: input.fingerprint, reason: input.reason, expiresAt, version: 1, createdAt: at, updatedAt: at }
+    db.insert(waivers).values(row).run()
+    const record = waiverView(row)
+    return { record, revision: recordChange(db, actor, at, { entity: 'waivers', entityId: row.id, action: 'create', before: null, after: record }) }
+  })
+}
+
+export function deleteWaiver (db: Db, actor: Actor, id: string, ifMatch?: string): { revision: number } {
+  return transact(db, () => {
+    const current = findWaiver(db, id)
+    checkIfMatch(current.version, ifMatch)
+    db.delete(waivers).where(eq(waivers.id, id)).run()
+    return { revision: recordChange(db, actor, now(), { entity: 'waivers', entityId: id, action: 'delete', before: waiverView(current), after: null }) }
+  })
+}
+
+export interface AppliedWaiver { waiverId: string, reason: string }
+
+/**
+ * The waivers live at `at`, by fingerprint. Where several accept one finding, the one that lasts longest wins
+ * (rows come in expiry order, so it is the last one set), and then the latest created.
+ */
+export function liveWaivers (db: Db, at: string): Map<string, AppliedWaiver> {
+  const rows = statement(db, 'SELECT id, fingerprint, reason FROM waivers WHERE expires_at > ? ORDER BY expires_at, id')
+    .all(at) as { id: string, fingerprint: string, reason: string }[]
+  return new Map(rows.map((r) => [r.fingerprint, { waiverId: r.id, reason: r.reason }]))
+}
