@@ -2,7 +2,8 @@
 import Fastify from 'fastify'
 
 const app = Fastify({ logger: false })
-app.get('/constant', {
+// The same path shape as the who-decides route, so the load tool does the same work against both.
+app.get('/v1/initiatives/:id/decider', {
   schema: { response: { 200: { type: 'object', properties: { status: { type: 'string' } } } } }
 }, async () => ({ status: 'ok' }))
 app.get('/health', async () => ({ status: 'ok' }))

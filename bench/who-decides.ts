@@ -79,8 +79,8 @@ async function main (): Promise<void> {
     const env = { WD_KEY: KEY, WD_INITIATIVES: String(large.facts.initiatives) }
 
     const bare = await startProcess(['--import', 'tsx', 'bench/bare-server.ts'], {}, 3101)
-    wrk('http://127.0.0.1:3101/constant', 2)
-    const baseline = wrk('http://127.0.0.1:3101/constant', SECONDS)
+    wrk('http://127.0.0.1:3101', 2, 'decider.lua', env)
+    const baseline = wrk('http://127.0.0.1:3101', SECONDS, 'decider.lua', env)
     await stop(bare)
 
     const server = await registry(large.file, 3102)

@@ -23,6 +23,7 @@ export function openDatabase (path: string): Db {
   sqlite.pragma('busy_timeout = 5000')
   // 64 MiB of page cache instead of 2: lookups over a large registry read pages all over the file.
   sqlite.pragma('cache_size = -65536')
+  sqlite.pragma('mmap_size = 1073741824')
   const db = drizzle({ client: sqlite, schema })
   migrate(db, { migrationsFolder: migrationsFolder() })
   return db
@@ -31,7 +32,7 @@ export function openDatabase (path: string): Db {
 /** True when the database answers a trivial query. */
 export function isReachable (db: Db): boolean {
   try {
-    return db.$client.prepare('SELECT 1 AS ok').get() !== undefined
+    return statement(db, 'SELECT 1 AS ok').get() !== undefined
   } catch {
     return false
   }

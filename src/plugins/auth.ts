@@ -61,16 +61,18 @@ async function auth (app: FastifyInstance): Promise<void> {
   })
 
   app.decorateRequest('key', null)
-  app.addHook('onRequest', async (request, reply) => {
+  // A callback hook, not an async one: it runs on every request, and a promise per request is measurable.
+  app.addHook('onRequest', (request, reply, done) => {
     const allow = request.routeOptions.config.allow
-    if (allow === undefined) return
+    if (allow === undefined) return done()
     const token = BEARER.exec(request.headers.authorization ?? '')?.[1]
     const key = token === undefined ? undefined : authenticate(app.db, token)
-    if (key === undefined) throw unauthenticated(reply, token !== undefined)
+    if (key === undefined) return done(unauthenticated(reply, token !== undefined))
     if (!allow.includes(key.role)) {
-      throw new ProblemError('WHODECIDES_ERR_FORBIDDEN', `A ${key.role} key may not ${request.method} ${request.routeOptions.url ?? ''}; allowed: ${allow.join(', ')}`)
+      return done(new ProblemError('WHODECIDES_ERR_FORBIDDEN', `A ${key.role} key may not ${request.method} ${request.routeOptions.url ?? ''}; allowed: ${allow.join(', ')}`))
     }
     request.key = key
+    done()
   })
 }
 

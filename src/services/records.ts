@@ -1,5 +1,5 @@
 // Helpers every record service shares: finding and paging records, cursors, If-Match, references and blockers.
-import { and, asc, eq, gt, type SQL } from 'drizzle-orm'
+import { and, asc, eq, gt, sql, type SQL } from 'drizzle-orm'
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core'
 import { ProblemError, inUse, notFound, preconditionFailed, unknownReference } from '../errors.js'
 import { statement, type Db } from '../database.js'
@@ -105,9 +105,24 @@ export function assertNewId (db: Db, entity: RecordEntity, id: string): void {
 /** A registry table with a text id. */
 type IdTable = SQLiteTable & { id: SQLiteColumn, $inferSelect: { id: string } }
 
+// Lookups by id, prepared once per connection and table: building and preparing the query per request costs
+// several times more than running it.
+const byIdLookups = new WeakMap<Db, Map<SQLiteTable, { get: (values: { id: string }) => unknown }>>()
+
+function lookupById (db: Db, table: IdTable): { get: (values: { id: string }) => unknown } {
+  let lookups = byIdLookups.get(db)
+  if (lookups === undefined) byIdLookups.set(db, lookups = new Map())
+  let lookup = lookups.get(table)
+  if (lookup === undefined) {
+    lookup = db.select().from(table as SQLiteTable).where(eq(table.id, sql.placeholder('id'))).prepare()
+    lookups.set(table, lookup)
+  }
+  return lookup
+}
+
 /** The stored row with this id, or a 404 naming the collection. */
 export function findRecord<T extends IdTable> (db: Db, table: T, entity: RecordEntity, id: string): T['$inferSelect'] {
-  const row = db.select().from(table as SQLiteTable).where(eq(table.id, id)).get() as T['$inferSelect'] | undefined
+  const row = lookupById(db, table).get({ id }) as T['$inferSelect'] | undefined
   if (row === undefined) throw notFound(entity, id)
   return row
 }
