@@ -23,7 +23,6 @@ export function openDatabase (path: string): Db {
   sqlite.pragma('busy_timeout = 5000')
   // 64 MiB of page cache instead of 2: lookups over a large registry read pages all over the file.
   sqlite.pragma('cache_size = -65536')
-  sqlite.pragma('mmap_size = 1073741824')
   const db = drizzle({ client: sqlite, schema })
   migrate(db, { migrationsFolder: migrationsFolder() })
   return db
