@@ -8,7 +8,7 @@ import type { Assignment, AssignmentCreate, AssignmentPatch, AssignmentsQuery } 
 import { recordChange, transact, type Actor } from './change-log.js'
 import { newId } from './ids.js'
 import { assertNewId, assertReference, checkIfMatch, equals, findRecord, selectPage, type Page, type Written } from './records.js'
-import { activeAt, assertOneTarget, assertPeriod } from './targets.js'
+import { activeAt, assertOneTarget, assertPeriod, periodOf } from './targets.js'
 
 type Row = typeof assignments.$inferSelect
 
@@ -65,8 +65,7 @@ export function createAssignment (db: Db, actor: Actor, input: AssignmentCreate)
     const id = input.id ?? newId()
     const row: Row = {
       id, personId: input.personId, role: input.role, initiativeId: input.initiativeId ?? null, domainId: input.domainId ?? null,
-      validFrom: input.validFrom === undefined ? at : toInstant(input.validFrom),
-      validTo: input.validTo == null ? null : toInstant(input.validTo),
+      ...periodOf(input, { validFrom: at, validTo: null }),
       version: 1, createdAt: at, updatedAt: at
     }
     if (input.id !== undefined) assertNewId(db, 'assignments', id)
@@ -85,8 +84,7 @@ export function updateAssignment (db: Db, actor: Actor, id: string, patch: Assig
     const row: Row = {
       ...current,
       ...patch,
-      validFrom: patch.validFrom === undefined ? current.validFrom : toInstant(patch.validFrom),
-      validTo: patch.validTo === undefined ? current.validTo : patch.validTo === null ? null : toInstant(patch.validTo),
+      ...periodOf(patch, current),
       version: current.version + 1,
       updatedAt: at
     }

@@ -8,7 +8,7 @@ import type { Delegation, DelegationCreate, DelegationPatch, DelegationsQuery } 
 import { recordChange, transact, type Actor } from './change-log.js'
 import { newId } from './ids.js'
 import { assertNewId, assertReference, checkIfMatch, equals, findRecord, selectPage, type Page, type Written } from './records.js'
-import { activeAt, assertOneTarget, assertPeriod } from './targets.js'
+import { activeAt, assertOneTarget, assertPeriod, periodOf } from './targets.js'
 
 type Row = typeof delegations.$inferSelect
 
@@ -47,8 +47,8 @@ export function createDelegation (db: Db, actor: Actor, input: DelegationCreate)
     const id = input.id ?? newId()
     const row: Row = {
       id, fromPersonId: input.fromPersonId, toPersonId: input.toPersonId, initiativeId: input.initiativeId ?? null,
-      domainId: input.domainId ?? null, allScopes: input.allScopes ?? false, validFrom: input.validFrom === undefined ? at : toInstant(input.validFrom),
-      validTo: input.validTo == null ? null : toInstant(input.validTo), reason: input.reason ?? null,
+      domainId: input.domainId ?? null, allScopes: input.allScopes ?? false, ...periodOf(input, { validFrom: at, validTo: null }),
+      reason: input.reason ?? null,
       version: 1, createdAt: at, updatedAt: at
     }
     if (input.id !== undefined) assertNewId(db, 'delegations', id)
@@ -67,8 +67,7 @@ export function updateDelegation (db: Db, actor: Actor, id: string, patch: Deleg
     const row: Row = {
       ...current,
       ...patch,
-      validFrom: patch.validFrom === undefined ? current.validFrom : toInstant(patch.validFrom),
-      validTo: patch.validTo === undefined ? current.validTo : patch.validTo === null ? null : toInstant(patch.validTo),
+      ...periodOf(patch, current),
       version: current.version + 1,
       updatedAt: at
     }

@@ -1,6 +1,7 @@
 // Rules that assignments, delegations and influences share: exactly one target, validity periods, instants.
 import { and, gt, isNull, lte, or, type SQL } from 'drizzle-orm'
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core'
+import { toInstant } from '../clock.js'
 import { invalidRecord, ProblemError } from '../errors.js'
 
 /**
@@ -22,6 +23,14 @@ export function assertOneTarget (record: Record<string, unknown>, fields: readon
  * Instants compare as canonical UTC strings.
  */
 export const isPeriod = (validFrom: string, validTo: string | null): boolean => validTo === null || validTo >= validFrom
+
+/** The period a create or PATCH body asks for, in canonical UTC; fields it leaves out keep the fallback's. */
+export function periodOf (input: { validFrom?: string, validTo?: string | null }, fallback: { validFrom: string, validTo: string | null }): { validFrom: string, validTo: string | null } {
+  return {
+    validFrom: input.validFrom === undefined ? fallback.validFrom : toInstant(input.validFrom),
+    validTo: input.validTo === undefined ? fallback.validTo : input.validTo === null ? null : toInstant(input.validTo)
+  }
+}
 
 /** Throws 422 at /validTo when the period ends before it begins. */
 export function assertPeriod (validFrom: string, validTo: string | null): void {
