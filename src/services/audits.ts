@@ -77,18 +77,7 @@ const runView = (r: RunRow): AuditRun => ({
 })
 
 /** One finding to store: an engine finding or a resolved one carried over from the previous run. */
-interface FindingToStore {
-  fingerprint: string
-  ruleId: string
-  severity: Finding['severity']
-  state: State
-  subjectKind: string
-  subjectId: string
-  related: string
-  message: string
-  data: string | null
-  waiver: AppliedWaiver | undefined
-}
+type FindingToStore = Omit<StoredFinding, 'id' | 'waiverId' | 'waiverReason'> & { waiver: AppliedWaiver | undefined }
 
 const fromEngine = (f: EngineFinding, state: State, waiver: AppliedWaiver | undefined): FindingToStore => ({
   fingerprint: f.fingerprint,
