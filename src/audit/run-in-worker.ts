@@ -6,15 +6,18 @@ import { auditFindings, type AuditJob } from './job.js'
 import type { WorkerReply, WorkerRequest } from './worker.js'
 
 /**
- * The worker's entry. From dist/ it is the compiled worker.js. From sources it is worker.ts, which a worker thread
- * of Node 20 does not load through the parent's tsx hooks, so a one-line module registers tsx in the worker first.
+ * The worker's entry: a one-line module that first lowers the thread's priority — before the audit code is even
+ * loaded, so lookups come first while an audit starts and runs (on Linux a nice value is per thread) — and then
+ * imports the worker: the compiled worker.js from dist/, or worker.ts from sources, which a worker thread of Node 20
+ * does not load through the parent's tsx hooks, so tsx is registered in the thread first.
  */
 function workerEntry (): URL {
   const here = new URL(import.meta.url)
-  if (here.pathname.endsWith('.js')) return new URL('./worker.js', here)
-  const target = new URL('./worker.ts', here).href
-  const boot = `import { register } from ${JSON.stringify(import.meta.resolve('tsx/esm/api'))}; register(); await import(${JSON.stringify(target)})`
-  return new URL(`data:text/javascript,${encodeURIComponent(boot)}`)
+  const lowPriority = "try { (await import('node:os')).setPriority(19) } catch { /* not permitted: normal priority */ }"
+  const load = here.pathname.endsWith('.js')
+    ? `await import(${JSON.stringify(new URL('./worker.js', here).href)})`
+    : `(await import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))})).register(); await import(${JSON.stringify(new URL('./worker.ts', here).href)})`
+  return new URL(`data:text/javascript,${encodeURIComponent(`${lowPriority}\n${load}`)}`)
 }
 
 /** The audit error a worker reported, rebuilt on this side. */

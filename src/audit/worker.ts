@@ -1,5 +1,4 @@
 // Worker-thread entry of audits: each job opens its own read-only connection to the database file and posts the findings back.
-import { setPriority } from 'node:os'
 import { parentPort, workerData } from 'node:worker_threads'
 import Database from 'better-sqlite3'
 import { drizzle } from 'drizzle-orm/better-sqlite3'
@@ -12,12 +11,6 @@ export interface WorkerRequest { id: number, job: AuditJob }
 export type WorkerReply = { id: number, findings: EngineFinding[] } | { id: number, error: { name: string, message: string, code?: string } }
 
 const { dbPath } = workerData as { dbPath: string }
-
-// Lookups come first: an audit may take seconds, a who-decides answer must not wait behind it. On Linux a nice
-// value is per thread, so this lowers the audit thread alone.
-try {
-  setPriority(19)
-} catch { /* not permitted here: the audit still runs, at normal priority */ }
 
 /** Read-only, without migrations (the main thread owns the schema); WAL lets it read beside the main thread's writes. */
 function run (job: AuditJob): EngineFinding[] {
