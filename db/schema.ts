@@ -7,6 +7,8 @@ export const PERSON_STATUSES = ['active', 'on_leave', 'departed', 'retired'] as 
 export type PersonStatus = typeof PERSON_STATUSES[number]
 export const KNOWN_TAGS = ['founder', 'shareholder', 'board', 'executive', 'advisor', 'external'] as const
 export const INITIATIVE_STATUSES = ['proposed', 'active', 'on_hold', 'decided', 'done', 'abandoned'] as const
+/** Initiatives still waiting for their call: the ones the audit rules look at, and the ones a decision moves on. */
+export const LIVE_INITIATIVE_STATUSES: ReadonlySet<typeof INITIATIVE_STATUSES[number]> = new Set(['proposed', 'active', 'on_hold'])
 export const DECISION_RULES = ['single', 'pool', 'unanimous'] as const
 export type DecisionRule = typeof DECISION_RULES[number]
 export const RACI_ROLES = ['R', 'A', 'C', 'I'] as const

@@ -1,11 +1,10 @@
 // The slice of the registry that one initiative's audit can see, read by index lookups instead of a full load.
 import { statement, type Db } from '../database.js'
+import { MAX_DELEGATION_STEPS } from './resolver.js'
 import type {
   AssignmentRecord, DecisionRecord, DelegationRecord, DomainRecord, InfluenceRecord, InitiativeRecord, PersonRecord, RegistryData, StatusPeriod
 } from './types.js'
 
-/** How many delegation hops the slice follows from a decider: as many as the resolver follows. */
-const DELEGATION_STEPS = 5
 /** Guards the recursive walks against a loop already in the data (the services refuse new ones). */
 const MAX_DEPTH = 1000
 
@@ -59,7 +58,7 @@ export function loadFocusedData (db: Db, initiativeId: string): RegistryData | u
 
   const deciders = new Set([...assignments.map((a) => a.personId), ...decisions.map((d) => d.decidedBy)])
   let frontier = [...deciders]
-  for (let step = 0; step < DELEGATION_STEPS && frontier.length > 0; step++) {
+  for (let step = 0; step < MAX_DELEGATION_STEPS && frontier.length > 0; step++) {
     frontier = all<{ id: string }>(db, SQL.delegates, JSON.stringify(frontier)).map((r) => r.id).filter((id) => !deciders.has(id))
     for (const id of frontier) deciders.add(id)
   }

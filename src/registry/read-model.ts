@@ -1,14 +1,11 @@
 // The registry at one time, as the audit rules see it: a snapshot, a time, and the helpers rules share.
-import type { PersonStatus } from '../../db/schema.js'
+import { LIVE_INITIATIVE_STATUSES, type PersonStatus } from '../../db/schema.js'
 import { resolveDecider } from './resolver.js'
 import { holdsAt, type Snapshot } from './snapshot.js'
 import type {
-  AssignmentRecord, DeciderAnswer, DecisionRecord, DelegationRecord, DomainRecord, InfluenceRecord, InitiativeRecord, InitiativeStatus,
+  AssignmentRecord, DeciderAnswer, DecisionRecord, DelegationRecord, DomainRecord, InfluenceRecord, InitiativeRecord,
   PersonRecord, RaciRoleName, Target
 } from './types.js'
-
-/** Statuses of an initiative whose decision is still to be made. */
-export const LIVE_STATUSES: ReadonlySet<InitiativeStatus> = new Set(['proposed', 'active', 'on_hold'])
 
 /** One holder of a role on an initiative: held on the initiative itself, or inherited from a domain of its chain. */
 export interface RoleHolder {
@@ -76,7 +73,7 @@ export class ReadModel {
     return status
   }
 
-  isLive (initiative: InitiativeRecord): boolean { return LIVE_STATUSES.has(initiative.status) }
+  isLive (initiative: InitiativeRecord): boolean { return LIVE_INITIATIVE_STATUSES.has(initiative.status) }
   /** The initiative if it exists and is live. */
   liveInitiative (id: string): InitiativeRecord | undefined {
     const initiative = this.initiative(id)

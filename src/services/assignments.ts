@@ -5,9 +5,9 @@ import { now, toInstant } from '../clock.js'
 import type { Db } from '../database.js'
 import { ProblemError } from '../errors.js'
 import type { Assignment, AssignmentCreate, AssignmentPatch, AssignmentsQuery } from '../schemas/assignments.js'
-import { recordChange, transact, type Actor } from './change-log.js'
+import { transact, type Actor } from './change-log.js'
 import { newId } from './ids.js'
-import { assertNewId, assertReference, checkIfMatch, equals, findRecord, selectPage, type Page, type Written } from './records.js'
+import { assertNewId, assertReference, checkIfMatch, equals, findRecord, insertRecord, replaceRecord, selectPage, type Page, type Written } from './records.js'
 import { activeAt, assertOneTarget, assertPeriod, periodOf } from './targets.js'
 
 type Row = typeof assignments.$inferSelect
@@ -70,9 +70,7 @@ export function createAssignment (db: Db, actor: Actor, input: AssignmentCreate)
     }
     if (input.id !== undefined) assertNewId(db, 'assignments', id)
     assertValid(db, row)
-    db.insert(assignments).values(row).run()
-    const record = assignmentView(row)
-    return { record, revision: recordChange(db, actor, at, { entity: 'assignments', entityId: id, action: 'create', before: null, after: record }) }
+    return insertRecord(db, actor, at, 'assignments', assignments, row, assignmentView)
   })
 }
 
@@ -89,9 +87,7 @@ export function updateAssignment (db: Db, actor: Actor, id: string, patch: Assig
       updatedAt: at
     }
     assertValid(db, row)
-    db.update(assignments).set(row).where(eq(assignments.id, id)).run()
-    const record = assignmentView(row)
-    return { record, revision: recordChange(db, actor, at, { entity: 'assignments', entityId: id, action: 'update', before: assignmentView(current), after: record }) }
+    return replaceRecord(db, actor, at, 'assignments', assignments, current, row, assignmentView)
   })
 }
 
@@ -111,8 +107,6 @@ export function endAssignment (db: Db, actor: Actor, id: string, ifMatch?: strin
       return { record: assignmentView(current), revision: last?.revision ?? 0 }
     }
     const row: Row = { ...current, validTo: end, version: current.version + 1, updatedAt: at }
-    db.update(assignments).set(row).where(eq(assignments.id, id)).run()
-    const record = assignmentView(row)
-    return { record, revision: recordChange(db, actor, at, { entity: 'assignments', entityId: id, action: 'end', before: assignmentView(current), after: record }) }
+    return replaceRecord(db, actor, at, 'assignments', assignments, current, row, assignmentView, 'end')
   })
 }

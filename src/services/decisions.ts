@@ -1,21 +1,18 @@
 // Use cases for decision records: record one (which decides a live initiative), list and get them. History: never deleted.
 import { and, desc, eq, lt, or, type SQL } from 'drizzle-orm'
-import { decisions, initiatives } from '../../db/schema.js'
+import { decisions, initiatives, LIVE_INITIATIVE_STATUSES } from '../../db/schema.js'
 import { now, toInstant } from '../clock.js'
 import type { Db } from '../database.js'
 import { invalidField, notFound } from '../errors.js'
 import type { Decision, DecisionCreate, DecisionsQuery } from '../schemas/decisions.js'
 import { ID_PATTERN } from '../schemas/common.js'
-import { recordChange, transact, type Actor } from './change-log.js'
+import { transact, type Actor } from './change-log.js'
 import { newId } from './ids.js'
 import { findInitiative, initiativeView } from './initiatives.js'
-import { assertNewId, assertReference, DEFAULT_PAGE_SIZE, type Page, type Written } from './records.js'
+import { assertNewId, assertReference, DEFAULT_PAGE_SIZE, insertRecord, replaceRecord, type Page, type Written } from './records.js'
 
 type Row = typeof decisions.$inferSelect
 type InitiativeRow = typeof initiatives.$inferSelect
-
-/** The statuses of an initiative still waiting for its call (the same set as LIVE_STATUSES of the read model). */
-const LIVE: ReadonlySet<InitiativeRow['status']> = new Set(['proposed', 'active', 'on_hold'])
 
 export const decisionView = (r: Row): Decision => ({
   id: r.id, initiativeId: r.initiativeId, decidedBy: r.decidedBy, decidedAt: r.decidedAt, outcome: r.outcome, rationale: r.rationale,
@@ -59,8 +56,7 @@ export function getDecision (db: Db, initiativeId: string, decisionId: string): 
 /** Moves a live initiative to decided: its own change, version + 1. */
 function markDecided (db: Db, actor: Actor, at: string, current: InitiativeRow): number {
   const row: InitiativeRow = { ...current, status: 'decided', version: current.version + 1, updatedAt: at }
-  db.update(initiatives).set(row).where(eq(initiatives.id, current.id)).run()
-  return recordChange(db, actor, at, { entity: 'initiatives', entityId: current.id, action: 'update', before: initiativeView(current), after: initiativeView(row) })
+  return replaceRecord(db, actor, at, 'initiatives', initiatives, current, row, initiativeView).revision
 }
 
 /**
@@ -78,10 +74,7 @@ export function recordDecision (db: Db, actor: Actor, initiativeId: string, inpu
       id, initiativeId, decidedBy: input.decidedBy, decidedAt: toInstant(input.decidedAt), outcome: input.outcome,
       rationale: input.rationale ?? null, version: 1, createdAt: at, updatedAt: at
     }
-    db.insert(decisions).values(row).run()
-    const record = decisionView(row)
-    let revision = recordChange(db, actor, at, { entity: 'decisions', entityId: id, action: 'create', before: null, after: record })
-    if (LIVE.has(initiative.status)) revision = markDecided(db, actor, at, initiative)
-    return { record, revision }
+    const written = insertRecord(db, actor, at, 'decisions', decisions, row, decisionView)
+    return LIVE_INITIATIVE_STATUSES.has(initiative.status) ? { ...written, revision: markDecided(db, actor, at, initiative) } : written
   })
 }

@@ -7,7 +7,7 @@ import { invalidRecord } from '../errors.js'
 import type { Delegation, DelegationCreate, DelegationPatch, DelegationsQuery } from '../schemas/delegations.js'
 import { recordChange, transact, type Actor } from './change-log.js'
 import { newId } from './ids.js'
-import { assertNewId, assertReference, checkIfMatch, equals, findRecord, selectPage, type Page, type Written } from './records.js'
+import { assertNewId, assertReference, checkIfMatch, equals, findRecord, insertRecord, replaceRecord, selectPage, type Page, type Written } from './records.js'
 import { activeAt, assertOneTarget, assertPeriod, periodOf } from './targets.js'
 
 type Row = typeof delegations.$inferSelect
@@ -53,9 +53,7 @@ export function createDelegation (db: Db, actor: Actor, input: DelegationCreate)
     }
     if (input.id !== undefined) assertNewId(db, 'delegations', id)
     assertValid(db, row)
-    db.insert(delegations).values(row).run()
-    const record = delegationView(row)
-    return { record, revision: recordChange(db, actor, at, { entity: 'delegations', entityId: id, action: 'create', before: null, after: record }) }
+    return insertRecord(db, actor, at, 'delegations', delegations, row, delegationView)
   })
 }
 
@@ -72,9 +70,7 @@ export function updateDelegation (db: Db, actor: Actor, id: string, patch: Deleg
       updatedAt: at
     }
     assertValid(db, row)
-    db.update(delegations).set(row).where(eq(delegations.id, id)).run()
-    const record = delegationView(row)
-    return { record, revision: recordChange(db, actor, at, { entity: 'delegations', entityId: id, action: 'update', before: delegationView(current), after: record }) }
+    return replaceRecord(db, actor, at, 'delegations', delegations, current, row, delegationView)
   })
 }
 

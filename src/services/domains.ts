@@ -7,7 +7,7 @@ import { invalidRecord } from '../errors.js'
 import type { Domain, DomainCreate, DomainPatch, DomainsQuery } from '../schemas/domains.js'
 import { recordChange, transact, type Actor } from './change-log.js'
 import { newId } from './ids.js'
-import { assertNewId, assertReference, assertUnreferenced, checkIfMatch, equals, findRecord, selectPage, type Page, type Written } from './records.js'
+import { assertNewId, assertReference, assertUnreferenced, checkIfMatch, equals, findRecord, insertRecord, replaceRecord, selectPage, type Page, type Written } from './records.js'
 
 type Row = typeof domains.$inferSelect
 
@@ -45,9 +45,7 @@ export function createDomain (db: Db, actor: Actor, input: DomainCreate): Writte
     const row: Row = {
       id, name: input.name, description: input.description ?? null, parentId: input.parentId ?? null, version: 1, createdAt: at, updatedAt: at
     }
-    db.insert(domains).values(row).run()
-    const record = domainView(row)
-    return { record, revision: recordChange(db, actor, at, { entity: 'domains', entityId: id, action: 'create', before: null, after: record }) }
+    return insertRecord(db, actor, at, 'domains', domains, row, domainView)
   })
 }
 
@@ -58,9 +56,7 @@ export function updateDomain (db: Db, actor: Actor, id: string, patch: DomainPat
     if (patch.parentId !== undefined) assertParent(db, id, patch.parentId)
     const at = now()
     const row: Row = { ...current, ...patch, version: current.version + 1, updatedAt: at }
-    db.update(domains).set(row).where(eq(domains.id, id)).run()
-    const record = domainView(row)
-    return { record, revision: recordChange(db, actor, at, { entity: 'domains', entityId: id, action: 'update', before: domainView(current), after: record }) }
+    return replaceRecord(db, actor, at, 'domains', domains, current, row, domainView)
   })
 }
 

@@ -7,7 +7,7 @@ import { invalidRecord } from '../errors.js'
 import type { Influence, InfluenceCreate, InfluencePatch, InfluencesQuery } from '../schemas/influences.js'
 import { recordChange, transact, type Actor } from './change-log.js'
 import { newId } from './ids.js'
-import { assertNewId, assertReference, checkIfMatch, equals, findRecord, selectPage, type Page, type Written } from './records.js'
+import { assertNewId, assertReference, checkIfMatch, equals, findRecord, insertRecord, replaceRecord, selectPage, type Page, type Written } from './records.js'
 import { assertOneTarget } from './targets.js'
 
 type Row = typeof influences.$inferSelect
@@ -50,9 +50,7 @@ export function createInfluence (db: Db, actor: Actor, input: InfluenceCreate): 
     }
     if (input.id !== undefined) assertNewId(db, 'influences', id)
     assertValid(db, row)
-    db.insert(influences).values(row).run()
-    const record = influenceView(row)
-    return { record, revision: recordChange(db, actor, at, { entity: 'influences', entityId: id, action: 'create', before: null, after: record }) }
+    return insertRecord(db, actor, at, 'influences', influences, row, influenceView)
   })
 }
 
@@ -69,9 +67,7 @@ export function updateInfluence (db: Db, actor: Actor, id: string, patch: Influe
       updatedAt: at
     }
     assertValid(db, row)
-    db.update(influences).set(row).where(eq(influences.id, id)).run()
-    const record = influenceView(row)
-    return { record, revision: recordChange(db, actor, at, { entity: 'influences', entityId: id, action: 'update', before: influenceView(current), after: record }) }
+    return replaceRecord(db, actor, at, 'influences', influences, current, row, influenceView)
   })
 }
 

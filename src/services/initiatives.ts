@@ -6,7 +6,7 @@ import type { Db } from '../database.js'
 import type { Initiative, InitiativeCreate, InitiativePatch, InitiativesQuery } from '../schemas/initiatives.js'
 import { recordChange, transact, type Actor } from './change-log.js'
 import { newId } from './ids.js'
-import { assertNewId, assertReference, assertUnreferenced, checkIfMatch, equals, findRecord, selectPage, type Page, type Written } from './records.js'
+import { assertNewId, assertReference, assertUnreferenced, checkIfMatch, equals, findRecord, insertRecord, replaceRecord, selectPage, type Page, type Written } from './records.js'
 
 type Row = typeof initiatives.$inferSelect
 
@@ -36,9 +36,7 @@ export function createInitiative (db: Db, actor: Actor, input: InitiativeCreate)
       status: input.status ?? 'proposed', decisionRule: input.decisionRule ?? 'single', decisionDueAt: dueAt(input.decisionDueAt),
       version: 1, createdAt: at, updatedAt: at
     }
-    db.insert(initiatives).values(row).run()
-    const record = initiativeView(row)
-    return { record, revision: recordChange(db, actor, at, { entity: 'initiatives', entityId: id, action: 'create', before: null, after: record }) }
+    return insertRecord(db, actor, at, 'initiatives', initiatives, row, initiativeView)
   })
 }
 
@@ -55,9 +53,7 @@ export function updateInitiative (db: Db, actor: Actor, id: string, patch: Initi
       version: current.version + 1,
       updatedAt: at
     }
-    db.update(initiatives).set(row).where(eq(initiatives.id, id)).run()
-    const record = initiativeView(row)
-    return { record, revision: recordChange(db, actor, at, { entity: 'initiatives', entityId: id, action: 'update', before: initiativeView(current), after: record }) }
+    return replaceRecord(db, actor, at, 'initiatives', initiatives, current, row, initiativeView)
   })
 }
 

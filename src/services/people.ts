@@ -7,7 +7,7 @@ import { conflict, invalidRecord } from '../errors.js'
 import type { PeopleQuery, Person, PersonCreate, PersonPatch } from '../schemas/people.js'
 import { recordChange, transact, type Actor } from './change-log.js'
 import { newId } from './ids.js'
-import { assertNewId, assertReference, assertUnreferenced, checkIfMatch, equals, findRecord, selectPage, type Page, type Written } from './records.js'
+import { assertNewId, assertReference, assertUnreferenced, checkIfMatch, equals, findRecord, insertRecord, replaceRecord, selectPage, type Page, type Written } from './records.js'
 
 type Row = typeof people.$inferSelect
 
@@ -64,10 +64,9 @@ export function createPerson (db: Db, actor: Actor, input: PersonCreate): Writte
       stakePercent: input.stakePercent ?? null, managerId: input.managerId ?? null, externalId: input.externalId ?? null,
       version: 1, createdAt: at, updatedAt: at
     }
-    db.insert(people).values(row).run()
+    const written = insertRecord(db, actor, at, 'people', people, row, personView)
     recordStatus(db, id, row.status, row.statusSince ?? BEGINNING_OF_TIME)
-    const record = personView(row)
-    return { record, revision: recordChange(db, actor, at, { entity: 'people', entityId: id, action: 'create', before: null, after: record }) }
+    return written
   })
 }
 
@@ -87,10 +86,9 @@ export function updatePerson (db: Db, actor: Actor, id: string, patch: PersonPat
       version: current.version + 1,
       updatedAt: at
     }
-    db.update(people).set(row).where(eq(people.id, id)).run()
+    const written = replaceRecord(db, actor, at, 'people', people, current, row, personView)
     if (statusChanged) recordStatus(db, id, row.status, statusSince ?? at)
-    const record = personView(row)
-    return { record, revision: recordChange(db, actor, at, { entity: 'people', entityId: id, action: 'update', before: personView(current), after: record }) }
+    return written
   })
 }
 

@@ -4,6 +4,7 @@ import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core'
 import { ProblemError, inUse, notFound, preconditionFailed, unknownReference } from '../errors.js'
 import { statement, type Db } from '../database.js'
 import type { Entity } from '../../db/schema.js'
+import { recordChange, type Actor } from './change-log.js'
 
 export interface PageRequest { limit?: number, cursor?: string }
 export interface Page<T> { items: T[], nextCursor: string | null }
@@ -141,3 +142,22 @@ export function selectPage<T extends IdTable, R extends { id: string }> (
 
 /** An equality filter when the query gives the value, for selectPage. */
 export const equals = <V> (column: SQLiteColumn, value: V | undefined): SQL | undefined => value === undefined ? undefined : eq(column, value)
+
+/** Stores a new record with its change-log entry, in the caller's transaction; returns it as the API shows it. */
+export function insertRecord<T extends IdTable, R> (
+  db: Db, actor: Actor, at: string, entity: RecordEntity, table: T, row: T['$inferSelect'], view: (row: T['$inferSelect']) => R
+): Written<R> {
+  db.insert(table as SQLiteTable).values(row as SQLiteTable['$inferInsert']).run()
+  const record = view(row)
+  return { record, revision: recordChange(db, actor, at, { entity, entityId: row.id, action: 'create', before: null, after: record as object }) }
+}
+
+/** Stores the next version of a record with its change-log entry (before and after), in the caller's transaction. */
+export function replaceRecord<T extends IdTable, R> (
+  db: Db, actor: Actor, at: string, entity: RecordEntity, table: T, current: T['$inferSelect'], row: T['$inferSelect'],
+  view: (row: T['$inferSelect']) => R, action: 'update' | 'end' = 'update'
+): Written<R> {
+  db.update(table as SQLiteTable).set(row as SQLiteTable['$inferInsert']).where(eq(table.id, current.id)).run()
+  const record = view(row)
+  return { record, revision: recordChange(db, actor, at, { entity, entityId: current.id, action, before: view(current) as object, after: record as object }) }
+}

@@ -7,7 +7,7 @@ import { invalidRecord, notFound } from '../errors.js'
 import type { Waiver, WaiverCreate, WaiversQuery } from '../schemas/waivers.js'
 import { recordChange, transact, type Actor } from './change-log.js'
 import { newId } from './ids.js'
-import { checkIfMatch, cursorAfter, DEFAULT_PAGE_SIZE, toPage, type Page, type Written } from './records.js'
+import { checkIfMatch, cursorAfter, DEFAULT_PAGE_SIZE, insertRecord, toPage, type Page, type Written } from './records.js'
 
 type Row = typeof waivers.$inferSelect
 
@@ -40,9 +40,7 @@ export function createWaiver (db: Db, actor: Actor, input: WaiverCreate): Writte
     const expiresAt = toInstant(input.expiresAt)
     if (expiresAt <= at) throw invalidRecord('/expiresAt', `must be in the future (now is ${at})`)
     const row: Row = { id: newId(), fingerprint: input.fingerprint, reason: input.reason, expiresAt, version: 1, createdAt: at, updatedAt: at }
-    db.insert(waivers).values(row).run()
-    const record = waiverView(row)
-    return { record, revision: recordChange(db, actor, at, { entity: 'waivers', entityId: row.id, action: 'create', before: null, after: record }) }
+    return insertRecord(db, actor, at, 'waivers', waivers, row, waiverView)
   })
 }
 
