@@ -189,3 +189,34 @@ t.test('an assignment ended before it began round-trips', async (t) => {
   t.equal(res.statusCode, 200, res.body)
   t.same(await exportAll(second.call), exported)
 })
+
+t.test('self-influence, a shared externalId and bounded overlapping periods are reported; touching periods are not', async (t) => {
+  const { call } = await buildTestApp(t)
+  const res = await call({
+    method: 'POST',
+    url: '/v1/import?dryRun=true',
+    payload: {
+      people: [
+        { id: 'ada', name: 'Ada', email: 'ada@example.com', externalId: 'HR-1' },
+        { id: 'bob', name: 'Bob', email: 'bob@example.com', externalId: 'HR-1' }
+      ],
+      domains: [{ id: 'd', name: 'D' }],
+      assignments: [
+        { id: 'a1', personId: 'ada', role: 'A', domainId: 'd', validFrom: '2026-01-01T00:00:00Z', validTo: '2026-03-01T00:00:00Z' },
+        { id: 'a2', personId: 'ada', role: 'A', domainId: 'd', validFrom: '2026-02-01T00:00:00Z', validTo: '2026-04-01T00:00:00Z' },
+        { id: 'a3', personId: 'bob', role: 'A', domainId: 'd', validFrom: '2026-01-01T00:00:00Z', validTo: '2026-03-01T00:00:00Z' },
+        { id: 'a4', personId: 'bob', role: 'A', domainId: 'd', validFrom: '2026-03-01T00:00:00Z', validTo: '2026-04-01T00:00:00Z' }
+      ],
+      influences: [{ id: 'i1', personId: 'ada', overPersonId: 'ada', strength: 'low', observedAt: '2026-01-01T00:00:00Z' }]
+    }
+  })
+  const problem = assertProblem(t, res, 422, 'WHODECIDES_ERR_INVALID_BUNDLE')
+  const found = problem.report.invalid.map((i: { collection: string, index: number, field: string }) => `${i.collection}[${i.index}]${i.field}`).sort()
+  t.same(found, [
+    'assignments[0]/validFrom',
+    'assignments[1]/validFrom',
+    'influences[0]/overPersonId',
+    'people[0]/externalId',
+    'people[1]/externalId'
+  ], 'a3 and a4 only touch, so neither is reported')
+})
