@@ -1,7 +1,7 @@
 // Where a person decides at a time: candidates found by index-backed SQL, each confirmed by the resolver.
 import { statement, type Db } from '../database.js'
 import { MAX_DELEGATION_STEPS, MAX_DOMAIN_DEPTH, resolveDecider } from './resolver.js'
-import { SqlSource } from './sql-source.js'
+import { deciderSource } from './decider-index.js'
 import type { Target, ViaStep } from './types.js'
 
 export type How = 'direct' | 'inherited' | 'delegation'
@@ -78,8 +78,7 @@ function howOf (target: Target, via: ViaStep[]): How {
 
 /** Every initiative and domain where the person is an effective decider at `at`, initiatives then domains, each in id order. */
 export function findAuthority (db: Db, personId: string, at: string): AuthorityEntry[] {
-  // One source for every candidate: the domains, people and delegations they share are read once.
-  const source = new SqlSource(db, { memoize: true })
+  const source = deciderSource(db)
   const entries: AuthorityEntry[] = []
   for (const target of candidates(db, personId, at)) {
     const answer = resolveDecider(source, target, at)

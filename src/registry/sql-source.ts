@@ -1,4 +1,6 @@
 // A RegistrySource over index-backed prepared statements: what one "who decides?" lookup reads, and nothing more.
+// Used inside an open transaction (where the in-memory index may not follow: see decider-index.ts), for the roles
+// the index does not hold, and as the reference the index and the snapshot are tested against.
 import type { PersonStatus } from '../../db/schema.js'
 import { statement, type Db } from '../database.js'
 import { byId, statusFromTimeline } from './snapshot.js'
@@ -6,10 +8,8 @@ import type { AssignmentRecord, DelegationRecord, DomainRecord, InitiativeRecord
 
 /*
  * Each statement is served by an index: the primary keys, person_statuses' (person_id, valid_from),
- * assignments_initiative_idx / assignments_domain_idx (target, role) and delegations_from_idx. Rows that ended
- * on or before `at` are left out in SQL; rows that start after `at` are read and filtered here, because they tell
- * until when the answer holds (see horizon). The few rows of a lookup are put in id order here: an ORDER BY would
- * cost SQLite a temporary b-tree on every lookup.
+ * assignments_initiative_idx / assignments_domain_idx (target, role) and delegations_from_idx. The few rows of a
+ * lookup are put in id order here: an ORDER BY would cost SQLite a temporary b-tree on every lookup.
  */
 const PERSON = `SELECT p.id, p.name, p.status, p.tags, p.stake_percent AS stakePercent, p.manager_id AS managerId,
     s.status AS periodStatus, s.valid_from AS periodFrom
@@ -20,12 +20,12 @@ const DOMAIN = 'SELECT id, name, parent_id AS parentId FROM domains WHERE id = ?
 const ASSIGNMENT_COLUMNS = `id, person_id AS personId, role, initiative_id AS initiativeId, domain_id AS domainId,
   valid_from AS validFrom, valid_to AS validTo`
 const ON_INITIATIVE = `SELECT ${ASSIGNMENT_COLUMNS} FROM assignments
-  WHERE initiative_id = ? AND role = ? AND (valid_to IS NULL OR valid_to > ?)`
+  WHERE initiative_id = ? AND role = ? AND valid_from <= ? AND (valid_to IS NULL OR valid_to > ?)`
 const ON_DOMAIN = `SELECT ${ASSIGNMENT_COLUMNS} FROM assignments
-  WHERE domain_id = ? AND role = ? AND (valid_to IS NULL OR valid_to > ?)`
+  WHERE domain_id = ? AND role = ? AND valid_from <= ? AND (valid_to IS NULL OR valid_to > ?)`
 const DELEGATIONS_FROM = `SELECT id, from_person_id AS fromPersonId, to_person_id AS toPersonId, initiative_id AS initiativeId,
     domain_id AS domainId, all_scopes AS allScopes, valid_from AS validFrom, valid_to AS validTo
-  FROM delegations WHERE from_person_id = ? AND (valid_to IS NULL OR valid_to > ?)`
+  FROM delegations WHERE from_person_id = ? AND valid_from <= ? AND (valid_to IS NULL OR valid_to > ?)`
 
 interface PersonRow extends Omit<PersonRecord, 'tags'> {
   tags: string
@@ -35,31 +35,13 @@ interface PersonRow extends Omit<PersonRecord, 'tags'> {
 
 interface LoadedPerson { record: PersonRecord, timeline: StatusPeriod[] }
 
-/**
- * One lookup's view of the database. Records are read once per instance (make one per request), and every
- * effective-dated row it reads moves `horizon` to the earliest change after the time asked about: an answer built
- * from this source holds unchanged until then, unless the database is written.
- */
+/** One lookup's view of the database: records are read once per instance (make one per lookup). */
 export class SqlSource implements RegistrySource {
-  /** The earliest validFrom, validTo or status change after `at` among the rows read; null when none. */
-  horizon: string | null = null
   private readonly people = new Map<string, LoadedPerson | undefined>()
   private readonly domains = new Map<string, DomainRecord | undefined>()
   private readonly initiatives = new Map<string, InitiativeRecord | undefined>()
-  /** With `memoize`, lists are kept too: for many lookups that share domains and people (a person's authority). */
-  private readonly heldBy: Map<string, readonly AssignmentRecord[]> | undefined
-  private readonly delegatedBy: Map<string, readonly DelegationRecord[]> | undefined
 
-  constructor (private readonly db: Db, options: { memoize?: boolean } = {}) {
-    if (options.memoize === true) {
-      this.heldBy = new Map()
-      this.delegatedBy = new Map()
-    }
-  }
-
-  private boundary (time: string | null, at: string): void {
-    if (time !== null && time > at && (this.horizon === null || time < this.horizon)) this.horizon = time
-  }
+  constructor (private readonly db: Db) {}
 
   private load (id: string): LoadedPerson | undefined {
     if (this.people.has(id)) return this.people.get(id)
@@ -82,7 +64,6 @@ export class SqlSource implements RegistrySource {
 
   statusAt (personId: string, at: string): PersonStatus {
     const loaded = this.load(personId)
-    if (loaded !== undefined) this.boundary(loaded.timeline.find((p) => p.validFrom > at)?.validFrom ?? null, at)
     return statusFromTimeline(loaded?.timeline, loaded?.record.status, at)
   }
 
@@ -97,44 +78,13 @@ export class SqlSource implements RegistrySource {
   }
 
   holders (target: Target, role: RaciRoleName, at: string): readonly AssignmentRecord[] {
-    if (this.heldBy === undefined) return this.readHolders(target, role, at)
-    const key = `${target.kind} ${target.id} ${role} ${at}`
-    let held = this.heldBy.get(key)
-    if (held === undefined) this.heldBy.set(key, held = this.readHolders(target, role, at))
-    return held
+    const rows = statement(this.db, target.kind === 'initiative' ? ON_INITIATIVE : ON_DOMAIN).all(target.id, role, at, at) as AssignmentRecord[]
+    return rows.length > 1 ? rows.sort(byId) : rows
   }
 
   delegationsFrom (personId: string, at: string): readonly DelegationRecord[] {
-    if (this.delegatedBy === undefined) return this.readDelegations(personId, at)
-    const key = `${personId} ${at}`
-    let delegated = this.delegatedBy.get(key)
-    if (delegated === undefined) this.delegatedBy.set(key, delegated = this.readDelegations(personId, at))
-    return delegated
-  }
-
-  private readHolders (target: Target, role: RaciRoleName, at: string): AssignmentRecord[] {
-    const rows = statement(this.db, target.kind === 'initiative' ? ON_INITIATIVE : ON_DOMAIN).all(target.id, role, at) as AssignmentRecord[]
-    return this.valid(rows, at)
-  }
-
-  private readDelegations (personId: string, at: string): DelegationRecord[] {
-    const rows = statement(this.db, DELEGATIONS_FROM).all(personId, at) as (Omit<DelegationRecord, 'allScopes'> & { allScopes: number | boolean })[]
+    const rows = statement(this.db, DELEGATIONS_FROM).all(personId, at, at) as (Omit<DelegationRecord, 'allScopes'> & { allScopes: number | boolean })[]
     for (const row of rows) row.allScopes = row.allScopes === 1
-    return this.valid(rows as DelegationRecord[], at)
-  }
-
-  /** The rows valid at `at` (those that end by `at` were left out in SQL), in id order; the others move the horizon. */
-  private valid<T extends { id: string, validFrom: string, validTo: string | null }> (rows: T[], at: string): T[] {
-    if (rows.length > 1) rows.sort(byId)
-    const valid: T[] = []
-    for (const row of rows) {
-      if (row.validFrom <= at) {
-        valid.push(row)
-        this.boundary(row.validTo, at)
-      } else {
-        this.boundary(row.validFrom, at)
-      }
-    }
-    return valid
+    return rows.length > 1 ? (rows as DelegationRecord[]).sort(byId) : rows as DelegationRecord[]
   }
 }

@@ -2,11 +2,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { access, IdParams, problems } from '../schemas/common.js'
 import { AuthoritySchema, DeciderQuery, DomainDeciderSchema, InitiativeDeciderSchema, ResolveDecidersBody, ResolvedDecidersSchema } from '../schemas/deciders.js'
-import { getPersonAuthority, resolveDeciders, resolveDomainDecider, resolveInitiativeDecider } from '../services/deciders.js'
+import { getPersonAuthority, prepareDeciders, resolveDeciders, resolveDomainDecider, resolveInitiativeDecider } from '../services/deciders.js'
 
 const tags = ['deciders']
 
 const deciderRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.addHook('onReady', async () => { prepareDeciders(app.db) })
+
   app.get('/initiatives/:id/decider', {
     config: { allow: access.read },
     schema: {

@@ -3,17 +3,21 @@ import { now, toInstant } from '../clock.js'
 import type { Db } from '../database.js'
 import { notFound, ProblemError, type FieldError } from '../errors.js'
 import { findAuthority } from '../registry/authority.js'
-import { deciderCache } from '../registry/decider-cache.js'
+import { deciderSource } from '../registry/decider-index.js'
 import { resolveDecider, UnknownTargetError } from '../registry/resolver.js'
-import { SqlSource } from '../registry/sql-source.js'
 import type { DeciderAnswer, Target } from '../registry/types.js'
 import type { Authority, DomainDecider, InitiativeDecider, ResolveDecidersBody, ResolvedDeciders } from '../schemas/deciders.js'
 import { exists } from './records.js'
 
-/** The answer at `at`, or now: a "now" answer may come from the cache, which holds it while nothing it read changes. */
+/** Reads the decider index whole now (about a second per million assignments), so the first lookup does not wait. */
+export function prepareDeciders (db: Db): void {
+  deciderSource(db)
+}
+
+/** The answer at `at`, or now. */
 function answer (db: Db, target: Target, at: string | undefined): DeciderAnswer {
   try {
-    return at === undefined ? deciderCache(db).resolve(target, now()) : resolveDecider(new SqlSource(db), target, toInstant(at))
+    return resolveDecider(deciderSource(db), target, at === undefined ? now() : toInstant(at))
   } catch (error) {
     if (error instanceof UnknownTargetError) throw notFound(target.kind === 'initiative' ? 'initiatives' : 'domains', target.id)
     throw error
@@ -34,18 +38,15 @@ export function resolveDomainDecider (db: Db, id: string, at?: string): DomainDe
 
 /** The initiatives in the order asked, at one time; every unknown id is named by its index. */
 export function resolveDeciders (db: Db, body: ResolveDecidersBody): ResolvedDeciders {
-  // One instant for the whole answer, whether given or now; a "now" answer may come from the cache.
-  const given = body.at === undefined ? undefined : toInstant(body.at)
-  const at = given ?? now()
-  const cache = given === undefined ? deciderCache(db) : undefined
-  // Shared by every initiative asked about: their domains, people and delegations are read once.
-  const source = new SqlSource(db, { memoize: true })
+  // One instant for the whole answer, whether given or now.
+  const at = body.at === undefined ? now() : toInstant(body.at)
+  const source = deciderSource(db)
   const results: InitiativeDecider[] = []
   const unknown: FieldError[] = []
   body.initiativeIds.forEach((id, i) => {
     const target: Target = { kind: 'initiative', id }
     try {
-      results.push(initiativeView(cache === undefined ? resolveDecider(source, target, at) : cache.resolve(target, at)))
+      results.push(initiativeView(resolveDecider(source, target, at)))
     } catch (error) {
       if (!(error instanceof UnknownTargetError)) throw error
       unknown.push({ in: 'body', path: `/initiativeIds/${i}`, message: `no initiatives record with id "${id}"` })

@@ -1,7 +1,8 @@
-// The decider resolver without HTTP: every branch, on the in-memory snapshot and on the SQL source over a real database.
+// The decider resolver without HTTP: every branch, on the in-memory snapshot, the SQL source over a real database, and
+// the index kept in step with that database.
 import t, { type Test } from 'tap'
 import { openDatabase, type Db } from '../../src/database.js'
-import { DeciderCache } from '../../src/registry/decider-cache.js'
+import { DeciderIndex } from '../../src/registry/decider-index.js'
 import { MAX_DELEGATION_STEPS, resolveDecider, UnknownTargetError } from '../../src/registry/resolver.js'
 import { createSnapshot } from '../../src/registry/snapshot.js'
 import { SqlSource } from '../../src/registry/sql-source.js'
@@ -18,13 +19,15 @@ const world = (): RegistryBuilder => new RegistryBuilder()
   .initiative('ini', 'leaf').initiative('pool', 'leaf', 'pool').initiative('una', 'leaf', 'unanimous')
   .initiative('solo', null).initiative('elsewhere', 'other')
 
-/** Both implementations over the same data; the SQL one over a fresh migrated in-memory database. */
+/** The three implementations over the same data; SQL and the index over a fresh migrated in-memory database. */
 function sources (t: Test, data: RegistryData): [string, () => RegistrySource][] {
   const db: Db = openDatabase(':memory:')
   t.teardown(() => db.$client.close())
   writeRegistry(db, data)
   const snapshot = createSnapshot(data)
-  return [['snapshot', () => snapshot], ['sql', () => new SqlSource(db)]]
+  const index = new DeciderIndex(db)
+  index.refresh()
+  return [['snapshot', () => snapshot], ['sql', () => new SqlSource(db)], ['index', () => index]]
 }
 
 /** The answer reduced to what a case states: each decider as [personId, ...via ids], each absent as [personId, status]. */
@@ -205,22 +208,3 @@ t.test('an unknown target is refused', async (t) => {
   }
 })
 
-t.test('the decider cache: same answer until a write or the horizon; bounded', async (t) => {
-  const data = world().assign('a1', 'ada', 'd:leaf').assign('a2', 'bob', 'ini', 'A', '2026-04-01T00:00:00.000Z').build()
-  const db = openDatabase(':memory:')
-  t.teardown(() => db.$client.close())
-  writeRegistry(db, data)
-  const cache = new DeciderCache(db, 3)
-  const who = (target: Target, now: string) => cache.resolve(target, now).deciders.map((d) => d.personId)
-  t.strictSame(who(ini('ini'), AT), ['ada'])
-  // Served from memory: a change the cache cannot see (another connection's) would not show; a write on this one does.
-  t.strictSame(cache.resolve(ini('ini'), '2026-03-04T00:00:00.000Z'), { ...resolveDecider(createSnapshot(data), ini('ini'), AT), at: '2026-03-04T00:00:00.000Z' }, 'a hit carries the new time')
-  t.strictSame(who(ini('ini'), '2026-03-31T23:59:59.999Z'), ['ada'], 'until just before the horizon')
-  t.strictSame(who(ini('ini'), '2026-04-01T00:00:00.000Z'), ['bob'], 'at the horizon, answered again')
-  db.$client.prepare('UPDATE assignments SET person_id = ? WHERE id = ?').run('cyd', 'a2')
-  t.strictSame(who(ini('ini'), '2026-04-02T00:00:00.000Z'), ['cyd'], 'any write empties it')
-  for (const id of ['pool', 'una', 'solo', 'elsewhere']) who(ini(id), '2026-04-02T00:00:00.000Z')
-  t.equal(cache.size, 3, 'at most maxEntries answers')
-  t.strictSame(who(dom('leaf'), '2026-04-02T00:00:00.000Z'), ['ada'], 'a domain is keyed apart from an initiative')
-  t.throws(() => cache.resolve(ini('nothing'), AT), UnknownTargetError)
-})

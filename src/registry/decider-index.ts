@@ -1,0 +1,220 @@
+// What "who decides?" reads, held in memory and kept in step with the database through the change log.
+import type { Entity, PersonStatus } from '../../db/schema.js'
+import { statement, type Db } from '../database.js'
+import { holdsAt, statusFromTimeline } from './snapshot.js'
+import { SqlSource } from './sql-source.js'
+import type {
+  AssignmentRecord, DelegationRecord, DomainRecord, InitiativeRecord, PersonRecord, RaciRoleName, RegistrySource, StatusPeriod, Target
+} from './types.js'
+
+/*
+ * A lookup served from SQLite reads a dozen rows scattered over a large file (~35 µs warm, far more cold); served
+ * from here it reads a few maps. The index holds every person (with their status timeline), domain and initiative,
+ * every delegation, and the A assignments only — the resolver asks for nothing else, and the other roles are most of
+ * the assignments (those are read from SQL when asked for).
+ *
+ * Staying current: every write of the registry appends to the change log in its own transaction (the services'
+ * insertRecord/replaceRecord and the import all go through recordChange). Before answering, once anything was
+ * written on the connection since it last looked, the index compares the log's last revision with the one it has
+ * applied, and reloads from the tables just the records the new entries name — or everything, after a large
+ * import. A write that bypasses the change log is not seen: the change log is the registry's one account of what
+ * changed. Nor is a write on another connection: the server's connection is the registry's one writer.
+ */
+
+/** Past this many changed records, reading all the tables once is cheaper than reading the records one by one. */
+const REBUILD_AFTER = 20_000
+
+const PERSON = 'SELECT id, name, status, tags, stake_percent AS stakePercent, manager_id AS managerId FROM people'
+const STATUS = 'SELECT person_id AS personId, status, valid_from AS validFrom FROM person_statuses'
+const DOMAIN = 'SELECT id, name, parent_id AS parentId FROM domains'
+const INITIATIVE = `SELECT id, title, domain_id AS domainId, status, decision_rule AS decisionRule, decision_due_at AS decisionDueAt
+  FROM initiatives`
+const ASSIGNMENT = `SELECT id, person_id AS personId, role, initiative_id AS initiativeId, domain_id AS domainId,
+  valid_from AS validFrom, valid_to AS validTo FROM assignments`
+const DELEGATION = `SELECT id, from_person_id AS fromPersonId, to_person_id AS toPersonId, initiative_id AS initiativeId,
+  domain_id AS domainId, all_scopes AS allScopes, valid_from AS validFrom, valid_to AS validTo FROM delegations`
+const LAST_REVISION = 'SELECT coalesce(max(revision), 0) FROM changes'
+const CHANGED_SINCE = 'SELECT DISTINCT entity, entity_id AS id FROM changes WHERE revision > ? AND revision <= ?'
+
+type PersonRow = Omit<PersonRecord, 'tags'> & { tags: string }
+type StatusRow = StatusPeriod & { personId: string }
+type DelegationRow = Omit<DelegationRecord, 'allScopes'> & { allScopes: number }
+
+const toPerson = (row: PersonRow): PersonRecord => ({ ...row, tags: JSON.parse(row.tags) as string[] })
+const toDelegation = (row: DelegationRow): DelegationRecord => ({ ...row, allScopes: row.allScopes === 1 })
+const NONE: readonly never[] = Object.freeze([])
+
+/** Adds the row to the list kept in id order under the key, replacing a row with its id. */
+function put<T extends { id: string }> (lists: Map<string, T[]>, key: string, row: T): void {
+  const list = lists.get(key)
+  if (list === undefined) {
+    lists.set(key, [row])
+    return
+  }
+  let i = 0
+  while (i < list.length && list[i]!.id < row.id) i++
+  list.splice(i, list[i]?.id === row.id ? 1 : 0, row)
+}
+
+function take<T extends { id: string }> (lists: Map<string, T[]>, key: string, id: string): void {
+  const list = lists.get(key)
+  if (list === undefined) return
+  const i = list.findIndex((row) => row.id === id)
+  if (i >= 0) list.splice(i, 1)
+  if (list.length === 0) lists.delete(key)
+}
+
+const targetKey = (row: { initiativeId: string | null, domainId: string | null }): string =>
+  row.initiativeId !== null ? row.initiativeId : `/${row.domainId!}`
+
+export class DeciderIndex implements RegistrySource {
+  private readonly people = new Map<string, PersonRecord>()
+  private readonly timelines = new Map<string, StatusPeriod[]>()
+  private readonly domains = new Map<string, DomainRecord>()
+  private readonly initiatives = new Map<string, InitiativeRecord>()
+  /** A assignments by target: an initiative's id, or "/" and a domain's id. */
+  private readonly deciders = new Map<string, AssignmentRecord[]>()
+  private readonly assignments = new Map<string, AssignmentRecord>()
+  private readonly delegationsByFrom = new Map<string, DelegationRecord[]>()
+  private readonly delegations = new Map<string, DelegationRecord>()
+  /** The last change-log revision applied; -1 before the first load. */
+  private revision = -1
+  /** The connection's total_changes() when the change log was last looked at. */
+  private writesSeen = -1
+
+  constructor (private readonly db: Db) {}
+
+  /**
+   * Brings the index up to the change log; false inside an open transaction, whose changes may yet roll back —
+   * the caller then reads SQL instead.
+   */
+  refresh (): boolean {
+    if (this.db.$client.inTransaction) return false
+    // Nothing written on this connection, nothing to read: total_changes() costs a tenth of a microsecond, the
+    // change log's last revision forty times that.
+    const writes = statement(this.db, 'SELECT total_changes()').pluck().get() as number
+    if (writes === this.writesSeen) return true
+    this.writesSeen = writes
+    const last = statement(this.db, LAST_REVISION).pluck().get() as number
+    if (last === this.revision) return true
+    const changed = this.revision < 0 || last < this.revision
+      ? undefined
+      : statement(this.db, CHANGED_SINCE).all(this.revision, last) as { entity: Entity, id: string }[]
+    if (changed === undefined || changed.length > REBUILD_AFTER) this.rebuild()
+    else for (const { entity, id } of changed) this.reload(entity, id)
+    this.revision = last
+    return true
+  }
+
+  /** Every record read afresh, in one read transaction so that they are one state of the registry. */
+  private rebuild (): void {
+    for (const map of [this.people, this.timelines, this.domains, this.initiatives, this.deciders, this.assignments, this.delegationsByFrom, this.delegations]) map.clear()
+    const sqlite = this.db.$client
+    sqlite.transaction(() => {
+      for (const row of sqlite.prepare(PERSON).iterate() as IterableIterator<PersonRow>) this.people.set(row.id, toPerson(row))
+      for (const row of sqlite.prepare(`${STATUS} ORDER BY person_id, valid_from`).iterate() as IterableIterator<StatusRow>) {
+        const timeline = this.timelines.get(row.personId)
+        if (timeline === undefined) this.timelines.set(row.personId, [{ status: row.status, validFrom: row.validFrom }])
+        else timeline.push({ status: row.status, validFrom: row.validFrom })
+      }
+      for (const row of sqlite.prepare(DOMAIN).iterate() as IterableIterator<DomainRecord>) this.domains.set(row.id, row)
+      for (const row of sqlite.prepare(INITIATIVE).iterate() as IterableIterator<InitiativeRecord>) this.initiatives.set(row.id, row)
+      for (const row of sqlite.prepare(`${ASSIGNMENT} WHERE role = 'A' ORDER BY id`).iterate() as IterableIterator<AssignmentRecord>) this.addAssignment(row)
+      for (const row of sqlite.prepare(`${DELEGATION} ORDER BY id`).iterate() as IterableIterator<DelegationRow>) this.addDelegation(toDelegation(row))
+    }).deferred()
+  }
+
+  /** One record as it is now in its table, or gone. */
+  private reload (entity: Entity, id: string): void {
+    switch (entity) {
+      case 'people': {
+        const row = statement(this.db, `${PERSON} WHERE id = ?`).get(id) as PersonRow | undefined
+        if (row === undefined) this.people.delete(id)
+        else this.people.set(id, toPerson(row))
+        const timeline = statement(this.db, `${STATUS} WHERE person_id = ? ORDER BY valid_from`).all(id) as StatusRow[]
+        if (timeline.length === 0) this.timelines.delete(id)
+        else this.timelines.set(id, timeline.map(({ status, validFrom }) => ({ status, validFrom })))
+        return
+      }
+      case 'domains': {
+        const row = statement(this.db, `${DOMAIN} WHERE id = ?`).get(id) as DomainRecord | undefined
+        if (row === undefined) this.domains.delete(id)
+        else this.domains.set(id, row)
+        return
+      }
+      case 'initiatives': {
+        const row = statement(this.db, `${INITIATIVE} WHERE id = ?`).get(id) as InitiativeRecord | undefined
+        if (row === undefined) this.initiatives.delete(id)
+        else this.initiatives.set(id, row)
+        return
+      }
+      case 'assignments': {
+        const old = this.assignments.get(id)
+        if (old !== undefined) {
+          this.assignments.delete(id)
+          take(this.deciders, targetKey(old), id)
+        }
+        const row = statement(this.db, `${ASSIGNMENT} WHERE id = ?`).get(id) as AssignmentRecord | undefined
+        if (row?.role === 'A') this.addAssignment(row)
+        return
+      }
+      case 'delegations': {
+        const old = this.delegations.get(id)
+        if (old !== undefined) {
+          this.delegations.delete(id)
+          take(this.delegationsByFrom, old.fromPersonId, id)
+        }
+        const row = statement(this.db, `${DELEGATION} WHERE id = ?`).get(id) as DelegationRow | undefined
+        if (row !== undefined) this.addDelegation(toDelegation(row))
+        return
+      }
+      default:
+        // Influences, decisions, keys, audits and the rest play no part in who decides.
+    }
+  }
+
+  private addAssignment (row: AssignmentRecord): void {
+    this.assignments.set(row.id, row)
+    put(this.deciders, targetKey(row), row)
+  }
+
+  private addDelegation (row: DelegationRecord): void {
+    this.delegations.set(row.id, row)
+    put(this.delegationsByFrom, row.fromPersonId, row)
+  }
+
+  person (id: string): PersonRecord | undefined {
+    return this.people.get(id)
+  }
+
+  statusAt (personId: string, at: string): PersonStatus {
+    return statusFromTimeline(this.timelines.get(personId), this.people.get(personId)?.status, at)
+  }
+
+  initiative (id: string): InitiativeRecord | undefined {
+    return this.initiatives.get(id)
+  }
+
+  domain (id: string): DomainRecord | undefined {
+    return this.domains.get(id)
+  }
+
+  holders (target: Target, role: RaciRoleName, at: string): readonly AssignmentRecord[] {
+    if (role !== 'A') return new SqlSource(this.db).holders(target, role, at)
+    const held = this.deciders.get(target.kind === 'initiative' ? target.id : `/${target.id}`)
+    return held === undefined ? NONE : held.filter((a) => holdsAt(a, at))
+  }
+
+  delegationsFrom (personId: string, at: string): readonly DelegationRecord[] {
+    return (this.delegationsByFrom.get(personId) ?? NONE).filter((d) => holdsAt(d, at))
+  }
+}
+
+const indexes = new WeakMap<Db, DeciderIndex>()
+
+/** The source for a lookup on this connection: the index, current with the change log; SQL inside a transaction. */
+export function deciderSource (db: Db): RegistrySource {
+  let index = indexes.get(db)
+  if (index === undefined) indexes.set(db, index = new DeciderIndex(db))
+  return index.refresh() ? index : new SqlSource(db)
+}
