@@ -89,14 +89,19 @@ t.test('an initiative without a domain has only its own holders; moving domains 
   const solo = (await call({ method: 'GET', url: `/v1/initiatives/solo/raci?at=${AT}` })).json()
   t.strictSame(solo, { initiativeId: 'solo', at: AT, R: [], A: [holder('as-s1', 'cyd', null, '2025-01-01T00:00:00.000Z')], C: [], I: [] })
 
+  // Moves answer from the moment they are recorded; a time before them keeps the tree as it was.
+  const beforeMoves = new Date().toISOString()
   t.equal((await call({ method: 'PATCH', url: '/v1/domains/mid', payload: { parentId: null } })).statusCode, 200)
-  const cut = (await call({ method: 'GET', url: `/v1/initiatives/launch/raci?at=${AT}` })).json()
+  const cut = (await call({ method: 'GET', url: '/v1/initiatives/launch/raci' })).json()
   t.strictSame(cut.R, [holder('as-r1', 'ada', null, '2026-01-01T00:00:00.000Z')], 'root no longer above: its R is gone')
   t.strictSame(cut.I, [holder('as-i3', 'bob', 'mid', AT)])
+  const then = (await call({ method: 'GET', url: `/v1/initiatives/launch/raci?at=${beforeMoves}` })).json()
+  t.strictSame(then.R, [holder('as-r1', 'ada', null, '2026-01-01T00:00:00.000Z'), holder('as-r2', 'eve', 'root', '2025-01-01T00:00:00.000Z')], 'before the move, root was above')
 
   t.equal((await call({ method: 'PATCH', url: '/v1/initiatives/solo', payload: { domainId: 'other' } })).statusCode, 200)
-  const moved = (await call({ method: 'GET', url: `/v1/initiatives/solo/raci?at=${AT}` })).json()
+  const moved = (await call({ method: 'GET', url: '/v1/initiatives/solo/raci' })).json()
   t.strictSame(moved.R, [holder('as-x1', 'fay', 'other', '2025-01-01T00:00:00.000Z')])
+  t.strictSame((await call({ method: 'GET', url: `/v1/initiatives/solo/raci?at=${beforeMoves}` })).json().R, [], 'before its move, solo had no domain')
 })
 
 t.test('refusals: unknown initiative, bad time, unknown parameter, no key', async (t) => {

@@ -1,7 +1,8 @@
 // Where a person decides at a time: candidates found by index-backed SQL, each confirmed by the resolver.
 import { statement, type Db } from '../database.js'
-import { MAX_DELEGATION_STEPS, MAX_DOMAIN_DEPTH, resolveDecider } from './resolver.js'
-import { deciderSource } from './decider-index.js'
+import { MAX_DELEGATION_STEPS, MAX_DOMAIN_DEPTH, resolveDecider, UnknownTargetError } from './resolver.js'
+import { SqlSource } from './sql-source.js'
+import { deciderIndex } from './decider-index.js'
 import type { Target, ViaStep } from './types.js'
 
 export type How = 'direct' | 'inherited' | 'delegation'
@@ -39,11 +40,12 @@ interface Scope { fromPersonId: string, initiativeId: string | null, domainId: s
 
 /**
  * The targets where the person may be an effective decider: a superset, since a nearer A, a status or a more
- * specific delegation can still take it away; the resolver decides.
+ * specific delegation can still take it away; the resolver decides. The SQL walks the domain tree as it is now; for
+ * a past time, the records whose place has changed since, and everything under a domain that has, are added.
  */
-function candidates (db: Db, personId: string, at: string): Target[] {
-  const initiatives = new Set<string>()
-  const roots = new Set<string>()
+function candidates (db: Db, personId: string, at: string, changed: { initiatives: string[], domains: string[] }): Target[] {
+  const initiatives = new Set<string>(changed.initiatives)
+  const roots = new Set<string>(changed.domains)
   const formal = new Set([personId])
   for (const d of statement(db, DELEGATIONS_TOWARDS).all({ personId, at, steps: MAX_DELEGATION_STEPS }) as Scope[]) {
     if (d.initiativeId !== null) initiatives.add(d.initiativeId)
@@ -78,10 +80,18 @@ function howOf (target: Target, via: ViaStep[]): How {
 
 /** Every initiative and domain where the person is an effective decider at `at`, initiatives then domains, each in id order. */
 export function findAuthority (db: Db, personId: string, at: string): AuthorityEntry[] {
-  const source = deciderSource(db)
+  const index = deciderIndex(db)
+  const source = index?.asOf(at) ?? new SqlSource(db)
   const entries: AuthorityEntry[] = []
-  for (const target of candidates(db, personId, at)) {
-    const answer = resolveDecider(source, target, at)
+  for (const target of candidates(db, personId, at, index?.changedSince(at) ?? { initiatives: [], domains: [] })) {
+    let answer
+    try {
+      answer = resolveDecider(source, target, at)
+    } catch (error) {
+      // A record that changed since `at` but did not exist then (deleted, made again later).
+      if (error instanceof UnknownTargetError) continue
+      throw error
+    }
     const mine = answer.deciders.find((d) => d.personId === personId)
     if (mine !== undefined) entries.push({ target, how: howOf(target, mine.via), via: mine.via })
   }

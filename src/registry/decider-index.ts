@@ -3,6 +3,7 @@ import type { Entity, PersonStatus } from '../../db/schema.js'
 import { statement, type Db } from '../database.js'
 import { holdsAt, statusFromTimeline } from './snapshot.js'
 import { SqlSource } from './sql-source.js'
+import { loadHistories, loadHistory, versionAt, type History } from './versions.js'
 import type {
   AssignmentRecord, DelegationRecord, DomainRecord, InitiativeRecord, PersonRecord, RaciRoleName, RegistrySource, StatusPeriod, Target
 } from './types.js'
@@ -10,8 +11,9 @@ import type {
 /*
  * A lookup served from SQLite reads a dozen rows scattered over a large file (~35 µs warm, far more cold); served
  * from here it reads a few maps. The index holds every person (with their status timeline), domain and initiative,
- * every delegation, and the A assignments only — the resolver asks for nothing else, and the other roles are most of
- * the assignments (those are read from SQL when asked for).
+ * with the past versions of those that changed (see versions.ts: the registry's shape at a past time), every
+ * delegation, and the A assignments only — the resolver asks for nothing else, and the other roles are most of the
+ * assignments (those are read from SQL when asked for). asOf(T) answers with the shape as it stood at T.
  *
  * Staying current: every write of the registry appends to the change log in its own transaction (the services'
  * insertRecord/replaceRecord and the import all go through recordChange). Before answering, once anything was
@@ -64,6 +66,11 @@ function take<T extends { id: string }> (lists: Map<string, T[]>, key: string, i
   if (list.length === 0) lists.delete(key)
 }
 
+function keep<T> (histories: Map<string, History<T>>, id: string, history: History<T> | undefined): void {
+  if (history === undefined) histories.delete(id)
+  else histories.set(id, history)
+}
+
 const targetKey = (row: { initiativeId: string | null, domainId: string | null }): string =>
   row.initiativeId !== null ? row.initiativeId : `/${row.domainId!}`
 
@@ -72,6 +79,9 @@ export class DeciderIndex implements RegistrySource {
   private readonly timelines = new Map<string, StatusPeriod[]>()
   private readonly domains = new Map<string, DomainRecord>()
   private readonly initiatives = new Map<string, InitiativeRecord>()
+  private readonly pastPeople = new Map<string, History<PersonRecord>>()
+  private readonly pastDomains = new Map<string, History<DomainRecord>>()
+  private readonly pastInitiatives = new Map<string, History<InitiativeRecord>>()
   /** A assignments by target: an initiative's id, or "/" and a domain's id. */
   private readonly deciders = new Map<string, AssignmentRecord[]>()
   private readonly assignments = new Map<string, AssignmentRecord>()
@@ -108,9 +118,13 @@ export class DeciderIndex implements RegistrySource {
 
   /** Every record read afresh, in one read transaction so that they are one state of the registry. */
   private rebuild (): void {
-    for (const map of [this.people, this.timelines, this.domains, this.initiatives, this.deciders, this.assignments, this.delegationsByFrom, this.delegations]) map.clear()
+    for (const map of [this.people, this.timelines, this.domains, this.initiatives, this.pastPeople, this.pastDomains, this.pastInitiatives,
+      this.deciders, this.assignments, this.delegationsByFrom, this.delegations]) map.clear()
     const sqlite = this.db.$client
     sqlite.transaction(() => {
+      for (const [id, history] of loadHistories(this.db, 'people')) this.pastPeople.set(id, history)
+      for (const [id, history] of loadHistories(this.db, 'domains')) this.pastDomains.set(id, history)
+      for (const [id, history] of loadHistories(this.db, 'initiatives')) this.pastInitiatives.set(id, history)
       for (const row of sqlite.prepare(PERSON).iterate() as IterableIterator<PersonRow>) this.people.set(row.id, toPerson(row))
       for (const row of sqlite.prepare(`${STATUS} ORDER BY person_id, valid_from`).iterate() as IterableIterator<StatusRow>) {
         const timeline = this.timelines.get(row.personId)
@@ -131,6 +145,7 @@ export class DeciderIndex implements RegistrySource {
         const row = statement(this.db, `${PERSON} WHERE id = ?`).get(id) as PersonRow | undefined
         if (row === undefined) this.people.delete(id)
         else this.people.set(id, toPerson(row))
+        keep(this.pastPeople, id, loadHistory(this.db, 'people', id))
         const timeline = statement(this.db, `${STATUS} WHERE person_id = ? ORDER BY valid_from`).all(id) as StatusRow[]
         if (timeline.length === 0) this.timelines.delete(id)
         else this.timelines.set(id, timeline.map(({ status, validFrom }) => ({ status, validFrom })))
@@ -140,12 +155,14 @@ export class DeciderIndex implements RegistrySource {
         const row = statement(this.db, `${DOMAIN} WHERE id = ?`).get(id) as DomainRecord | undefined
         if (row === undefined) this.domains.delete(id)
         else this.domains.set(id, row)
+        keep(this.pastDomains, id, loadHistory(this.db, 'domains', id))
         return
       }
       case 'initiatives': {
         const row = statement(this.db, `${INITIATIVE} WHERE id = ?`).get(id) as InitiativeRecord | undefined
         if (row === undefined) this.initiatives.delete(id)
         else this.initiatives.set(id, row)
+        keep(this.pastInitiatives, id, loadHistory(this.db, 'initiatives', id))
         return
       }
       case 'assignments': {
@@ -208,13 +225,40 @@ export class DeciderIndex implements RegistrySource {
   delegationsFrom (personId: string, at: string): readonly DelegationRecord[] {
     return (this.delegationsByFrom.get(personId) ?? NONE).filter((d) => holdsAt(d, at))
   }
+
+  /** The registry with its shape as recorded at `at`; effective-dated rows are evaluated at the time asked. */
+  asOf (at: string): RegistrySource {
+    const person = (id: string): PersonRecord | undefined => versionAt(this.people.get(id), this.pastPeople.get(id), at)
+    return {
+      person,
+      statusAt: (personId, time) => statusFromTimeline(this.timelines.get(personId), person(personId)?.status, time),
+      initiative: (id) => versionAt(this.initiatives.get(id), this.pastInitiatives.get(id), at),
+      domain: (id) => versionAt(this.domains.get(id), this.pastDomains.get(id), at),
+      holders: (target, role, time) => this.holders(target, role, time),
+      delegationsFrom: (personId, time) => this.delegationsFrom(personId, time)
+    }
+  }
+
+  /** The initiatives and domains whose recorded version at `at` is not the current one. */
+  changedSince (at: string): { initiatives: string[], domains: string[] } {
+    const since = (histories: Map<string, History<unknown>>): string[] => [...histories].filter(([, h]) => h.currentFrom > at).map(([id]) => id)
+    return { initiatives: since(this.pastInitiatives), domains: since(this.pastDomains) }
+  }
 }
 
 const indexes = new WeakMap<Db, DeciderIndex>()
 
-/** The source for a lookup on this connection: the index, current with the change log; SQL inside a transaction. */
-export function deciderSource (db: Db): RegistrySource {
+/** The connection's index, current with the change log; undefined inside a transaction (read SQL then). */
+export function deciderIndex (db: Db): DeciderIndex | undefined {
   let index = indexes.get(db)
   if (index === undefined) indexes.set(db, index = new DeciderIndex(db))
-  return index.refresh() ? index : new SqlSource(db)
+  return index.refresh() ? index : undefined
+}
+
+/**
+ * The source for lookups at `at` on this connection: the index as of `at`; inside a transaction, SQL, which reads
+ * the shape as it is now.
+ */
+export function deciderSource (db: Db, at: string): RegistrySource {
+  return deciderIndex(db)?.asOf(at) ?? new SqlSource(db)
 }

@@ -1,8 +1,9 @@
 // The slice of the registry that one initiative's audit can see, read by index lookups instead of a full load.
 import { statement, type Db } from '../database.js'
-import { MAX_DELEGATION_STEPS } from './resolver.js'
+import { domainChain, MAX_DELEGATION_STEPS } from './resolver.js'
 import type {
-  AssignmentRecord, DecisionRecord, DelegationRecord, DomainRecord, InfluenceRecord, InitiativeRecord, PersonRecord, RegistryData, StatusPeriod
+  AssignmentRecord, DecisionRecord, DelegationRecord, DomainRecord, InfluenceRecord, InitiativeRecord, PersonRecord, RegistryData, RegistrySource,
+  StatusPeriod
 } from './types.js'
 
 /** Guards the recursive walks against a loop already in the data (the services refuse new ones). */
@@ -48,10 +49,13 @@ const all = <T>(db: Db, source: string, ...params: unknown[]): T[] => statement(
  * A rule that looks across the registry sees only this slice: decider-overload counts only the initiatives of the
  * slice, so the live findings of one initiative never report it; a full audit does.
  */
-export function loadFocusedData (db: Db, initiativeId: string): RegistryData | undefined {
-  const initiative = statement(db, SQL.initiative).get(initiativeId) as InitiativeRecord | undefined
+export function loadFocusedData (db: Db, initiativeId: string, shape?: RegistrySource): RegistryData | undefined {
+  // The initiative and its domain chain as they stood at the time judged (versions.ts), when a shape is given.
+  const initiative = shape !== undefined ? shape.initiative(initiativeId) : statement(db, SQL.initiative).get(initiativeId) as InitiativeRecord | undefined
   if (initiative === undefined) return undefined
-  const domains = initiative.domainId === null ? [] : all<DomainRecord>(db, SQL.domains, initiative.domainId)
+  const domains = shape !== undefined
+    ? domainChain(shape, initiative.domainId).map((id) => shape.domain(id)).filter((d) => d !== undefined)
+    : initiative.domainId === null ? [] : all<DomainRecord>(db, SQL.domains, initiative.domainId)
   const domainIds = JSON.stringify(domains.map((d) => d.id))
   const assignments = all<AssignmentRecord>(db, SQL.assignments, { initiativeId, domainIds })
   const decisions = all<DecisionRecord>(db, SQL.decisions, initiativeId)
@@ -75,6 +79,7 @@ export function loadFocusedData (db: Db, initiativeId: string): RegistryData | u
   }
   const people = all<Omit<PersonRecord, 'tags'> & { tags: string | readonly string[] }>(db, SQL.people, JSON.stringify([...named]))
   for (const p of people) p.tags = JSON.parse(p.tags as string) as string[]
+  if (shape !== undefined) people.forEach((p, i) => { people[i] = shape.person(p.id) ?? p })
   const statuses = all<StatusPeriod & { personId: string }>(db, SQL.statuses, JSON.stringify(people.map((p) => p.id)))
   return {
     people: people as PersonRecord[],

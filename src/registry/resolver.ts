@@ -52,6 +52,15 @@ function placeOf (source: RegistrySource, target: Target): Place {
   return { target, decisionRule, initiativeId: target.kind === 'initiative' ? target.id : null, chain }
 }
 
+/** The domain and its ancestors, nearest first, as the source has them; a loop or a chain too deep is cut. */
+export function domainChain (source: RegistrySource, domainId: string | null): string[] {
+  const chain: string[] = []
+  for (let id = domainId; id !== null && chain.length < MAX_DOMAIN_DEPTH && !chain.includes(id); id = source.domain(id)?.parentId ?? null) {
+    chain.push(id)
+  }
+  return chain
+}
+
 interface Formal { assignment: AssignmentRecord, step: ViaStep }
 
 /** The A assignments valid at `at` on the nearest level that has any: the initiative, then its domains outwards. */

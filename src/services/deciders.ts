@@ -3,7 +3,7 @@ import { now, toInstant } from '../clock.js'
 import type { Db } from '../database.js'
 import { notFound, ProblemError, type FieldError } from '../errors.js'
 import { findAuthority } from '../registry/authority.js'
-import { deciderSource } from '../registry/decider-index.js'
+import { deciderIndex, deciderSource } from '../registry/decider-index.js'
 import { resolveDecider, UnknownTargetError } from '../registry/resolver.js'
 import type { DeciderAnswer, Target } from '../registry/types.js'
 import type { Authority, DomainDecider, InitiativeDecider, ResolveDecidersBody, ResolvedDeciders } from '../schemas/deciders.js'
@@ -11,13 +11,14 @@ import { exists } from './records.js'
 
 /** Reads the decider index whole now (about a second per million assignments), so the first lookup does not wait. */
 export function prepareDeciders (db: Db): void {
-  deciderSource(db)
+  deciderIndex(db)
 }
 
 /** The answer at `at`, or now. */
 function answer (db: Db, target: Target, at: string | undefined): DeciderAnswer {
   try {
-    return resolveDecider(deciderSource(db), target, at === undefined ? now() : toInstant(at))
+    const instant = at === undefined ? now() : toInstant(at)
+    return resolveDecider(deciderSource(db, instant), target, instant)
   } catch (error) {
     if (error instanceof UnknownTargetError) throw notFound(target.kind === 'initiative' ? 'initiatives' : 'domains', target.id)
     throw error
@@ -40,7 +41,7 @@ export function resolveDomainDecider (db: Db, id: string, at?: string): DomainDe
 export function resolveDeciders (db: Db, body: ResolveDecidersBody): ResolvedDeciders {
   // One instant for the whole answer, whether given or now.
   const at = body.at === undefined ? now() : toInstant(body.at)
-  const source = deciderSource(db)
+  const source = deciderSource(db, at)
   const results: InitiativeDecider[] = []
   const unknown: FieldError[] = []
   body.initiativeIds.forEach((id, i) => {

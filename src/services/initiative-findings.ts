@@ -3,6 +3,7 @@ import { runRules } from '../audit/engine.js'
 import { now, toInstant } from '../clock.js'
 import type { Db } from '../database.js'
 import { notFound } from '../errors.js'
+import { deciderIndex } from '../registry/decider-index.js'
 import { loadFocusedData } from '../registry/focus.js'
 import { createReadModel } from '../registry/read-model.js'
 import { createSnapshot } from '../registry/snapshot.js'
@@ -15,10 +16,10 @@ import { liveWaivers } from './waivers.js'
  * accepts it now, if any. Reads only the initiative's slice (see loadFocusedData), so it stays fast on any registry.
  */
 export function getInitiativeFindings (db: Db, initiativeId: string, at?: string): InitiativeFindings {
-  const data = loadFocusedData(db, initiativeId)
-  if (data === undefined) throw notFound('initiatives', initiativeId)
   const time = now()
   const judgedAt = at === undefined ? time : toInstant(at)
+  const data = loadFocusedData(db, initiativeId, deciderIndex(db)?.asOf(judgedAt))
+  if (data === undefined) throw notFound('initiatives', initiativeId)
   const findings = runRules(createReadModel(createSnapshot(data), judgedAt), ruleConfigs(db), { initiativeIds: [initiativeId] })
   const waivers = liveWaivers(db, time)
   return {
