@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t, { type Test } from 'tap'
 import { runRules, type EngineFinding } from '../src/audit/engine.js'
-import { auditFindings } from '../src/audit/job.js'
+import { auditFindings, loadRegistry, stillCurrent } from '../src/audit/job.js'
 import { AuditWorker, findingsOffThread } from '../src/audit/run-in-worker.js'
 import { createReadModel } from '../src/registry/read-model.js'
 import { loadSnapshot } from '../src/registry/snapshot.js'
@@ -248,6 +248,16 @@ t.test('off the request thread: a database file is audited in a worker thread, w
   t.match(failed, { status: 'rejected', reason: { name: 'TypeError', message: /configs\.get is not a function/ } }, 'a failed job rejects with its error')
   t.match(all, { status: 'fulfilled' })
   t.strictSame(keysOf((all as PromiseFulfilledResult<EngineFinding[]>).value), FULL, 'and the worker goes on with the next job')
+
+  // The thread keeps the registry it read while nothing in the registry changes; a change through the API is seen.
+  const loaded = loadRegistry(onFile.app.db)
+  t.equal(stillCurrent(onFile.app.db, loaded), true, 'unchanged')
+  t.equal((await onFile.call({ method: 'POST', url: '/v1/audits', payload: { at: AT }, as: 'auditor' })).statusCode, 201)
+  t.equal(stillCurrent(onFile.app.db, loaded), true, 'an audit run is not a change of the registry')
+  t.equal((await onFile.call({ method: 'PATCH', url: '/v1/initiatives/i-two', payload: { decisionRule: 'pool' } })).statusCode, 200)
+  t.equal(stillCurrent(onFile.app.db, loaded), false, 'an edited initiative is')
+  const rerun = (await onFile.call({ method: 'POST', url: '/v1/audits', payload: { at: AT }, as: 'auditor' })).json()
+  t.equal(rerun.resolved, 1, 'so the next run in the worker reads the registry again: i-two is no longer ambiguous')
 
   const stopped = new AuditWorker(path)
   const inFlight = stopped.run(job)

@@ -26,8 +26,9 @@ function rebuild (error: { name: string, message: string, code?: string }): Erro
 }
 
 /**
- * A worker thread for one database file, started when an audit comes and stopped when none is left: it runs one
- * job at a time, in order, and holds the process open only while a job is in flight.
+ * A worker thread for one database file, started when the first audit comes and kept, with the registry it last
+ * read (worker.ts), until the app closes: it runs one job at a time, in order, and holds the process open only
+ * while a job is in flight.
  */
 type Pending = Map<number, { resolve: (findings: EngineFinding[]) => void, reject: (error: Error) => void }>
 
@@ -63,12 +64,7 @@ export class AuditWorker {
     worker.on('message', (reply: WorkerReply) => {
       const job = pending.get(reply.id)
       pending.delete(reply.id)
-      // An idle thread goes: V8 would keep the last snapshot's heap until the next one needs the room, so two
-      // audits back to back held two registries at once. A fresh thread per audit costs about 0.5 s.
-      if (pending.size === 0) {
-        if (this.#current === current) this.#current = undefined
-        void worker.terminate()
-      }
+      if (pending.size === 0) worker.unref()
       if ('error' in reply) job?.reject(rebuild(reply.error))
       else job?.resolve(reply.findings)
     })

@@ -5,19 +5,29 @@ import { drizzle } from 'drizzle-orm/better-sqlite3'
 import * as schema from '../../db/schema.js'
 import type { Db } from '../database.js'
 import type { EngineFinding } from './engine.js'
-import { auditFindings, type AuditJob } from './job.js'
+import { auditFindings, loadRegistry, stillCurrent, type AuditJob, type LoadedRegistry } from './job.js'
 
 export interface WorkerRequest { id: number, job: AuditJob }
 export type WorkerReply = { id: number, findings: EngineFinding[] } | { id: number, error: { name: string, message: string, code?: string } }
 
 const { dbPath } = workerData as { dbPath: string }
 
+/**
+ * The registry this thread read for its last audit: the next audit reuses it while the change log shows no change
+ * to the registry since (loading 1M assignments takes seconds; checking takes a fraction of a millisecond).
+ */
+let loaded: LoadedRegistry | undefined
+
 /** Read-only, without migrations (the main thread owns the schema); WAL lets it read beside the main thread's writes. */
 function run (job: AuditJob): EngineFinding[] {
   const sqlite = new Database(dbPath, { readonly: true, fileMustExist: true })
   try {
     sqlite.pragma('busy_timeout = 5000')
-    return auditFindings(drizzle({ client: sqlite, schema }) as Db, job)
+    const db = drizzle({ client: sqlite, schema }) as Db
+    // A stale registry is let go before the new one is read, so the two are never both held.
+    if (loaded !== undefined && !stillCurrent(db, loaded)) loaded = undefined
+    loaded ??= loadRegistry(db)
+    return auditFindings(db, job, loaded)
   } finally {
     sqlite.close()
   }

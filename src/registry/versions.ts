@@ -84,7 +84,8 @@ export function versionAt<T> (current: T | undefined, history: History<T> | unde
 /** The records of one entity as they stood at `at`: current ones replaced by their version then, deleted ones back. */
 function reshape<E extends Structural> (db: Db, entity: E, records: StructuralRecord[E][], at: string): StructuralRecord[E][] {
   const histories = loadHistories(db, entity)
-  if (histories.size === 0) return records
+  // Nothing recorded since `at`: the records as they are now are the records as they were then.
+  if (![...histories.values()].some((h) => h.currentFrom > at)) return records
   const shaped: StructuralRecord[E][] = []
   for (const record of records) {
     const version = versionAt(record, histories.get(record.id), at)
@@ -98,12 +99,14 @@ function reshape<E extends Structural> (db: Db, entity: E, records: StructuralRe
   return shaped
 }
 
-/** The registry's data with its shape as recorded at `at` (see above); effective-dated rows are left as they are. */
+/**
+ * The registry's data with its shape as recorded at `at` (see above); effective-dated rows are left as they are.
+ * The same object when nothing of its shape changed after `at`.
+ */
 export function shapeAt (db: Db, data: RegistryData, at: string): RegistryData {
-  return {
-    ...data,
-    people: reshape(db, 'people', data.people, at),
-    domains: reshape(db, 'domains', data.domains, at),
-    initiatives: reshape(db, 'initiatives', data.initiatives, at)
-  }
+  const people = reshape(db, 'people', data.people, at)
+  const domains = reshape(db, 'domains', data.domains, at)
+  const initiatives = reshape(db, 'initiatives', data.initiatives, at)
+  if (people === data.people && domains === data.domains && initiatives === data.initiatives) return data
+  return { ...data, people, domains, initiatives }
 }
