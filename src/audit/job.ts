@@ -35,9 +35,12 @@ export function loadRegistry (db: Db): LoadedRegistry {
   }).deferred()
 }
 
+/** Whether the change log holds a change of the registry after the revision. */
+export const registryChangedSince = (db: Db, revision: number): boolean => statement(db, CHANGED_SINCE).get(revision) !== undefined
+
 /** Whether the registry is as it was when this was loaded; if so, the loaded registry is moved on to the last revision. */
 export function stillCurrent (db: Db, loaded: LoadedRegistry): boolean {
-  if (statement(db, CHANGED_SINCE).get(loaded.revision) !== undefined) return false
+  if (registryChangedSince(db, loaded.revision)) return false
   loaded.revision = statement(db, LAST_REVISION).pluck().get() as number
   return true
 }

@@ -2,7 +2,7 @@
 import { Worker } from 'node:worker_threads'
 import type { Db } from '../database.js'
 import type { EngineFinding } from './engine.js'
-import { auditFindings, type AuditJob } from './job.js'
+import { auditFindings, registryChangedSince, type AuditJob } from './job.js'
 import type { WorkerReply, WorkerRequest } from './worker.js'
 
 /**
@@ -26,9 +26,11 @@ function rebuild (error: { name: string, message: string, code?: string }): Erro
 }
 
 /**
- * A worker thread for one database file, started when the first audit comes and kept, with the registry it last
- * read (worker.ts), until the app closes: it runs one job at a time, in order, and holds the process open only
- * while a job is in flight.
+ * A worker thread for one database file, started when an audit comes and kept, with the registry it last read
+ * (worker.ts), while the registry does not change: it runs one job at a time, in order, and holds the process open
+ * only while a job is in flight. Once the registry has changed, the next job goes to a fresh thread — stopping the
+ * old one hands its memory back at once, where V8 would keep the old registry's heap until the new one needed the
+ * room, holding two registries at once.
  */
 type Pending = Map<number, { resolve: (findings: EngineFinding[]) => void, reject: (error: Error) => void }>
 
@@ -36,10 +38,17 @@ export class AuditWorker {
   /** The thread, and the jobs it has not answered yet (a crashed thread fails its own jobs, never a successor's). */
   #current: { worker: Worker, pending: Pending } | undefined
   #nextId = 1
+  /** The change-log revision of the registry the thread last read, as it reported. */
+  #revision: number | undefined
 
-  constructor (readonly dbPath: string) {}
+  /** `changedSince(revision)`: whether the registry changed after that revision (see job.ts). */
+  constructor (readonly dbPath: string, private readonly changedSince: (revision: number) => boolean = () => false) {}
 
   async run (job: AuditJob): Promise<EngineFinding[]> {
+    if (this.#current !== undefined && this.#current.pending.size === 0 && this.#revision !== undefined && this.changedSince(this.#revision)) {
+      void this.#current.worker.terminate()
+      this.#current = undefined
+    }
     const { worker, pending } = this.#current ??= this.#start()
     const request: WorkerRequest = { id: this.#nextId++, job }
     return await new Promise((resolve, reject) => {
@@ -66,7 +75,10 @@ export class AuditWorker {
       pending.delete(reply.id)
       if (pending.size === 0) worker.unref()
       if ('error' in reply) job?.reject(rebuild(reply.error))
-      else job?.resolve(reply.findings)
+      else {
+        if (this.#current === current) this.#revision = reply.revision
+        job?.resolve(reply.findings)
+      }
     })
     // A crash or a stop fails every job in flight; the next job starts a fresh thread.
     const fail = (error: Error): void => {
@@ -86,7 +98,7 @@ const workers = new WeakMap<Db, AuditWorker>()
 export async function findingsOffThread (db: Db, job: AuditJob): Promise<EngineFinding[]> {
   if (db.$client.memory) return auditFindings(db, job)
   let worker = workers.get(db)
-  if (worker === undefined) workers.set(db, worker = new AuditWorker(db.$client.name))
+  if (worker === undefined) workers.set(db, worker = new AuditWorker(db.$client.name, (revision) => registryChangedSince(db, revision)))
   return await worker.run(job)
 }
 

@@ -8,7 +8,8 @@ import type { EngineFinding } from './engine.js'
 import { auditFindings, loadRegistry, stillCurrent, type AuditJob, type LoadedRegistry } from './job.js'
 
 export interface WorkerRequest { id: number, job: AuditJob }
-export type WorkerReply = { id: number, findings: EngineFinding[] } | { id: number, error: { name: string, message: string, code?: string } }
+/** `revision`: the change-log revision the thread's registry reflects, so the main thread knows when it is stale. */
+export type WorkerReply = { id: number, findings: EngineFinding[], revision: number } | { id: number, error: { name: string, message: string, code?: string } }
 
 const { dbPath } = workerData as { dbPath: string }
 
@@ -19,7 +20,7 @@ const { dbPath } = workerData as { dbPath: string }
 let loaded: LoadedRegistry | undefined
 
 /** Read-only, without migrations (the main thread owns the schema); WAL lets it read beside the main thread's writes. */
-function run (job: AuditJob): EngineFinding[] {
+function run (job: AuditJob): { findings: EngineFinding[], revision: number } {
   const sqlite = new Database(dbPath, { readonly: true, fileMustExist: true })
   try {
     sqlite.pragma('busy_timeout = 5000')
@@ -27,7 +28,7 @@ function run (job: AuditJob): EngineFinding[] {
     // A stale registry is let go before the new one is read, so the two are never both held.
     if (loaded !== undefined && !stillCurrent(db, loaded)) loaded = undefined
     loaded ??= loadRegistry(db)
-    return auditFindings(db, job, loaded)
+    return { findings: auditFindings(db, job, loaded), revision: loaded.revision }
   } finally {
     sqlite.close()
   }
@@ -37,7 +38,7 @@ function run (job: AuditJob): EngineFinding[] {
 parentPort?.on('message', ({ id, job }: WorkerRequest) => {
   let reply: WorkerReply
   try {
-    reply = { id, findings: run(job) }
+    reply = { id, ...run(job) }
   } catch (err) {
     const e = err as Error & { code?: string }
     reply = { id, error: { name: e.name, message: e.message, ...(typeof e.code === 'string' ? { code: e.code } : {}) } }
