@@ -58,6 +58,11 @@ export class AuditWorker {
     })
   }
 
+  /** Starts the thread ahead of the first job, so that job does not wait for the thread and its modules to load. */
+  prestart (): void {
+    this.#current ??= this.#start()
+  }
+
   /** Stops the thread; jobs in flight fail. */
   async close (): Promise<void> {
     const current = this.#current
@@ -94,12 +99,23 @@ export class AuditWorker {
 
 const workers = new WeakMap<Db, AuditWorker>()
 
-/** The findings of the job, computed in the database's worker thread; an in-memory database has no file to share, so in-process. */
-export async function findingsOffThread (db: Db, job: AuditJob): Promise<EngineFinding[]> {
-  if (db.$client.memory) return auditFindings(db, job)
+/** The database's audit worker, made on first use; undefined for an in-memory database, which has no file to share. */
+function auditWorker (db: Db): AuditWorker | undefined {
+  if (db.$client.memory) return undefined
   let worker = workers.get(db)
   if (worker === undefined) workers.set(db, worker = new AuditWorker(db.$client.name, (revision) => registryChangedSince(db, revision)))
-  return await worker.run(job)
+  return worker
+}
+
+/** The findings of the job, computed in the database's worker thread; in-process for an in-memory database. */
+export async function findingsOffThread (db: Db, job: AuditJob): Promise<EngineFinding[]> {
+  const worker = auditWorker(db)
+  return worker === undefined ? auditFindings(db, job) : await worker.run(job)
+}
+
+/** Starts the database's audit thread now, ahead of the first audit (it reads the registry only when one comes). */
+export function prestartAuditWorker (db: Db): void {
+  auditWorker(db)?.prestart()
 }
 
 /** Stops the database's audit worker, if it has one; jobs still in flight fail. */

@@ -1,6 +1,6 @@
 // Routes of /v1/audits (runs and their findings) and of the live findings of one initiative.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { stopAuditWorker } from '../audit/run-in-worker.js'
+import { prestartAuditWorker, stopAuditWorker } from '../audit/run-in-worker.js'
 import { actorOf } from '../plugins/auth.js'
 import {
   AuditCreateSchema, AuditRunSchema, AuditsQuery, FindingSchema, FindingsQuery, InitiativeFindingsQuery, InitiativeFindingsSchema
@@ -12,6 +12,7 @@ import { getInitiativeFindings } from '../services/initiative-findings.js'
 const tags = ['audits']
 
 const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.addHook('onReady', async () => { prestartAuditWorker(app.db) })
   app.addHook('onClose', async () => { await stopAuditWorker(app.db) })
 
   app.post('/audits', {
