@@ -1,6 +1,6 @@
 // The drizzle schema: every table of the registry, camelCase in TypeScript, snake_case in SQL.
 import { sql } from 'drizzle-orm'
-import { check, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core'
+import { blob, check, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core'
 
 // Enum tuples shared by the tables and the API schemas.
 export const PERSON_STATUSES = ['active', 'on_leave', 'departed', 'retired'] as const
@@ -240,4 +240,29 @@ export const history = sqliteTable('history', {
 }, (t) => [
   index('history_entity_idx').on(t.entity, t.entityId, t.sysFrom),
   index('history_time_idx').on(t.entity, t.sysFrom, t.sysTo)
+])
+
+export const IDEMPOTENCY_STATES = ['in_progress', 'done'] as const
+
+/**
+ * The Idempotency-Key of each caller's POSTs for 24 hours: the first request with a key claims it (in_progress), and
+ * its answer is stored when sent (done), to be replayed to a retry. A row past expires_at counts as absent.
+ */
+export const idempotencyKeys = sqliteTable('idempotency_keys', {
+  keyId: text('key_id').notNull().references(() => apiKeys.id, { onDelete: 'cascade' }),
+  idempotencyKey: text('idempotency_key').notNull(),
+  /** sha256 of the method, path, query and canonical body: a retry must be the same request. */
+  fingerprint: text('fingerprint').notNull(),
+  state: text('state', { enum: IDEMPOTENCY_STATES }).notNull(),
+  /** The answer, once sent: status, the headers a replay repeats, and the body bytes. */
+  status: integer('status'),
+  headers: text('headers', { mode: 'json' }).$type<Record<string, string>>(),
+  body: blob('body', { mode: 'buffer' }),
+  /** The body is encrypted with a key derived from the caller's token (answers marked no-store, such as a new key's token). */
+  sealed: integer('sealed', { mode: 'boolean' }).notNull(),
+  createdAt: text('created_at').notNull(),
+  expiresAt: text('expires_at').notNull()
+}, (t) => [
+  primaryKey({ columns: [t.keyId, t.idempotencyKey] }),
+  index('idempotency_keys_expires_idx').on(t.expiresAt)
 ])

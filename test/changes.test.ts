@@ -162,3 +162,18 @@ t.test('the default page holds 50 entries', async (t) => {
   const rest = (await call({ as: 'auditor', url: `/v1/changes?cursor=${page.nextCursor as string}` })).json()
   t.same([rest.items.length, rest.nextCursor], [4, null])
 })
+
+t.test('the change log is append-only: only reads under /v1/changes, and SQLite refuses to change or remove an entry', async (t) => {
+  const { app, call } = await buildTestApp(t)
+  t.equal((await call({ method: 'POST', url: '/v1/people', payload: { id: 'ada', name: 'Ada', email: 'ada@example.com' } })).statusCode, 201)
+  const routes = app.routeAccess.filter((r) => r.url.startsWith('/v1/changes'))
+  t.strictSame([...new Set(routes.map((r) => r.method))].sort(), ['GET', 'HEAD'], 'no route writes the change log')
+  for (const method of ['PATCH', 'PUT', 'DELETE', 'POST'] as const) {
+    t.equal((await call({ method, url: '/v1/changes', payload: {} })).statusCode, 404, `${method} /v1/changes has no route`)
+  }
+  const sqlite = app.db.$client
+  const before = sqlite.prepare('SELECT * FROM changes').all()
+  t.throws(() => sqlite.prepare("UPDATE changes SET actor_label = 'someone else'").run(), /the change log is append-only/)
+  t.throws(() => sqlite.prepare('DELETE FROM changes').run(), /the change log is append-only/)
+  t.strictSame(sqlite.prepare('SELECT * FROM changes').all(), before, 'every entry as it was')
+})
