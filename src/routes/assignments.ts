@@ -1,10 +1,10 @@
 // Routes of /v1/assignments: handlers of a few lines over the assignments service.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { access, IdParams, IfMatchHeaders, Page, problems } from '../schemas/common.js'
+import { access, AtOnlyQuery, IdParams, IfMatchHeaders, Page, problems } from '../schemas/common.js'
 import { AssignmentCreateSchema, AssignmentPatchSchema, AssignmentSchema, AssignmentsQuery } from '../schemas/assignments.js'
 import { createAssignment, endAssignment, getAssignment, listAssignments, updateAssignment } from '../services/assignments.js'
 import { actorOf } from '../plugins/auth.js'
-import { created, withEtag, written } from './replies.js'
+import { asRead, created, written } from './replies.js'
 
 const tags = ['assignments']
 
@@ -19,8 +19,8 @@ const assignmentsRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/assignments/:id', {
     config: { allow: access.read },
-    schema: { operationId: 'getAssignment', tags, summary: 'Get an assignment', params: IdParams, response: { 200: AssignmentSchema, ...problems(404) } }
-  }, async (request, reply) => withEtag(reply, getAssignment(app.db, request.params.id)))
+    schema: { operationId: 'getAssignment', tags, summary: 'Get an assignment', params: IdParams, querystring: AtOnlyQuery, response: { 200: AssignmentSchema, ...problems(404) } }
+  }, async (request, reply) => asRead(reply, getAssignment(app.db, request.params.id, request.query.at), request.query.at))
 
   app.post('/assignments', {
     config: { allow: access.edit },
@@ -42,7 +42,7 @@ const assignmentsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { allow: access.edit },
     schema: {
       operationId: 'endAssignment', tags, summary: 'End an assignment now (sets validTo; the record and its history stay)',
-      params: IdParams, headers: IfMatchHeaders, response: { 200: AssignmentSchema, ...problems(404, 412) }
+      params: IdParams, headers: IfMatchHeaders, response: { 200: AssignmentSchema, ...problems(404, 412, 413, 415) }
     }
   }, async (request, reply) => written(reply, endAssignment(app.db, actorOf(request.key), request.params.id, request.headers['if-match'])))
 }

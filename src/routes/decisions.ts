@@ -1,10 +1,10 @@
 // Routes of /v1/initiatives/{id}/decisions: the calls actually made; recorded and read, never changed or deleted.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { access, IdParams, Page, problems } from '../schemas/common.js'
+import { access, AtOnlyQuery, IdParams, Page, problems } from '../schemas/common.js'
 import { DecisionCreateSchema, DecisionParams, DecisionSchema, DecisionsQuery } from '../schemas/decisions.js'
 import { getDecision, listDecisions, recordDecision } from '../services/decisions.js'
 import { actorOf } from '../plugins/auth.js'
-import { created, withEtag } from './replies.js'
+import { asRead, created } from './replies.js'
 
 const tags = ['decisions']
 
@@ -19,8 +19,8 @@ const decisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/initiatives/:id/decisions/:decisionId', {
     config: { allow: access.read },
-    schema: { operationId: 'getDecision', tags, summary: 'Get a decision record', params: DecisionParams, response: { 200: DecisionSchema, ...problems(404) } }
-  }, async (request, reply) => withEtag(reply, getDecision(app.db, request.params.id, request.params.decisionId)))
+    schema: { operationId: 'getDecision', tags, summary: 'Get a decision record', params: DecisionParams, querystring: AtOnlyQuery, response: { 200: DecisionSchema, ...problems(404) } }
+  }, async (request, reply) => asRead(reply, getDecision(app.db, request.params.id, request.params.decisionId, request.query.at), request.query.at))
 
   app.post('/initiatives/:id/decisions', {
     config: { allow: access.edit },

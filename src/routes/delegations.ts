@@ -1,11 +1,11 @@
 // Routes of /v1/delegations: handlers of a few lines over the delegations service.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import Type from 'typebox'
-import { access, IdParams, IfMatchHeaders, Page, problems } from '../schemas/common.js'
+import { access, AtOnlyQuery, IdParams, IfMatchHeaders, Page, problems } from '../schemas/common.js'
 import { DelegationCreateSchema, DelegationPatchSchema, DelegationSchema, DelegationsQuery } from '../schemas/delegations.js'
 import { createDelegation, deleteDelegation, getDelegation, listDelegations, updateDelegation } from '../services/delegations.js'
 import { actorOf } from '../plugins/auth.js'
-import { created, deleted, withEtag, written } from './replies.js'
+import { asRead, created, deleted, written } from './replies.js'
 
 const tags = ['delegations']
 
@@ -20,8 +20,8 @@ const delegationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/delegations/:id', {
     config: { allow: access.read },
-    schema: { operationId: 'getDelegation', tags, summary: 'Get a delegation', params: IdParams, response: { 200: DelegationSchema, ...problems(404) } }
-  }, async (request, reply) => withEtag(reply, getDelegation(app.db, request.params.id)))
+    schema: { operationId: 'getDelegation', tags, summary: 'Get a delegation', params: IdParams, querystring: AtOnlyQuery, response: { 200: DelegationSchema, ...problems(404) } }
+  }, async (request, reply) => asRead(reply, getDelegation(app.db, request.params.id, request.query.at), request.query.at))
 
   app.post('/delegations', {
     config: { allow: access.edit },
@@ -43,7 +43,7 @@ const delegationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { allow: access.edit },
     schema: {
       operationId: 'deleteDelegation', tags, summary: 'Delete a delegation',
-      params: IdParams, headers: IfMatchHeaders, response: { 204: Type.Null({ description: 'Deleted' }), ...problems(404, 412) }
+      params: IdParams, headers: IfMatchHeaders, response: { 204: Type.Null({ description: 'Deleted' }), ...problems(404, 412, 413, 415) }
     }
   }, async (request, reply) => deleted(reply, deleteDelegation(app.db, actorOf(request.key), request.params.id, request.headers['if-match'])))
 }

@@ -1,11 +1,11 @@
 // Routes of /v1/domains: handlers of a few lines over the domains service.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import Type from 'typebox'
-import { access, IdParams, IfMatchHeaders, Page, problems } from '../schemas/common.js'
+import { access, AtOnlyQuery, IdParams, IfMatchHeaders, Page, problems } from '../schemas/common.js'
 import { DomainCreateSchema, DomainPatchSchema, DomainSchema, DomainsQuery } from '../schemas/domains.js'
 import { createDomain, deleteDomain, getDomain, listDomains, updateDomain } from '../services/domains.js'
 import { actorOf } from '../plugins/auth.js'
-import { created, deleted, withEtag, written } from './replies.js'
+import { asRead, created, deleted, written } from './replies.js'
 
 const tags = ['domains']
 
@@ -17,8 +17,8 @@ const domainRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/domains/:id', {
     config: { allow: access.read },
-    schema: { operationId: 'getDomain', tags, summary: 'Get a decision area', params: IdParams, response: { 200: DomainSchema, ...problems(404) } }
-  }, async (request, reply) => withEtag(reply, getDomain(app.db, request.params.id)))
+    schema: { operationId: 'getDomain', tags, summary: 'Get a decision area', params: IdParams, querystring: AtOnlyQuery, response: { 200: DomainSchema, ...problems(404) } }
+  }, async (request, reply) => asRead(reply, getDomain(app.db, request.params.id, request.query.at), request.query.at))
 
   app.post('/domains', {
     config: { allow: access.edit },
@@ -40,7 +40,7 @@ const domainRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { allow: access.edit },
     schema: {
       operationId: 'deleteDomain', tags, summary: 'Delete a decision area that no sub-domain, initiative, assignment, delegation or influence points to',
-      params: IdParams, headers: IfMatchHeaders, response: { 204: Type.Null({ description: 'Deleted' }), ...problems(404, 409, 412) }
+      params: IdParams, headers: IfMatchHeaders, response: { 204: Type.Null({ description: 'Deleted' }), ...problems(404, 409, 412, 413, 415) }
     }
   }, async (request, reply) => deleted(reply, deleteDomain(app.db, actorOf(request.key), request.params.id, request.headers['if-match'])))
 }

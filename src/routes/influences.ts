@@ -1,11 +1,11 @@
 // Routes of /v1/influences: the change agent's observations; everyone reads them, only auditors and admins write.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import Type from 'typebox'
-import { access, IdParams, IfMatchHeaders, Page, problems } from '../schemas/common.js'
+import { access, AtOnlyQuery, IdParams, IfMatchHeaders, Page, problems } from '../schemas/common.js'
 import { InfluenceCreateSchema, InfluencePatchSchema, InfluenceSchema, InfluencesQuery } from '../schemas/influences.js'
 import { createInfluence, deleteInfluence, getInfluence, listInfluences, updateInfluence } from '../services/influences.js'
 import { actorOf } from '../plugins/auth.js'
-import { created, deleted, withEtag, written } from './replies.js'
+import { asRead, created, deleted, written } from './replies.js'
 
 const tags = ['influences']
 
@@ -20,8 +20,8 @@ const influencesRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/influences/:id', {
     config: { allow: access.read },
-    schema: { operationId: 'getInfluence', tags, summary: 'Get an observed influence', params: IdParams, response: { 200: InfluenceSchema, ...problems(404) } }
-  }, async (request, reply) => withEtag(reply, getInfluence(app.db, request.params.id)))
+    schema: { operationId: 'getInfluence', tags, summary: 'Get an observed influence', params: IdParams, querystring: AtOnlyQuery, response: { 200: InfluenceSchema, ...problems(404) } }
+  }, async (request, reply) => asRead(reply, getInfluence(app.db, request.params.id, request.query.at), request.query.at))
 
   app.post('/influences', {
     config: { allow: access.audit },
@@ -43,7 +43,7 @@ const influencesRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { allow: access.audit },
     schema: {
       operationId: 'deleteInfluence', tags, summary: 'Delete an observed influence',
-      params: IdParams, headers: IfMatchHeaders, response: { 204: Type.Null({ description: 'Deleted' }), ...problems(404, 412) }
+      params: IdParams, headers: IfMatchHeaders, response: { 204: Type.Null({ description: 'Deleted' }), ...problems(404, 412, 413, 415) }
     }
   }, async (request, reply) => deleted(reply, deleteInfluence(app.db, actorOf(request.key), request.params.id, request.headers['if-match'])))
 }

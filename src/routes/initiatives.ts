@@ -1,12 +1,12 @@
 // Routes of /v1/initiatives and their RACI view: handlers of a few lines over the services.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import Type from 'typebox'
-import { access, IdParams, IfMatchHeaders, Page, problems } from '../schemas/common.js'
+import { access, AtOnlyQuery, IdParams, IfMatchHeaders, Page, problems } from '../schemas/common.js'
 import { InitiativeCreateSchema, InitiativePatchSchema, InitiativeSchema, InitiativesQuery, RaciQuery, RaciSchema } from '../schemas/initiatives.js'
 import { createInitiative, deleteInitiative, getInitiative, listInitiatives, updateInitiative } from '../services/initiatives.js'
 import { getInitiativeRaci } from '../services/raci.js'
 import { actorOf } from '../plugins/auth.js'
-import { created, deleted, withEtag, written } from './replies.js'
+import { asRead, created, deleted, written } from './replies.js'
 
 const tags = ['initiatives']
 
@@ -21,8 +21,8 @@ const initiativeRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/initiatives/:id', {
     config: { allow: access.read },
-    schema: { operationId: 'getInitiative', tags, summary: 'Get an initiative', params: IdParams, response: { 200: InitiativeSchema, ...problems(404) } }
-  }, async (request, reply) => withEtag(reply, getInitiative(app.db, request.params.id)))
+    schema: { operationId: 'getInitiative', tags, summary: 'Get an initiative', params: IdParams, querystring: AtOnlyQuery, response: { 200: InitiativeSchema, ...problems(404) } }
+  }, async (request, reply) => asRead(reply, getInitiative(app.db, request.params.id, request.query.at), request.query.at))
 
   app.get('/initiatives/:id/raci', {
     config: { allow: access.read },
@@ -52,7 +52,7 @@ const initiativeRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { allow: access.edit },
     schema: {
       operationId: 'deleteInitiative', tags, summary: 'Delete an initiative that no assignment, delegation, influence or decision points to',
-      params: IdParams, headers: IfMatchHeaders, response: { 204: Type.Null({ description: 'Deleted' }), ...problems(404, 409, 412) }
+      params: IdParams, headers: IfMatchHeaders, response: { 204: Type.Null({ description: 'Deleted' }), ...problems(404, 409, 412, 413, 415) }
     }
   }, async (request, reply) => deleted(reply, deleteInitiative(app.db, actorOf(request.key), request.params.id, request.headers['if-match'])))
 }

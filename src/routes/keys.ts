@@ -32,7 +32,7 @@ const keysRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { allow: access.admin },
     schema: {
       operationId: 'revokeKey', tags, summary: 'Revoke a key at once (the last live admin key cannot be revoked)',
-      params: IdParams, response: { 204: Type.Null({ description: 'Revoked' }), ...problems(404, 409) }
+      params: IdParams, response: { 204: Type.Null({ description: 'Revoked' }), ...problems(404, 409, 413, 415) }
     }
   }, async (request, reply) => deleted(reply, revokeKey(app.db, actorOf(request.key), request.params.id)))
 }

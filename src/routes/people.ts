@@ -1,11 +1,11 @@
 // Routes of /v1/people: handlers of a few lines over the people service.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import Type from 'typebox'
-import { access, IdParams, IfMatchHeaders, Page, problems } from '../schemas/common.js'
+import { access, AtOnlyQuery, IdParams, IfMatchHeaders, Page, problems } from '../schemas/common.js'
 import { PeopleQuery, PersonCreateSchema, PersonPatchSchema, PersonSchema, PersonStatusPeriodSchema } from '../schemas/people.js'
 import { createPerson, deletePerson, getPerson, listPeople, listPersonStatuses, updatePerson } from '../services/people.js'
 import { actorOf } from '../plugins/auth.js'
-import { created, deleted, withEtag, written } from './replies.js'
+import { asRead, created, deleted, written } from './replies.js'
 
 const tags = ['people']
 
@@ -17,8 +17,8 @@ const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/people/:id', {
     config: { allow: access.read },
-    schema: { operationId: 'getPerson', tags, summary: 'Get a person', params: IdParams, response: { 200: PersonSchema, ...problems(404) } }
-  }, async (request, reply) => withEtag(reply, getPerson(app.db, request.params.id)))
+    schema: { operationId: 'getPerson', tags, summary: 'Get a person', params: IdParams, querystring: AtOnlyQuery, response: { 200: PersonSchema, ...problems(404) } }
+  }, async (request, reply) => asRead(reply, getPerson(app.db, request.params.id, request.query.at), request.query.at))
 
   app.get('/people/:id/statuses', {
     config: { allow: access.read },
@@ -45,7 +45,7 @@ const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { allow: access.edit },
     schema: {
       operationId: 'deletePerson', tags, summary: 'Delete a person who holds no roles and made no recorded decision (otherwise set them departed or retired)',
-      params: IdParams, headers: IfMatchHeaders, response: { 204: Type.Null({ description: 'Deleted' }), ...problems(404, 409, 412) }
+      params: IdParams, headers: IfMatchHeaders, response: { 204: Type.Null({ description: 'Deleted' }), ...problems(404, 409, 412, 413, 415) }
     }
   }, async (request, reply) => deleted(reply, deletePerson(app.db, actorOf(request.key), request.params.id, request.headers['if-match'])))
 }

@@ -20,3 +20,11 @@ export function withEtag<T extends { version: number }> (reply: FastifyReply, re
   reply.header('etag', etagOf(record.version))
   return record
 }
+
+/**
+ * A read of one record: the current version with its ETag; a version read `at` a time gets none, so that it cannot
+ * be sent back as If-Match — a change always starts from the current version.
+ */
+export function asRead<T extends { version: number }> (reply: FastifyReply, record: T, at: string | undefined): T {
+  return at === undefined ? withEtag(reply, record) : record
+}

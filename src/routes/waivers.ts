@@ -35,7 +35,7 @@ const waiverRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { allow: access.audit },
     schema: {
       operationId: 'deleteWaiver', tags, summary: 'Withdraw a waiver: later audits count the finding again',
-      params: IdParams, headers: IfMatchHeaders, response: { 204: Type.Null({ description: 'Deleted' }), ...problems(404, 412) }
+      params: IdParams, headers: IfMatchHeaders, response: { 204: Type.Null({ description: 'Deleted' }), ...problems(404, 412, 413, 415) }
     }
   }, async (request, reply) => deleted(reply, deleteWaiver(app.db, actorOf(request.key), request.params.id, request.headers['if-match'])))
 }

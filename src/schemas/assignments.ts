@@ -1,7 +1,7 @@
 // API contract of assignments: one RACI cell, a person's role on an initiative or a domain for a period.
 import Type, { type Static } from 'typebox'
 import { RACI_ROLES } from '../../db/schema.js'
-import { Id, Nullable, PageQuery, RecordMeta, Timestamp } from './common.js'
+import { AtQuery, Id, Nullable, PageQuery, RecordMeta, Timestamp } from './common.js'
 
 export const RaciRole = Type.Enum([...RACI_ROLES], { description: 'R (Responsible), A (Accountable: the final decider), C (Consulted) or I (Informed)' })
 
@@ -59,6 +59,7 @@ export const AssignmentsQuery = Type.Object({
   domainId: Type.Optional(Id),
   role: Type.Optional(RaciRole),
   activeAt: Type.Optional({ ...Timestamp, description: 'Only assignments holding at this time: validFrom ≤ activeAt < validTo' }),
-  ...PageQuery
+  ...PageQuery,
+  ...AtQuery
 }, { additionalProperties: false })
 export type AssignmentsQuery = Static<typeof AssignmentsQuery>

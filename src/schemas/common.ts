@@ -27,6 +27,18 @@ export const PageQuery = {
   cursor: Type.Optional(Type.String({ maxLength: 200, description: 'The nextCursor of the previous page' }))
 }
 
+/** `at` on every record read: the record, or the list, as it stood in the registry at that time. */
+export const AtQuery = {
+  at: Type.Optional(Type.String({
+    format: 'date-time',
+    maxLength: 40,
+    description: 'Read as the registry stood at this time (ISO-8601); default now. A past version is answered without an ETag'
+  }))
+}
+/** The querystring of a single-record read: only `at`. */
+export const AtOnlyQuery = Type.Object(AtQuery, { additionalProperties: false })
+export type AtOnlyQuery = Static<typeof AtOnlyQuery>
+
 export const Page = <T extends TSchema>(item: T) => Type.Object({
   items: Type.Array(item),
   nextCursor: Nullable(Type.String({ description: 'Pass as ?cursor= for the next page; null on the last page' }))
@@ -34,6 +46,24 @@ export const Page = <T extends TSchema>(item: T) => Type.Object({
 
 export const IfMatchHeaders = Type.Object({
   'if-match': Type.Optional(Type.String({ maxLength: 100, description: 'The ETag of the version this change is based on' }))
+})
+
+/**
+ * An Idempotency-Key (IETF draft draft-ietf-httpapi-idempotency-key-header): a structured-field string such as
+ * "8e03978e-40d5-43e8-bc93-6894a57f9324", or the same characters bare; 1 to 255 of them, printable ASCII.
+ */
+export const IDEMPOTENCY_KEY_PATTERN = '^(?:[!#-~][!-~]{0,254}|"(?:[ !#-\\[\\]-~]|\\\\["\\\\]){1,255}")$'
+
+export const IdempotencyKeyHeaders = Type.Object({
+  'idempotency-key': Type.Optional(Type.String({
+    minLength: 1,
+    maxLength: 512,
+    pattern: IDEMPOTENCY_KEY_PATTERN,
+    description: 'Makes a retry safe: the same key with the same request within 24 hours replays the first answer ' +
+      '(marked Idempotent-Replayed: true) instead of writing again; with a different request, 422; while the first is ' +
+      'still in progress, 409. One quoted string or bare token of 1 to 255 printable ASCII characters, per API key; use a UUID.',
+    examples: ['"8e03978e-40d5-43e8-bc93-6894a57f9324"']
+  }))
 })
 
 export const FieldErrorSchema = Type.Object({
@@ -75,15 +105,25 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   413: 'Request body too large',
   415: 'Unsupported media type',
   422: 'Refers to unknown records or breaks a rule of the registry',
-  503: 'Temporarily unavailable'
+  429: 'Too many requests with this key, or too many refused keys from this address: retry after Retry-After seconds',
+  503: 'Overloaded, shutting down, or the database does not answer: retry after Retry-After seconds'
 }
 
-/** Problem responses of a route, as the OpenAPI document and the serializer both see them. */
+// The answers that carry Retry-After (src/plugins/rate-limits.ts, load-shedding.ts).
+const RETRY_AFTER = {
+  'retry-after': { type: 'integer', minimum: 1, description: 'Seconds to wait before retrying' }
+}
+
+/**
+ * Problem responses of a route, as the OpenAPI document and the serializer both see them. Every route may answer
+ * 429 (rate limits) and 503 (overload, shutdown), whatever it lists.
+ */
 export function problems (...statuses: number[]): Record<number, TSchema> {
   const responses: Record<number, TSchema> = {}
-  for (const status of [400, 401, 403, ...statuses]) {
+  for (const status of [400, 401, 403, ...statuses, 429, 503]) {
     responses[status] = {
       description: PROBLEM_DESCRIPTIONS[status] ?? 'Problem',
+      ...(status === 429 || status === 503 ? { headers: RETRY_AFTER } : {}),
       content: { 'application/problem+json': { schema: ProblemSchema } }
     } as unknown as TSchema
   }

@@ -1,6 +1,6 @@
 // API contract of decision records: who actually made a call on an initiative, when, and what was decided.
 import Type, { type Static } from 'typebox'
-import { Id, LongText, Nullable, PageQuery, RecordMeta, ShortText, Timestamp } from './common.js'
+import { AtQuery, Id, LongText, Nullable, PageQuery, RecordMeta, ShortText, Timestamp } from './common.js'
 
 const example = {
   id: 'eu-prices-go',
@@ -52,6 +52,7 @@ export type DecisionParams = Static<typeof DecisionParams>
 
 export const DecisionsQuery = Type.Object({
   decidedBy: Type.Optional({ ...Id, description: 'Only the calls this person made' }),
-  ...PageQuery
+  ...PageQuery,
+  ...AtQuery
 }, { additionalProperties: false })
 export type DecisionsQuery = Static<typeof DecisionsQuery>

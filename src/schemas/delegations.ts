@@ -1,6 +1,6 @@
 // API contract of delegations: a decider hands their authority to a deputy for a while, on one scope or all.
 import Type, { type Static } from 'typebox'
-import { Id, Nullable, PageQuery, RecordMeta, ShortText, Timestamp } from './common.js'
+import { AtQuery, Id, Nullable, PageQuery, RecordMeta, ShortText, Timestamp } from './common.js'
 
 const example = {
   id: 'ada-to-grace-leave',
@@ -63,6 +63,7 @@ export const DelegationsQuery = Type.Object({
   initiativeId: Type.Optional(Id),
   domainId: Type.Optional(Id),
   activeAt: Type.Optional({ ...Timestamp, description: 'Only delegations holding at this time: validFrom ≤ activeAt < validTo' }),
-  ...PageQuery
+  ...PageQuery,
+  ...AtQuery
 }, { additionalProperties: false })
 export type DelegationsQuery = Static<typeof DelegationsQuery>

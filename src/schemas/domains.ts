@@ -1,6 +1,6 @@
 // API contract of domains: the decision areas, in a tree.
 import Type, { type Static } from 'typebox'
-import { Id, LongText, Nullable, PageQuery, RecordMeta, ShortText } from './common.js'
+import { AtQuery, Id, LongText, Nullable, PageQuery, RecordMeta, ShortText } from './common.js'
 
 const example = {
   id: 'pricing',
@@ -38,6 +38,7 @@ export type DomainPatch = Static<typeof DomainPatchSchema>
 
 export const DomainsQuery = Type.Object({
   parentId: Type.Optional(Id),
-  ...PageQuery
+  ...PageQuery,
+  ...AtQuery
 }, { additionalProperties: false })
 export type DomainsQuery = Static<typeof DomainsQuery>

@@ -1,7 +1,7 @@
 // API contract of influences: informal authority a change agent has observed, over an initiative, a domain or a person.
 import Type, { type Static } from 'typebox'
 import { INFLUENCE_STRENGTHS } from '../../db/schema.js'
-import { Id, LongText, Nullable, PageQuery, RecordMeta, Timestamp } from './common.js'
+import { AtQuery, Id, LongText, Nullable, PageQuery, RecordMeta, Timestamp } from './common.js'
 
 export const InfluenceStrength = Type.Enum([...INFLUENCE_STRENGTHS], { description: 'low, medium or high' })
 
@@ -62,6 +62,7 @@ export const InfluencesQuery = Type.Object({
   domainId: Type.Optional(Id),
   overPersonId: Type.Optional(Id),
   strength: Type.Optional(InfluenceStrength),
-  ...PageQuery
+  ...PageQuery,
+  ...AtQuery
 }, { additionalProperties: false })
 export type InfluencesQuery = Static<typeof InfluencesQuery>

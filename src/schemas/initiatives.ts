@@ -1,7 +1,7 @@
 // API contract of initiatives (change efforts and decisions to be made) and of their RACI view.
 import Type, { type Static } from 'typebox'
 import { DECISION_RULES, INITIATIVE_STATUSES, RACI_ROLES } from '../../db/schema.js'
-import { Id, LongText, Nullable, PageQuery, RecordMeta, ShortText, Timestamp } from './common.js'
+import { AtQuery, Id, LongText, Nullable, PageQuery, RecordMeta, ShortText, Timestamp } from './common.js'
 
 export const InitiativeStatus = Type.Enum([...INITIATIVE_STATUSES], { description: 'proposed, active, on_hold, decided, done or abandoned' })
 export const DecisionRule = Type.Enum([...DECISION_RULES], {
@@ -58,7 +58,8 @@ export const InitiativesQuery = Type.Object({
   status: Type.Optional(InitiativeStatus),
   domainId: Type.Optional(Id),
   decisionRule: Type.Optional(DecisionRule),
-  ...PageQuery
+  ...PageQuery,
+  ...AtQuery
 }, { additionalProperties: false })
 export type InitiativesQuery = Static<typeof InitiativesQuery>
 

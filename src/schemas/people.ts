@@ -1,7 +1,7 @@
 // API contract of people: the decision makers and everyone who holds a role.
 import Type, { type Static } from 'typebox'
 import { PERSON_STATUSES } from '../../db/schema.js'
-import { Id, Nullable, PageQuery, RecordMeta, ShortText, Timestamp } from './common.js'
+import { AtQuery, Id, Nullable, PageQuery, RecordMeta, ShortText, Timestamp } from './common.js'
 
 export const PersonStatus = Type.Enum([...PERSON_STATUSES], { description: 'active, on_leave, departed or retired' })
 const Email = Type.String({ format: 'email', maxLength: 254, description: 'Unique, compared case-insensitively' })
@@ -66,7 +66,8 @@ export type PersonPatch = Static<typeof PersonPatchSchema>
 export const PeopleQuery = Type.Object({
   status: Type.Optional(PersonStatus),
   tag: Type.Optional(Tag),
-  ...PageQuery
+  ...PageQuery,
+  ...AtQuery
 }, { additionalProperties: false })
 export type PeopleQuery = Static<typeof PeopleQuery>
 

@@ -6,6 +6,7 @@ import type { Db } from '../database.js'
 import { ProblemError } from '../errors.js'
 import type { Assignment, AssignmentCreate, AssignmentPatch, AssignmentsQuery } from '../schemas/assignments.js'
 import { transact, type Actor } from './change-log.js'
+import { activeVersionAt, findVersionAt, pageAt } from './history.js'
 import { newId } from './ids.js'
 import { assertNewId, assertReference, checkIfMatch, equals, findRecord, insertRecord, replaceRecord, selectPage, type Page, type Written } from './records.js'
 import { activeAt, assertOneTarget, assertPeriod, periodOf } from './targets.js'
@@ -19,15 +20,22 @@ export const assignmentView = (r: Row): Assignment => ({
   validFrom: r.validFrom, validTo: r.validTo, version: r.version, createdAt: r.createdAt, updatedAt: r.updatedAt
 })
 
-export const listAssignments = (db: Db, q: AssignmentsQuery): Page<Assignment> => selectPage(db, assignments, q, [
-  equals(assignments.personId, q.personId), equals(assignments.initiativeId, q.initiativeId), equals(assignments.domainId, q.domainId),
-  equals(assignments.role, q.role),
-  q.activeAt === undefined ? undefined : activeAt(assignments.validFrom, assignments.validTo, toInstant(q.activeAt))
-], assignmentView)
+export const listAssignments = (db: Db, q: AssignmentsQuery): Page<Assignment> => q.at === undefined
+  ? selectPage(db, assignments, q, [
+    equals(assignments.personId, q.personId), equals(assignments.initiativeId, q.initiativeId), equals(assignments.domainId, q.domainId),
+    equals(assignments.role, q.role),
+    q.activeAt === undefined ? undefined : activeAt(assignments.validFrom, assignments.validTo, toInstant(q.activeAt))
+  ], assignmentView)
+  : pageAt(db, 'assignments', q.at, q, {
+    equal: { personId: q.personId, initiativeId: q.initiativeId, domainId: q.domainId, role: q.role },
+    where: [activeVersionAt(q.activeAt)]
+  })
 
 const findAssignment = (db: Db, id: string): Row => findRecord(db, assignments, 'assignments', id)
 
-export const getAssignment = (db: Db, id: string): Assignment => assignmentView(findAssignment(db, id))
+/** The assignment now, or as it stood in the registry at `at`. */
+export const getAssignment = (db: Db, id: string, at?: string): Assignment =>
+  at === undefined ? assignmentView(findAssignment(db, id)) : findVersionAt(db, 'assignments', id, at)
 
 /** Every rule a stored assignment keeps, checked on the whole (created or merged) record. */
 function assertValid (db: Db, row: Row): void {

@@ -7,6 +7,7 @@ import { invalidField, notFound } from '../errors.js'
 import type { Decision, DecisionCreate, DecisionsQuery } from '../schemas/decisions.js'
 import { ID_PATTERN } from '../schemas/common.js'
 import { transact, type Actor } from './change-log.js'
+import { findVersionAt, versionAt, versionField, versionsAt } from './history.js'
 import { newId } from './ids.js'
 import { findInitiative, initiativeView } from './initiatives.js'
 import { assertNewId, assertReference, DEFAULT_PAGE_SIZE, insertRecord, replaceRecord, type Page, type Written } from './records.js'
@@ -30,23 +31,46 @@ function decodeCursor (cursor: string): { at: string, id: string } {
   return { at: match[1]!, id: match[2]! }
 }
 
-/** An initiative's decisions, newest decidedAt first (ties: id descending), optionally only one person's. */
+/** An initiative's decisions, newest decidedAt first (ties: id descending), optionally only one person's; with `at`, as they stood then. */
 export function listDecisions (db: Db, initiativeId: string, q: DecisionsQuery): Page<Decision> {
-  findInitiative(db, initiativeId)
+  if (q.at === undefined) findInitiative(db, initiativeId)
+  else findVersionAt(db, 'initiatives', initiativeId, q.at)
   const limit = q.limit ?? DEFAULT_PAGE_SIZE
-  const filters: SQL[] = [eq(decisions.initiativeId, initiativeId)]
-  if (q.decidedBy !== undefined) filters.push(eq(decisions.decidedBy, q.decidedBy))
-  if (q.cursor !== undefined) {
-    const after = decodeCursor(q.cursor)
-    filters.push(or(lt(decisions.decidedAt, after.at), and(eq(decisions.decidedAt, after.at), lt(decisions.id, after.id)))!)
-  }
-  const rows = db.select().from(decisions).where(and(...filters)).orderBy(desc(decisions.decidedAt), desc(decisions.id)).limit(limit + 1).all()
-  const items = rows.slice(0, limit).map(decisionView)
+  const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor)
+  const rows = q.at === undefined
+    ? currentDecisions(db, initiativeId, q.decidedBy, after, limit + 1)
+    : decisionsAt(db, initiativeId, q.at, q.decidedBy, after, limit + 1)
+  const items = rows.slice(0, limit)
   return { items, nextCursor: rows.length > limit ? encodeCursor(items[items.length - 1]!) : null }
 }
 
-/** One decision, found only under its own initiative. */
-export function getDecision (db: Db, initiativeId: string, decisionId: string): Decision {
+function currentDecisions (db: Db, initiativeId: string, decidedBy: string | undefined, after: { at: string, id: string } | undefined, limit: number): Decision[] {
+  const filters: SQL[] = [eq(decisions.initiativeId, initiativeId)]
+  if (decidedBy !== undefined) filters.push(eq(decisions.decidedBy, decidedBy))
+  if (after !== undefined) filters.push(or(lt(decisions.decidedAt, after.at), and(eq(decisions.decidedAt, after.at), lt(decisions.id, after.id)))!)
+  return db.select().from(decisions).where(and(...filters)).orderBy(desc(decisions.decidedAt), desc(decisions.id)).limit(limit).all().map(decisionView)
+}
+
+const DECIDED_AT = versionField('decidedAt')
+
+/** The decisions on record at `at`, in the same order and with the same cursors as the current ones. */
+function decisionsAt (db: Db, initiativeId: string, at: string, decidedBy: string | undefined, after: { at: string, id: string } | undefined, limit: number): Decision[] {
+  return versionsAt<Decision>(db, 'decisions', at, { equal: { initiativeId, decidedBy } }, limit, undefined, {
+    by: `${DECIDED_AT} DESC, c.entity_id DESC`,
+    after: after === undefined
+      ? undefined
+      : { sql: `(${DECIDED_AT} < @afterAt OR (${DECIDED_AT} = @afterAt AND c.entity_id < @afterId))`, params: { afterAt: after.at, afterId: after.id } }
+  })
+}
+
+/** One decision, found only under its own initiative; with `at`, as it stood then. */
+export function getDecision (db: Db, initiativeId: string, decisionId: string, at?: string): Decision {
+  if (at !== undefined) {
+    findVersionAt(db, 'initiatives', initiativeId, at)
+    const version = versionAt<Decision>(db, 'decisions', decisionId, at)
+    if (version === undefined || version.initiativeId !== initiativeId) throw notFound('decisions', decisionId)
+    return version
+  }
   findInitiative(db, initiativeId)
   const row = db.select().from(decisions).where(and(eq(decisions.id, decisionId), eq(decisions.initiativeId, initiativeId))).get()
   if (row === undefined) throw notFound('decisions', decisionId)

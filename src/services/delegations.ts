@@ -6,6 +6,7 @@ import type { Db } from '../database.js'
 import { invalidRecord } from '../errors.js'
 import type { Delegation, DelegationCreate, DelegationPatch, DelegationsQuery } from '../schemas/delegations.js'
 import { recordChange, transact, type Actor } from './change-log.js'
+import { activeVersionAt, findVersionAt, pageAt } from './history.js'
 import { newId } from './ids.js'
 import { assertNewId, assertReference, checkIfMatch, equals, findRecord, insertRecord, replaceRecord, selectPage, type Page, type Written } from './records.js'
 import { activeAt, assertOneTarget, assertPeriod, periodOf } from './targets.js'
@@ -20,15 +21,22 @@ export const delegationView = (r: Row): Delegation => ({
   version: r.version, createdAt: r.createdAt, updatedAt: r.updatedAt
 })
 
-export const listDelegations = (db: Db, q: DelegationsQuery): Page<Delegation> => selectPage(db, delegations, q, [
-  equals(delegations.fromPersonId, q.fromPersonId), equals(delegations.toPersonId, q.toPersonId),
-  equals(delegations.initiativeId, q.initiativeId), equals(delegations.domainId, q.domainId),
-  q.activeAt === undefined ? undefined : activeAt(delegations.validFrom, delegations.validTo, toInstant(q.activeAt))
-], delegationView)
+export const listDelegations = (db: Db, q: DelegationsQuery): Page<Delegation> => q.at === undefined
+  ? selectPage(db, delegations, q, [
+    equals(delegations.fromPersonId, q.fromPersonId), equals(delegations.toPersonId, q.toPersonId),
+    equals(delegations.initiativeId, q.initiativeId), equals(delegations.domainId, q.domainId),
+    q.activeAt === undefined ? undefined : activeAt(delegations.validFrom, delegations.validTo, toInstant(q.activeAt))
+  ], delegationView)
+  : pageAt(db, 'delegations', q.at, q, {
+    equal: { fromPersonId: q.fromPersonId, toPersonId: q.toPersonId, initiativeId: q.initiativeId, domainId: q.domainId },
+    where: [activeVersionAt(q.activeAt)]
+  })
 
 const findDelegation = (db: Db, id: string): Row => findRecord(db, delegations, 'delegations', id)
 
-export const getDelegation = (db: Db, id: string): Delegation => delegationView(findDelegation(db, id))
+/** The delegation now, or as it stood in the registry at `at`. */
+export const getDelegation = (db: Db, id: string, at?: string): Delegation =>
+  at === undefined ? delegationView(findDelegation(db, id)) : findVersionAt(db, 'delegations', id, at)
 
 /** Every rule a stored delegation keeps, checked on the whole (created or merged) record. */
 function assertValid (db: Db, row: Row): void {

@@ -6,6 +6,7 @@ import { statement, type Db } from '../database.js'
 import { invalidRecord } from '../errors.js'
 import type { Domain, DomainCreate, DomainPatch, DomainsQuery } from '../schemas/domains.js'
 import { recordChange, transact, type Actor } from './change-log.js'
+import { findVersionAt, pageAt } from './history.js'
 import { newId } from './ids.js'
 import { assertNewId, assertReference, assertUnreferenced, checkIfMatch, equals, findRecord, insertRecord, replaceRecord, selectPage, type Page, type Written } from './records.js'
 
@@ -15,12 +16,15 @@ export const domainView = (r: Row): Domain => ({
   id: r.id, name: r.name, description: r.description, parentId: r.parentId, version: r.version, createdAt: r.createdAt, updatedAt: r.updatedAt
 })
 
-export const listDomains = (db: Db, q: DomainsQuery): Page<Domain> =>
-  selectPage(db, domains, q, [equals(domains.parentId, q.parentId)], domainView)
+export const listDomains = (db: Db, q: DomainsQuery): Page<Domain> => q.at === undefined
+  ? selectPage(db, domains, q, [equals(domains.parentId, q.parentId)], domainView)
+  : pageAt(db, 'domains', q.at, q, { equal: { parentId: q.parentId } })
 
 const findDomain = (db: Db, id: string): Row => findRecord(db, domains, 'domains', id)
 
-export const getDomain = (db: Db, id: string): Domain => domainView(findDomain(db, id))
+/** The domain now, or as it stood in the registry at `at`. */
+export const getDomain = (db: Db, id: string, at?: string): Domain =>
+  at === undefined ? domainView(findDomain(db, id)) : findVersionAt(db, 'domains', id, at)
 
 /** Refuses a parent that does not exist, or whose chain of parents leads back to the domain itself. */
 function assertParent (db: Db, id: string, parentId: string | null | undefined): void {

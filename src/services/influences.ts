@@ -6,6 +6,7 @@ import type { Db } from '../database.js'
 import { invalidRecord } from '../errors.js'
 import type { Influence, InfluenceCreate, InfluencePatch, InfluencesQuery } from '../schemas/influences.js'
 import { recordChange, transact, type Actor } from './change-log.js'
+import { findVersionAt, pageAt } from './history.js'
 import { newId } from './ids.js'
 import { assertNewId, assertReference, checkIfMatch, equals, findRecord, insertRecord, replaceRecord, selectPage, type Page, type Written } from './records.js'
 import { assertOneTarget } from './targets.js'
@@ -19,14 +20,20 @@ export const influenceView = (r: Row): Influence => ({
   strength: r.strength, note: r.note, observedAt: r.observedAt, version: r.version, createdAt: r.createdAt, updatedAt: r.updatedAt
 })
 
-export const listInfluences = (db: Db, q: InfluencesQuery): Page<Influence> => selectPage(db, influences, q, [
-  equals(influences.personId, q.personId), equals(influences.initiativeId, q.initiativeId), equals(influences.domainId, q.domainId),
-  equals(influences.overPersonId, q.overPersonId), equals(influences.strength, q.strength)
-], influenceView)
+export const listInfluences = (db: Db, q: InfluencesQuery): Page<Influence> => q.at === undefined
+  ? selectPage(db, influences, q, [
+    equals(influences.personId, q.personId), equals(influences.initiativeId, q.initiativeId), equals(influences.domainId, q.domainId),
+    equals(influences.overPersonId, q.overPersonId), equals(influences.strength, q.strength)
+  ], influenceView)
+  : pageAt(db, 'influences', q.at, q, {
+    equal: { personId: q.personId, initiativeId: q.initiativeId, domainId: q.domainId, overPersonId: q.overPersonId, strength: q.strength }
+  })
 
 const findInfluence = (db: Db, id: string): Row => findRecord(db, influences, 'influences', id)
 
-export const getInfluence = (db: Db, id: string): Influence => influenceView(findInfluence(db, id))
+/** The influence now, or as it stood in the registry at `at`. */
+export const getInfluence = (db: Db, id: string, at?: string): Influence =>
+  at === undefined ? influenceView(findInfluence(db, id)) : findVersionAt(db, 'influences', id, at)
 
 /** Every rule a stored influence keeps, checked on the whole (created or merged) record. */
 function assertValid (db: Db, row: Row): void {

@@ -5,6 +5,7 @@ import { now, toInstant } from '../clock.js'
 import type { Db } from '../database.js'
 import type { Initiative, InitiativeCreate, InitiativePatch, InitiativesQuery } from '../schemas/initiatives.js'
 import { recordChange, transact, type Actor } from './change-log.js'
+import { findVersionAt, pageAt } from './history.js'
 import { newId } from './ids.js'
 import { assertNewId, assertReference, assertUnreferenced, checkIfMatch, equals, findRecord, insertRecord, replaceRecord, selectPage, type Page, type Written } from './records.js'
 
@@ -15,13 +16,17 @@ export const initiativeView = (r: Row): Initiative => ({
   decisionRule: r.decisionRule, decisionDueAt: r.decisionDueAt, version: r.version, createdAt: r.createdAt, updatedAt: r.updatedAt
 })
 
-export const listInitiatives = (db: Db, q: InitiativesQuery): Page<Initiative> => selectPage(db, initiatives, q, [
-  equals(initiatives.status, q.status), equals(initiatives.domainId, q.domainId), equals(initiatives.decisionRule, q.decisionRule)
-], initiativeView)
+export const listInitiatives = (db: Db, q: InitiativesQuery): Page<Initiative> => q.at === undefined
+  ? selectPage(db, initiatives, q, [
+    equals(initiatives.status, q.status), equals(initiatives.domainId, q.domainId), equals(initiatives.decisionRule, q.decisionRule)
+  ], initiativeView)
+  : pageAt(db, 'initiatives', q.at, q, { equal: { status: q.status, domainId: q.domainId, decisionRule: q.decisionRule } })
 
 export const findInitiative = (db: Db, id: string): Row => findRecord(db, initiatives, 'initiatives', id)
 
-export const getInitiative = (db: Db, id: string): Initiative => initiativeView(findInitiative(db, id))
+/** The initiative now, or as it stood in the registry at `at`. */
+export const getInitiative = (db: Db, id: string, at?: string): Initiative =>
+  at === undefined ? initiativeView(findInitiative(db, id)) : findVersionAt(db, 'initiatives', id, at)
 
 const dueAt = (iso: string | null | undefined): string | null => iso == null ? null : toInstant(iso)
 

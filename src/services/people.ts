@@ -5,7 +5,10 @@ import { now, toInstant } from '../clock.js'
 import { statement, type Db } from '../database.js'
 import { conflict, invalidRecord } from '../errors.js'
 import type { PeopleQuery, Person, PersonCreate, PersonPatch } from '../schemas/people.js'
+import { statusFromTimeline } from '../registry/snapshot.js'
+import type { StatusPeriod } from '../registry/types.js'
 import { recordChange, transact, type Actor } from './change-log.js'
+import { findVersionAt, pageAt } from './history.js'
 import { newId } from './ids.js'
 import { assertNewId, assertReference, assertUnreferenced, checkIfMatch, equals, findRecord, insertRecord, replaceRecord, selectPage, type Page, type Written } from './records.js'
 
@@ -16,14 +19,45 @@ export const personView = (r: Row): Person => ({
   stakePercent: r.stakePercent, managerId: r.managerId, externalId: r.externalId, version: r.version, createdAt: r.createdAt, updatedAt: r.updatedAt
 })
 
-export const listPeople = (db: Db, q: PeopleQuery): Page<Person> => selectPage(db, people, q, [
-  equals(people.status, q.status),
-  q.tag === undefined ? undefined : sql`EXISTS (SELECT 1 FROM json_each(${people.tags}) WHERE value = ${q.tag})`
-], personView)
+export const listPeople = (db: Db, q: PeopleQuery): Page<Person> => q.at === undefined
+  ? selectPage(db, people, q, [
+    equals(people.status, q.status),
+    q.tag === undefined ? undefined : sql`EXISTS (SELECT 1 FROM json_each(${people.tags}) WHERE value = ${q.tag})`
+  ], personView)
+  : pageAt(db, 'people', q.at, q, {
+    where: [q.tag === undefined ? undefined : { sql: 'EXISTS (SELECT 1 FROM json_each(c.after, \'$.tags\') WHERE value = @tag)', params: { tag: q.tag } }],
+    asOf: personAsOf,
+    // The status at `at` comes from the timeline, which SQL over the version cannot see.
+    keep: q.status === undefined ? undefined : (p) => p.status === q.status
+  })
 
 const findPerson = (db: Db, id: string): Row => findRecord(db, people, 'people', id)
 
-export const getPerson = (db: Db, id: string): Person => personView(findPerson(db, id))
+/** The person now, or as they stood in the registry at `at`. */
+export const getPerson = (db: Db, id: string, at?: string): Person =>
+  at === undefined ? personView(findPerson(db, id)) : findVersionAt(db, 'people', id, at, personAsOf)
+
+// The timeline of the person who holds this id now, if they are the one the version is of (same createdAt): a
+// person deleted and created again under the same id starts a timeline of their own.
+const TIMELINE = `SELECT s.status AS status, s.valid_from AS validFrom FROM people p JOIN person_statuses s ON s.person_id = p.id
+  WHERE p.id = ? AND p.created_at = ? ORDER BY s.valid_from`
+
+/**
+ * A version of a person with the status that held at `at` by the status timeline, as "who decides?" reads it
+ * (statusFromTimeline), and statusSince the start of that status: a status recorded late but effective earlier,
+ * or recorded ahead for a later date, counts from its statusSince, not from the time it was written. A deleted
+ * person has no timeline left: their version's own status stands.
+ */
+function personAsOf (db: Db, person: Person, at: string, current: boolean): Person {
+  // Every status change writes a version, and the timeline ends with that version's status from its statusSince:
+  // so while no write came since, and that status had begun by `at`, the timeline can only answer the version's own.
+  if (current && (person.statusSince === null || person.statusSince <= at)) return person
+  const timeline = statement(db, TIMELINE).all(person.id, person.createdAt) as StatusPeriod[]
+  if (timeline.length === 0) return person
+  let held = timeline[0]!
+  for (const period of timeline) if (period.validFrom <= at) held = period
+  return { ...person, status: statusFromTimeline(timeline, person.status, at), statusSince: held.validFrom === BEGINNING_OF_TIME ? null : held.validFrom }
+}
 
 function assertUniqueContact (db: Db, id: string, email: string | undefined, externalId: string | null | undefined): void {
   if (email !== undefined && statement(db, 'SELECT 1 FROM people WHERE lower(email) = lower(?) AND id <> ?').get(email, id) !== undefined) {

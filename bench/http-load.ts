@@ -1,0 +1,47 @@
+// Shared by the HTTP benchmarks: start a process and wait until it answers, stop it, and drive it with wrk.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { join } from 'node:path'
+import { packageRoot } from '../src/config.js'
+
+export const ROOT = packageRoot()
+
+export interface Load { rps: number, p50: number, p99: number, errors: number }
+
+/** wrk -t1 -c10 for `seconds`, with a Lua script of bench/ and its environment; latencies in ms. */
+export function wrk (url: string, seconds: number, script?: string, env: Record<string, string> = {}): Load {
+  const args = ['-t1', '-c10', `-d${seconds}s`, '--latency', ...(script === undefined ? [] : ['-s', join(ROOT, 'bench', script)]), url]
+  const out = spawnSync('wrk', args, { encoding: 'utf8', env: { ...process.env, ...env } })
+  if (out.error !== undefined) throw new Error('wrk is needed for this benchmark: apt-get install wrk')
+  const text = out.stdout
+  const ms = (label: string): number => {
+    const m = new RegExp(`${label}\\s+([\\d.]+)(us|ms|s)`).exec(text)
+    if (m === null) throw new Error(`no ${label} in wrk output:\n${text}`)
+    return Number(m[1]) * { us: 0.001, ms: 1, s: 1000 }[m[2] as 'us' | 'ms' | 's']
+  }
+  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(text)?.[1] ?? 0)
+  const non2xx = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(text)?.[1] ?? 0)
+  const socket = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(text)
+  const errors = non2xx + (socket === null ? 0 : socket.slice(1).reduce((n, v) => n + Number(v), 0))
+  return { rps, p50: ms('50%'), p99: ms('99%'), errors }
+}
+
+/** Starts node with the arguments in the package root and waits until /health answers on the port. */
+export async function startProcess (args: string[], env: Record<string, string>, port: number): Promise<ChildProcess> {
+  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'ignore', 'inherit'] })
+  for (let i = 0; i < 300; i++) {
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/health`)
+      if (res.status === 200 || res.status === 404) return child
+    } catch { /* not listening yet */ }
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+  child.kill('SIGKILL')
+  throw new Error(`${args.join(' ')} did not start`)
+}
+
+/** SIGTERM, and wait for the exit. */
+export async function stop (child: ChildProcess): Promise<void> {
+  const exited = new Promise((resolve) => child.once('exit', resolve))
+  child.kill('SIGTERM')
+  await exited
+}
