@@ -216,5 +216,5 @@ t.test('the command line prints or writes the same document', async (t) => {
   t.equal(written.stdout, '')
   t.ok(readFileSync(file, 'utf8') === generated, 'openapi FILE writes it')
   t.equal(usage.code, 2, 'an unknown command exits 2')
-  t.match(usage.stderr, /^usage: whodecides <openapi>/)
+  t.match(usage.stderr, /^usage: whodecides <openapi\|backup>/)
 })

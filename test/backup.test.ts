@@ -1,0 +1,187 @@
+// Online backup (`npm run backup -- <file>`): taken from the real server's database while writes go on, the copy opens,
+// passes integrity_check, holds every write acknowledged before the backup began, and restores as the README says.
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
+import Database from 'better-sqlite3'
+import t, { type Test } from 'tap'
+import { BackupError, backupDatabase } from '../src/backup.js'
+import { openDatabase } from '../src/database.js'
+import { checkAcks, checkChangeLog, checkExport, checkMultiRow, checkSqlite } from './crash/checks.js'
+import { seeded } from './crash/random.js'
+import { Workload } from './crash/workload.js'
+import { endProcess, runCli, startServer, type Running } from './real-server.js'
+
+const TOKEN = 'wd_backup-test-admin-key-0123456789abcdef'
+/** Writes acknowledged before the backup starts: enough records of every kind for the copy to be worth checking. */
+const BEFORE_BACKUP = 150
+
+function tempDir (t: Test): string {
+  const dir = mkdtempSync(join(tmpdir(), 'whodecides-backup-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  return dir
+}
+
+/** The real server on dbFile; the overload guard is off, as a process just started on a busy machine trips it. */
+async function serve (t: Test, dbFile: string): Promise<Running> {
+  const running = await startServer({ WHODECIDES_DB: dbFile, WHODECIDES_BOOTSTRAP_KEY: TOKEN, WHODECIDES_MAX_EVENT_LOOP_DELAY_MS: '0' })
+  t.teardown(async () => { await endProcess(running, 'SIGKILL') })
+  return running
+}
+
+async function get (running: Running, path: string): Promise<{ status: number, body: any }> {
+  const res = await fetch(running.baseUrl + path, { headers: { authorization: `Bearer ${TOKEN}` } })
+  return { status: res.status, body: await res.json() }
+}
+
+/** All the checks of a copy against the writes it must hold; an empty list when all pass. */
+function checkCopy (file: string, workload: { acks: Workload['acks'], bundles: Workload['bundles'] }): string[] {
+  const db = new Database(file, { readonly: true, fileMustExist: true })
+  try {
+    return [...checkSqlite(db), ...checkChangeLog(db), ...checkAcks(db, workload.acks), ...checkMultiRow(db, workload.bundles)]
+  } finally {
+    db.close()
+  }
+}
+
+t.test('a backup under write load holds every write acknowledged before it began, and restores', async (t) => {
+  const dir = tempDir(t)
+  const dbFile = join(dir, 'live', 'whodecides.db')
+  const backupFile = join(dir, 'backups', 'whodecides-backup.db')
+  const server = await serve(t, dbFile)
+
+  const workload = new Workload(seeded(1), TOKEN, 'b')
+  let stopWrites = (): void => {}
+  const writing = workload.burst(server.baseUrl, 4, new Promise<void>((resolve) => { stopWrites = resolve }))
+  while (workload.acks.length < BEFORE_BACKUP) await sleep(20)
+
+  // What the copy must hold: every write acknowledged by now. Bundles are copied, as their `acked` changes later.
+  const before = { acks: workload.acks.slice(), bundles: workload.bundles.map((b) => ({ ...b })) }
+  const backup = await runCli(['backup', backupFile], { WHODECIDES_DB: dbFile })
+  const duringBackup = workload.acks.length - before.acks.length
+  stopWrites()
+  const figures = await writing
+
+  t.equal(backup.code, 0, `the backup exits 0 ${backup.stderr}`)
+  t.equal(backup.stderr, '', 'and prints no error')
+  t.match(backup.stdout, `backup of ${dbFile} written to ${backupFile}\n`, 'it names the database and the copy')
+  t.match(backup.stdout, /^integrity_check: ok$/m, 'it prints the integrity check of the copy')
+  t.match(backup.stdout, /^size: \d+\.\d MiB \(\d+ bytes, \d+ pages\)$/m, 'and its size')
+  t.ok(duringBackup > 0, `writes went on while the backup ran: ${duringBackup} acknowledged meanwhile`)
+  t.same(figures.serverErrors, [], 'no write failed with a 5xx')
+  t.comment(`backup: ${before.acks.length} writes acknowledged before it, ${duringBackup} during it; ${backup.stdout.trim().split('\n').pop() ?? ''}`)
+
+  t.same(checkCopy(backupFile, before), [], `the copy passes integrity_check and foreign_key_check, and holds all ${before.acks.length} acknowledged writes`)
+  const copy = new Database(backupFile, { readonly: true })
+  t.equal(copy.pragma('journal_mode', { simple: true }), 'delete', 'the copy is one self-contained file')
+  copy.close()
+  t.notOk(existsSync(`${backupFile}-wal`), 'with no -wal beside it')
+
+  // A write after the backup: a restore must not have it.
+  const after = await fetch(`${server.baseUrl}/v1/people`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ id: 'after-the-backup', name: 'After The Backup', email: 'after@example.com' })
+  })
+  t.equal(after.status, 201)
+
+  // Restore, first way: start a service with WHODECIDES_DB naming (a copy of) the backup.
+  const beside = join(dir, 'restored', 'whodecides.db')
+  mkdirSync(join(dir, 'restored'))
+  copyFileSync(backupFile, beside)
+  const restored = await serve(t, beside)
+  const exported = await get(restored, '/v1/export')
+  t.equal(exported.status, 200)
+  const besideDb = new Database(beside, { readonly: true })
+  t.same(checkExport(besideDb, exported.body), [], 'a service started on the copy serves exactly what its change log holds')
+  besideDb.close()
+  t.equal((await get(restored, '/v1/people/after-the-backup')).status, 404, 'and not the write made after the backup')
+  await endProcess(restored, 'SIGTERM')
+
+  // Restore, second way (the README's steps): stop the service, put the copy in place of the file, remove the
+  // file's -wal and -shm, start it again.
+  const stopped = await endProcess(server, 'SIGTERM')
+  t.equal(stopped.code, 0, 'the service stops cleanly')
+  copyFileSync(backupFile, dbFile)
+  rmSync(`${dbFile}-wal`, { force: true })
+  rmSync(`${dbFile}-shm`, { force: true })
+  const again = await serve(t, dbFile)
+  t.equal((await get(again, '/health')).status, 200, 'the service starts on the restored file')
+  t.equal((await get(again, '/v1/people/after-the-backup')).status, 404, 'the write made after the backup is gone')
+  t.same(checkCopy(dbFile, before), [], 'and every write acknowledged before the backup is there')
+  const last = before.acks.findLast((a) => a.entity === 'people' && a.body !== null)!
+  const person = await get(again, `/v1/people/${last.id}`)
+  t.equal(person.status, 200)
+  t.ok((person.body.version as number) >= (last.body!.version as number), 'served at the acknowledged version or a later one')
+})
+
+t.test('backup errors: one line, a non-zero exit, nothing written', async (t) => {
+  const dir = tempDir(t)
+  const dbFile = join(dir, 'whodecides.db')
+  openDatabase(dbFile).$client.close()
+  const taken = join(dir, 'taken.db')
+  writeFileSync(taken, 'an older backup')
+  const env = { WHODECIDES_DB: dbFile }
+
+  const [noFile, exists, missing, badOption] = await Promise.all([
+    runCli(['backup'], env),
+    runCli(['backup', taken], env),
+    runCli(['backup', join(dir, 'never.db')], { WHODECIDES_DB: join(dir, 'missing.db') }),
+    runCli(['backup', join(dir, 'never.db'), '--frce'], env)
+  ])
+  const oneLine = (text: string): string[] => text.trimEnd().split('\n')
+
+  t.not(noFile.code, 0, 'no file → a non-zero exit')
+  t.match(oneLine(noFile.stderr), [/^whodecides: backup: name the file to write/], 'and one line saying what is missing')
+
+  t.not(exists.code, 0, 'an existing file → a non-zero exit')
+  t.same(oneLine(exists.stderr), [`whodecides: ${taken} already exists: name a new file, or add --force to replace it`])
+  t.equal(readFileSync(taken, 'utf8'), 'an older backup', 'the existing file is left as it was')
+
+  t.not(missing.code, 0, 'no database → a non-zero exit')
+  t.same(oneLine(missing.stderr), [`whodecides: no database at ${join(dir, 'missing.db')}: set WHODECIDES_DB to the file the service uses`])
+  t.notOk(existsSync(join(dir, 'missing.db')), 'no database is created')
+
+  t.not(badOption.code, 0, 'an unknown option → a non-zero exit')
+  t.match(oneLine(badOption.stderr), [/^whodecides: Unknown option '--frce'/])
+  t.notOk(existsSync(join(dir, 'never.db')), 'and no failed run wrote a file')
+
+  const forced = await runCli(['backup', taken, '--force'], env)
+  t.equal(forced.code, 0, '--force replaces an existing file')
+  t.match(forced.stdout, /^integrity_check: ok$/m)
+  const copy = new Database(taken, { readonly: true })
+  t.same(checkSqlite(copy), [], 'with a sound copy')
+  copy.close()
+})
+
+t.test('backupDatabase refuses what would lose data, and replaces cleanly when told to', async (t) => {
+  const dir = tempDir(t)
+  const dbFile = join(dir, 'whodecides.db')
+  openDatabase(dbFile).$client.close()
+
+  await t.rejects(backupDatabase(':memory:', join(dir, 'x.db')), new BackupError('the database is in memory (":memory:"): there is no file to back up'))
+  await t.rejects(backupDatabase(dbFile, dbFile, { overwrite: true }), new BackupError(`${dbFile} is the database itself: name another file`),
+    'never the database onto itself, even with --force')
+  await t.rejects(backupDatabase(dbFile, dir), new BackupError(`${dir} is a folder: name the backup file, e.g. ${join(dir, 'whodecides-backup.db')}`))
+
+  await t.rejects(backupDatabase(join(dir, 'none.db'), join(dir, 'x.db')),
+    new BackupError(`no database at ${join(dir, 'none.db')}: set WHODECIDES_DB to the file the service uses`))
+  const first = join(dir, 'nested', 'first.db')
+  const made = await backupDatabase(dbFile, first)
+  t.match(made, { source: dbFile, destination: first, integrity: ['ok'] }, 'a missing folder of the destination is created')
+  t.ok(made.bytes > 0 && made.pages > 0, 'and the size is reported')
+  await t.rejects(backupDatabase(dbFile, first), new BackupError(`${first} already exists: name a new file, or add --force to replace it`))
+
+  // A -wal left beside an old file would be replayed into the new one: replacing a file removes it.
+  const target = join(dir, 'old.db')
+  writeFileSync(target, 'old')
+  writeFileSync(`${target}-wal`, 'a stale log')
+  const result = await backupDatabase(dbFile, target, { overwrite: true })
+  t.same(result.integrity, ['ok'])
+  t.notOk(existsSync(`${target}-wal`), 'the stale -wal is gone')
+  const copy = new Database(target, { readonly: true })
+  t.same(checkChangeLog(copy), [], 'the copy opens as a registry')
+  copy.close()
+  t.same(readdirSync(dir).filter((name) => name.includes('.partial')), [], 'no partial file is left behind')
+})
