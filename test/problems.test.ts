@@ -14,13 +14,18 @@ t.test('body and routing errors are problem documents whose status matches', asy
     ['form body', { method: 'PATCH', url: '/v1/people/ada', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'name=Ada' }, 415, 'WHODECIDES_ERR_UNSUPPORTED_MEDIA_TYPE'],
     ['unknown route', { url: '/v1/widgets' }, 404, 'WHODECIDES_ERR_NOT_FOUND'],
     ['unknown method on a known path', { method: 'PUT', url: '/v1/people/ada', payload: {} }, 404, 'WHODECIDES_ERR_NOT_FOUND'],
-    ['unknown public route', { as: null, url: '/nothing-here' }, 404, 'WHODECIDES_ERR_NOT_FOUND']
+    ['unknown public route', { as: null, url: '/nothing-here' }, 404, 'WHODECIDES_ERR_NOT_FOUND'],
+    // Both are refused by the router before any hook runs (found by the fuzzer: they were Fastify's plain JSON).
+    ['a URL that is not valid percent-encoding', { url: '/v1/people/%' }, 400, 'WHODECIDES_ERR_VALIDATION'],
+    ['a path parameter longer than the router takes', { url: `/v1/people/${'a'.repeat(201)}` }, 400, 'WHODECIDES_ERR_VALIDATION']
   ]
   for (const [what, request, status, code] of cases) {
     t.test(what, async (t) => {
-      const body = assertProblem(t, await call(request), status, code)
+      const res = await call(request)
+      const body = assertProblem(t, res, status, code)
       t.equal(body.instance, request.url)
       t.type(body.requestId, 'string')
+      t.equal(res.headers['x-request-id'], body.requestId, 'the header names the same request')
     })
   }
   t.equal((await call({ url: '/v1/people' })).json().items.length, 0, 'nothing was written')
