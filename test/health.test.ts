@@ -32,6 +32,7 @@ t.test('a client-chosen request id is not trusted: each request gets its own', a
 
 t.test('answers a 503 problem when the database does not answer', async (t) => {
   const { app, call } = await buildTestApp(t)
+  await app.ready()
   app.db.$client.close()
   const res = await call({ method: 'GET', url: '/health', as: null })
   const problem = assertProblem(t, res, 503, 'WHODECIDES_ERR_UNAVAILABLE')
