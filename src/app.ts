@@ -5,8 +5,12 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import type { Config } from './config.js'
 import auth from './plugins/auth.js'
 import db from './plugins/db.js'
+import idempotency from './plugins/idempotency.js'
+import loadShedding from './plugins/load-shedding.js'
 import openapi from './plugins/openapi.js'
-import problemDetails from './plugins/problem-details.js'
+import problemDetails, { handleError } from './plugins/problem-details.js'
+import rateLimits from './plugins/rate-limits.js'
+import securityHeaders from './plugins/security-headers.js'
 import routes from './routes/index.js'
 import { registerFormats } from './schemas/formats.js'
 import { ensureAdminKey } from './services/keys.js'
@@ -35,7 +39,17 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     bodyLimit: config.bodyLimit,
     genReqId: () => randomUUID(),
     requestIdHeader: false,
-    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 }
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    connectionTimeout: config.connectionTimeoutMs,
+    requestTimeout: config.requestTimeoutMs,
+    keepAliveTimeout: config.keepAliveTimeoutMs,
+    // On close, idle keep-alive connections are dropped at once (Fastify 5's default on Node 20, said here on purpose);
+    // a request still arriving on a busy one gets the load-shedding plugin's 503 problem instead of Fastify's plain one.
+    forceCloseConnections: 'idle',
+    return503OnClosing: false,
+    // The router's own refusals (a URL that is not valid percent-encoding, a parameter over maxParamLength) come
+    // before any hook: without this they are Fastify's plain JSON instead of problem details.
+    frameworkErrors: (error, request, reply) => { handleError(error, request, reply.header('x-request-id', request.id)) }
   }).withTypeProvider<TypeBoxTypeProvider>()
   app.setValidatorCompiler(TypeBoxValidatorCompiler)
   // Every body is JSON: a text/plain body is an unsupported media type, not a string that fails validation.
@@ -44,9 +58,14 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   // Set before anything can fail, so problem answers carry it too; a sync hook costs no extra tick per request.
   app.addHook('onRequest', (request, reply, done) => { reply.header('x-request-id', request.id); done() })
 
+  // Refusals come first, so they cost as little as possible: headers, overload and shutdown, then auth, then the rate limit.
+  await app.register(securityHeaders)
+  await app.register(loadShedding, { config })
   await app.register(problemDetails)
   await app.register(db, { dbPath: config.dbPath })
-  await app.register(auth)
+  await app.register(auth, { failureLimit: config.authFailureLimit, failureWindowMs: config.authFailureWindowMs })
+  await app.register(rateLimits, { config })
+  await app.register(idempotency)
   await app.register(openapi)
   await app.register(routes, { config })
 

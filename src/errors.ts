@@ -23,13 +23,19 @@ export const problemCatalogue = {
   WHODECIDES_ERR_METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed', slug: 'method-not-allowed' },
   WHODECIDES_ERR_CONFLICT: { status: 409, title: 'Conflicts with an existing record', slug: 'conflict' },
   WHODECIDES_ERR_IN_USE: { status: 409, title: 'Record still referenced', slug: 'in-use' },
+  WHODECIDES_ERR_IDEMPOTENCY_KEY_IN_PROGRESS: { status: 409, title: 'A request with this Idempotency-Key is still in progress', slug: 'idempotency-key-in-progress' },
   WHODECIDES_ERR_PRECONDITION_FAILED: { status: 412, title: 'Version mismatch', slug: 'precondition-failed' },
   WHODECIDES_ERR_BODY_TOO_LARGE: { status: 413, title: 'Request body too large', slug: 'body-too-large' },
   WHODECIDES_ERR_UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported media type', slug: 'unsupported-media-type' },
   WHODECIDES_ERR_UNKNOWN_REFERENCE: { status: 422, title: 'Unknown reference', slug: 'unknown-reference' },
   WHODECIDES_ERR_INVALID_RECORD: { status: 422, title: 'Record breaks a rule of the registry', slug: 'invalid-record' },
   WHODECIDES_ERR_INVALID_BUNDLE: { status: 422, title: 'Import bundle is invalid', slug: 'invalid-bundle' },
+  WHODECIDES_ERR_IDEMPOTENCY_KEY_REUSED: { status: 422, title: 'Idempotency-Key already used for a different request', slug: 'idempotency-key-reused' },
+  WHODECIDES_ERR_RATE_LIMITED: { status: 429, title: 'Too many requests', slug: 'rate-limited' },
+  WHODECIDES_ERR_TOO_MANY_AUTH_FAILURES: { status: 429, title: 'Too many refused API keys', slug: 'too-many-auth-failures' },
   WHODECIDES_ERR_UNAVAILABLE: { status: 503, title: 'Service unavailable', slug: 'unavailable' },
+  WHODECIDES_ERR_OVERLOADED: { status: 503, title: 'Service overloaded', slug: 'overloaded' },
+  WHODECIDES_ERR_SHUTTING_DOWN: { status: 503, title: 'Service shutting down', slug: 'shutting-down' },
   WHODECIDES_ERR_INTERNAL: { status: 500, title: 'Internal error', slug: 'internal' }
 } as const
 

@@ -1,10 +1,27 @@
 // loadConfig: defaults, every environment variable, and an error that names the variable at fault.
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
+import { getHeapStatistics } from 'node:v8'
 import t from 'tap'
-import { ConfigError, defaultConfig, loadConfig, migrationsFolder, packageRoot } from '../src/config.js'
+import { ConfigError, defaultConfig, loadConfig, migrationsFolder, packageRoot, type Config } from '../src/config.js'
 
 const KEY = 'wd_bootstrap-0123456789abcdef'
+
+/** The hardening variables: the field each sets, and its range. */
+const HARDENING_VARIABLES = {
+  WHODECIDES_CONNECTION_TIMEOUT_MS: ['connectionTimeoutMs', 0, 3_600_000],
+  WHODECIDES_REQUEST_TIMEOUT_MS: ['requestTimeoutMs', 0, 3_600_000],
+  WHODECIDES_KEEP_ALIVE_TIMEOUT_MS: ['keepAliveTimeoutMs', 1, 3_600_000],
+  WHODECIDES_RATE_LIMIT: ['rateLimit', 1, 1e9],
+  WHODECIDES_RATE_LIMIT_WINDOW_MS: ['rateLimitWindowMs', 1000, 3_600_000],
+  WHODECIDES_AUTH_FAILURE_LIMIT: ['authFailureLimit', 1, 1e9],
+  WHODECIDES_AUTH_FAILURE_WINDOW_MS: ['authFailureWindowMs', 1000, 3_600_000],
+  WHODECIDES_MAX_EVENT_LOOP_DELAY_MS: ['maxEventLoopDelayMs', 0, 60_000],
+  WHODECIDES_MAX_HEAP_USED_BYTES: ['maxHeapUsedBytes', 0, 2 ** 50],
+  WHODECIDES_MAX_RSS_BYTES: ['maxRssBytes', 0, 2 ** 50],
+  WHODECIDES_PRESSURE_SAMPLE_MS: ['pressureSampleMs', 10, 60_000],
+  WHODECIDES_OVERLOAD_RETRY_AFTER: ['overloadRetryAfterSeconds', 1, 3600]
+} as const satisfies Record<string, readonly [keyof Config, number, number]>
 
 t.test('an empty environment gives the defaults', async (t) => {
   t.same(loadConfig({}, false), defaultConfig)
@@ -16,14 +33,27 @@ t.test('an empty environment gives the defaults', async (t) => {
     logLevel: 'info',
     prettyLogs: false,
     bodyLimit: 1024 * 1024,
-    importBodyLimit: 64 * 1024 * 1024
+    importBodyLimit: 64 * 1024 * 1024,
+    connectionTimeoutMs: 120_000,
+    requestTimeoutMs: 60_000,
+    keepAliveTimeoutMs: 72_000,
+    rateLimit: 500_000,
+    rateLimitWindowMs: 10_000,
+    authFailureLimit: 30,
+    authFailureWindowMs: 60_000,
+    maxEventLoopDelayMs: 100,
+    maxHeapUsedBytes: Math.floor(getHeapStatistics().heap_size_limit * 0.9),
+    maxRssBytes: 0,
+    pressureSampleMs: 1000,
+    overloadRetryAfterSeconds: 2
   })
 })
 
 t.test('empty variables mean the default, as unset ones do', async (t) => {
   const env = {
     HOST: '', PORT: '', WHODECIDES_DB: '', WHODECIDES_BOOTSTRAP_KEY: '', WHODECIDES_LOG_LEVEL: '',
-    WHODECIDES_LOG_PRETTY: '', WHODECIDES_BODY_LIMIT: '', WHODECIDES_IMPORT_BODY_LIMIT: ''
+    WHODECIDES_LOG_PRETTY: '', WHODECIDES_BODY_LIMIT: '', WHODECIDES_IMPORT_BODY_LIMIT: '',
+    ...Object.fromEntries(Object.keys(HARDENING_VARIABLES).map((name) => [name, '']))
   }
   t.same(loadConfig(env, false), defaultConfig)
 })
@@ -37,7 +67,8 @@ t.test('every variable is read', async (t) => {
     WHODECIDES_LOG_LEVEL: 'debug',
     WHODECIDES_LOG_PRETTY: 'true',
     WHODECIDES_BODY_LIMIT: '2048',
-    WHODECIDES_IMPORT_BODY_LIMIT: '1048576'
+    WHODECIDES_IMPORT_BODY_LIMIT: '1048576',
+    ...Object.fromEntries(Object.entries(HARDENING_VARIABLES).map(([name, [, min]]) => [name, String(min + 1)]))
   }, false)
   t.same(config, {
     host: '0.0.0.0',
@@ -47,7 +78,8 @@ t.test('every variable is read', async (t) => {
     logLevel: 'debug',
     prettyLogs: true,
     bodyLimit: 2048,
-    importBodyLimit: 1048576
+    importBodyLimit: 1048576,
+    ...Object.fromEntries(Object.values(HARDENING_VARIABLES).map(([field, min]) => [field, min + 1]))
   })
 })
 
@@ -64,6 +96,16 @@ t.test('body limits', async (t) => {
     t.equal(loadConfig({ [name]: '1024' }, false)[name === 'WHODECIDES_BODY_LIMIT' ? 'bodyLimit' : 'importBodyLimit'], 1024, `${name} at its minimum`)
     for (const bad of ['1023', '1073741825', 'lots', '64MiB']) {
       t.throws(() => loadConfig({ [name]: bad }, false), new ConfigError(`${name} must be an integer from 1024 to 1073741824, got "${bad}"`), `${name}=${bad}`)
+    }
+  }
+})
+
+t.test('timeouts, rate limits and overload limits: integers within their range', async (t) => {
+  for (const [name, [field, min, max]] of Object.entries(HARDENING_VARIABLES)) {
+    t.equal(loadConfig({ [name]: String(min) }, false)[field], min, `${name} at its minimum`)
+    t.equal(loadConfig({ [name]: String(max) }, false)[field], max, `${name} at its maximum`)
+    for (const bad of [String(min - 1), String(max + 1), 'soon', '1.5', '-']) {
+      t.throws(() => loadConfig({ [name]: bad }, false), new ConfigError(`${name} must be an integer from ${min} to ${max}, got "${bad}"`), `${name}=${bad}`)
     }
   }
 })

@@ -15,8 +15,14 @@ export interface TestApp {
   call: (opts: InjectOptions & { as?: Role | null }) => Promise<LightMyRequestResponse & { body: string, json: <T = any>() => T }>
 }
 
+/**
+ * Limits a test app starts with, unless the test overrides them: every inject comes from one address, so the refused
+ * keys of many tests would add up there; and a test process starved of CPU on a busy machine is not overloaded.
+ */
+const TEST_LIMITS: Partial<Config> = { authFailureLimit: 1_000_000, maxEventLoopDelayMs: 0 }
+
 export async function buildTestApp (t: Test, overrides: Partial<Config> = {}): Promise<TestApp> {
-  const app = await buildApp({ ...defaultConfig, dbPath: ':memory:', bootstrapKey: ADMIN_TOKEN, logLevel: 'silent', prettyLogs: false, ...overrides })
+  const app = await buildApp({ ...defaultConfig, dbPath: ':memory:', bootstrapKey: ADMIN_TOKEN, logLevel: 'silent', prettyLogs: false, ...TEST_LIMITS, ...overrides })
   t.teardown(() => app.close())
   const tokens = { admin: ADMIN_TOKEN } as Record<Role, string>
   for (const role of ['reader', 'editor', 'auditor'] as const) {

@@ -1,6 +1,7 @@
 // The real process: src/server.ts started with tsx on a free port and a database in a temporary folder.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { connect, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
@@ -197,4 +198,106 @@ t.test('the app opens its file with WAL, synchronous FULL and foreign keys on', 
   t.equal(sqlite.pragma('synchronous', { simple: true }), 2, 'synchronous = FULL')
   t.equal(sqlite.pragma('foreign_keys', { simple: true }), 1, 'foreign_keys = ON')
   t.ok(Number(sqlite.pragma('busy_timeout', { simple: true })) > 0, 'a writer waits for a lock instead of failing at once')
+})
+
+/** Connects, or rejects (ECONNREFUSED once the server has stopped listening). */
+async function open (port: string): Promise<Socket> {
+  return await new Promise((resolve, reject) => { const socket = connect(Number(port), '127.0.0.1', () => resolve(socket)); socket.on('error', reject) })
+}
+
+/** Everything a raw connection receives until the server closes it. */
+async function readAll (socket: Socket): Promise<string> {
+  let text = ''
+  socket.setEncoding('utf8').on('data', (chunk: string) => { text += chunk })
+  return await new Promise((resolve, reject) => { socket.on('end', () => resolve(text)); socket.on('error', reject) })
+}
+
+t.test('SIGTERM under load: requests in flight complete, later ones get 503 or a refused connection, no acknowledged write is lost', async (t) => {
+  const dir = tempDir(t)
+  const dbFile = join(dir, 'whodecides.db')
+  const token = 'wd_sigterm-under-load-0123456789abcdef'
+  const running = await start(t, { WHODECIDES_DB: dbFile, WHODECIDES_BOOTSTRAP_KEY: token })
+  const port = new URL(running.baseUrl).port
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' }
+
+  const acknowledged: string[] = []
+  const statuses: Record<number, number> = {}
+  const refusals: Array<Record<string, unknown>> = []
+  const errorsBeforeTerm: unknown[] = []
+  let termAt = 0
+  // Each client loops until its connection fails, which after SIGTERM is how a closed server answers.
+  const client = async (worker: number, writes: boolean): Promise<void> => {
+    for (let n = 0; ; n++) {
+      try {
+        const res = writes
+          ? await fetch(`${running.baseUrl}/v1/people`, { method: 'POST', headers, body: JSON.stringify({ name: `W${worker}-${n}`, email: `w${worker}-${n}@example.com` }) })
+          : await fetch(`${running.baseUrl}/v1/people?limit=5`, { headers })
+        const body = await res.json() as Record<string, unknown>
+        statuses[res.status] = (statuses[res.status] ?? 0) + 1
+        if (res.status === 201) acknowledged.push(String(body.id))
+        if (res.status === 503) {
+          refusals.push({ ...body, contentType: res.headers.get('content-type'), retryAfter: res.headers.get('retry-after'), connection: res.headers.get('connection') })
+        }
+      } catch (err) {
+        if (termAt === 0) errorsBeforeTerm.push(err)
+        return
+      }
+    }
+  }
+  const clients = [0, 1, 2, 3, 4, 5].map((w) => client(w, true)).concat([6, 7].map((w) => client(w, false)))
+  while (acknowledged.length < 100 && errorsBeforeTerm.length === 0) await new Promise((resolve) => setTimeout(resolve, 20))
+
+  // A write in flight when the signal comes: headers and half its body sent, the rest only once the close has begun.
+  const body = JSON.stringify({ name: 'In Flight', email: 'in-flight@example.com' })
+  const inFlight = await open(port)
+  const inFlightAnswer = readAll(inFlight)
+  inFlight.write(`POST /v1/people HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 10)}`)
+  // And a read whose headers are not finished yet: it will start once the close has begun.
+  const late = await open(port)
+  const lateAnswer = readAll(late)
+  late.write(`GET /v1/people HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\n`)
+  // A full round trip after both were sent: by this answer the server has read what they sent.
+  t.equal((await fetch(`${running.baseUrl}/health`)).status, 200)
+
+  termAt = Date.now()
+  running.child.kill('SIGTERM')
+  // Refused connections say the server has stopped listening: the close has begun.
+  for (;;) {
+    const socket = await open(port).catch((err: NodeJS.ErrnoException) => err)
+    if (!(socket instanceof Error)) { socket.destroy(); await new Promise((resolve) => setTimeout(resolve, 10)); continue }
+    t.equal(socket.code, 'ECONNREFUSED', 'new connections are refused once the close has begun')
+    break
+  }
+  late.write('\r\n')
+  const refused = await lateAnswer
+  t.match(refused, /^HTTP\/1.1 503 /, 'a request that starts after the signal gets 503')
+  t.match(refused, /\r\nconnection: close\r\n/i)
+  t.match(refused, /\r\nretry-after: 5\r\n/i)
+  t.match(JSON.parse(refused.slice(refused.indexOf('\r\n\r\n') + 4)), { status: 503, code: 'WHODECIDES_ERR_SHUTTING_DOWN' }, 'as problem details')
+  inFlight.write(body.slice(10))
+  const answer = await inFlightAnswer
+  t.match(answer, /^HTTP\/1.1 201 /, 'the write in flight completes')
+  t.match(answer, /\r\nconnection: close\r\n/i, 'and tells its client to hang up')
+  acknowledged.push(String((JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)) as { id: string }).id))
+
+  await Promise.all(clients)
+  const { code, signal } = await exited(running.child, CLOSE_TIMEOUT_MS)
+  const closeMs = Date.now() - termAt
+  t.equal(signal, null)
+  t.equal(code, 0, `exit 0, ${closeMs} ms after SIGTERM`)
+  t.ok(closeMs < 10_000, 'within 10 s')
+  t.same(errorsBeforeTerm, [], 'no client error before SIGTERM')
+  t.same(Object.keys(statuses).filter((s) => !['200', '201', '503'].includes(s)), [], `answers: ${JSON.stringify(statuses)}`)
+  for (const refusal of refusals) {
+    t.match(refusal, { status: 503, code: 'WHODECIDES_ERR_SHUTTING_DOWN', contentType: /^application\/problem\+json/, retryAfter: '5', connection: 'close' })
+  }
+
+  const db = new Database(dbFile, { readonly: true })
+  t.teardown(() => db.close())
+  t.equal(db.pragma('integrity_check', { simple: true }), 'ok')
+  const people = new Set((db.prepare('SELECT id FROM people').all() as Array<{ id: string }>).map((row) => row.id))
+  const logged = new Set((db.prepare("SELECT entity_id AS id FROM changes WHERE entity = 'people' AND action = 'create'").all() as Array<{ id: string }>).map((row) => row.id))
+  const lost = acknowledged.filter((id) => !people.has(id) || !logged.has(id))
+  t.same(lost, [], `every one of the ${acknowledged.length} acknowledged writes is there, with its change-log entry`)
+  t.same([...people].filter((id) => !logged.has(id)), [], 'and no record without its entry')
 })

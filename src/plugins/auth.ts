@@ -1,10 +1,18 @@
-// Bearer-key authentication and role checks for every /v1 route; each route lists its roles in config.allow.
+// Bearer-key authentication, with a limit on refused keys per address, and role checks for every /v1 route (config.allow).
 import type { FastifyInstance, FastifyReply, RouteOptions } from 'fastify'
 import fp from 'fastify-plugin'
+import { defaultConfig } from '../config.js'
 import { ProblemError } from '../errors.js'
 import type { Role } from '../schemas/common.js'
 import { authenticate, type AuthenticatedKey } from '../services/keys.js'
 import type { Actor } from '../services/change-log.js'
+import { AuthFailures } from './auth-failures.js'
+
+export interface AuthOptions {
+  /** Refused bearer tokens an IP address may send per window before its bearer requests get 429 unchecked. */
+  failureLimit: number
+  failureWindowMs: number
+}
 
 /** One route as the role checks see it: allow is null for a public route (outside /v1). */
 export interface RouteAccessEntry {
@@ -48,7 +56,13 @@ function unauthenticated (reply: FastifyReply, tokenSent: boolean): ProblemError
     : 'Send a live API key as "Authorization: Bearer <key>"')
 }
 
-async function auth (app: FastifyInstance): Promise<void> {
+function tooManyFailures (reply: FastifyReply, seconds: number): ProblemError {
+  reply.header('retry-after', seconds)
+  return new ProblemError('WHODECIDES_ERR_TOO_MANY_AUTH_FAILURES', `Too many refused API keys from this address; retry in ${seconds} s`)
+}
+
+async function auth (app: FastifyInstance, opts: Partial<AuthOptions>): Promise<void> {
+  const failures = new AuthFailures(opts.failureLimit ?? defaultConfig.authFailureLimit, opts.failureWindowMs ?? defaultConfig.authFailureWindowMs)
   const routeAccess: RouteAccessEntry[] = []
   app.decorate('routeAccess', routeAccess)
   // Fail closed: a /v1 route that forgot to say who may call it stops the service from starting.
@@ -66,8 +80,16 @@ async function auth (app: FastifyInstance): Promise<void> {
     const allow = request.routeOptions.config.allow
     if (allow === undefined) return done()
     const token = BEARER.exec(request.headers.authorization ?? '')?.[1]
+    if (token !== undefined && failures.any) {
+      const wait = failures.retryAfter(request.ip)
+      if (wait > 0) return done(tooManyFailures(reply, wait))
+    }
     const key = token === undefined ? undefined : authenticate(app.db, token)
-    if (key === undefined) return done(unauthenticated(reply, token !== undefined))
+    if (key === undefined) {
+      // Only a token that was sent and refused counts: a missing header costs no lookup and guesses nothing.
+      if (token !== undefined) failures.fail(request.ip)
+      return done(unauthenticated(reply, token !== undefined))
+    }
     if (!allow.includes(key.role)) {
       return done(new ProblemError('WHODECIDES_ERR_FORBIDDEN', `A ${key.role} key may not ${request.method} ${request.routeOptions.url ?? ''}; allowed: ${allow.join(', ')}`))
     }

@@ -6,6 +6,7 @@ import fp from 'fastify-plugin'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { packageRoot } from '../config.js'
+import { DOCS_HELMET_OPTIONS, helmetHeaders } from './security-headers.js'
 
 export const API_TAGS = [
   { name: 'people', description: 'Decision makers and everyone who holds a role' },
@@ -25,6 +26,17 @@ export const API_TAGS = [
   { name: 'service', description: 'Health and the API contract' }
 ]
 
+/**
+ * The Content-Security-Policy of /docs: Swagger UI loads its scripts, styles and images from /docs/static, and the
+ * document from /docs/json; nothing inline, nothing from elsewhere. Checked in headless Chromium: every operation
+ * renders; the one inline style the bundle tries at load is refused, and the page is the same as with it allowed.
+ */
+export const DOCS_CSP = [
+  "default-src 'none'", "base-uri 'none'", "connect-src 'self'", "font-src 'self' data:", "form-action 'none'",
+  "frame-ancestors 'none'", "img-src 'self' data:", "object-src 'none'", "script-src 'self'", "script-src-attr 'none'",
+  "style-src 'self'"
+].join('; ')
+
 async function openapi (app: FastifyInstance): Promise<void> {
   await app.register(swagger, {
     openapi: {
@@ -43,7 +55,14 @@ async function openapi (app: FastifyInstance): Promise<void> {
       security: [{ bearerKey: [] }]
     }
   })
-  await app.register(swaggerUi, { routePrefix: '/docs' })
+  // Its answers replace the API's CSP (which allows nothing) with this one; DOCS_CSP says what the page needs. Its
+  // page also gets the headers only a page needs.
+  const pageHeaders = await helmetHeaders(DOCS_HELMET_OPTIONS)
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    staticCSP: DOCS_CSP,
+    uiHooks: { onRequest: (request, reply, done) => { reply.headers(pageHeaders); done() } }
+  })
   app.get('/openapi.json', {
     schema: { hide: true }
   }, async () => app.swagger())

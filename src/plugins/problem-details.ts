@@ -85,16 +85,22 @@ export function sendProblem (request: FastifyRequest, reply: FastifyReply, probl
     })
 }
 
+// Refusals by design, not failures: under overload, an error line with a stack for each would add to the load.
+const LOAD_REFUSALS = new Set<ProblemCode>(['WHODECIDES_ERR_OVERLOADED', 'WHODECIDES_ERR_SHUTTING_DOWN'])
+
+/** Logs the error (a 5xx with its stack) and answers it as problem details. */
+export function handleError (error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const problem = toProblem(error)
+  if (problem.statusCode >= 500 && !LOAD_REFUSALS.has(problem.code)) {
+    request.log.error({ err: error }, 'request failed')
+  } else {
+    request.log.info({ code: problem.code, detail: problem.message }, 'request refused')
+  }
+  return sendProblem(request, reply, problem)
+}
+
 async function problemDetails (app: FastifyInstance): Promise<void> {
-  app.setErrorHandler((error: FastifyError, request, reply) => {
-    const problem = toProblem(error)
-    if (problem.statusCode >= 500) {
-      request.log.error({ err: error }, 'request failed')
-    } else {
-      request.log.info({ code: problem.code, detail: problem.message }, 'request refused')
-    }
-    return sendProblem(request, reply, problem)
-  })
+  app.setErrorHandler(handleError)
   app.setNotFoundHandler((request, reply) =>
     sendProblem(request, reply, new ProblemError('WHODECIDES_ERR_NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}`)))
 }
