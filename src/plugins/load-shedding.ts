@@ -8,6 +8,9 @@ import { ProblemError } from '../errors.js'
 
 export type LoadSheddingOptions = Pick<Config, 'maxEventLoopDelayMs' | 'maxHeapUsedBytes' | 'maxRssBytes' | 'pressureSampleMs' | 'overloadRetryAfterSeconds'>
 
+/** How long after the start a lagging event loop is not taken for overload (see below). */
+const STARTUP_GRACE_MS = 5000
+
 /** A closing process is restarted or replaced within seconds. */
 export const CLOSING_RETRY_AFTER_SECONDS = 5
 
@@ -29,11 +32,12 @@ async function loadShedding (app: FastifyInstance, opts: { config: LoadSheddingO
     done(null, payload)
   })
 
-  // The first samples cover the start itself (compiling the routes' schemas, loading the decider index: seconds of
-  // blocking on a large registry), which is not overload: event-loop delay counts from the first sample taken wholly
-  // after the app is ready and, when it listens, listening.
+  // The first seconds cover the start itself (compiling the routes' schemas, loading the decider index: seconds of
+  // blocking on a large registry, then the collector's first full passes over it), which is not overload:
+  // event-loop delay counts from STARTUP_GRACE_MS (or two samples, if longer) after the app is ready and, when it
+  // listens, listening.
   let delayCountsFrom = Infinity
-  const startGrace = (done: () => void): void => { delayCountsFrom = Date.now() + 2 * config.pressureSampleMs; done() }
+  const startGrace = (done: () => void): void => { delayCountsFrom = Date.now() + Math.max(STARTUP_GRACE_MS, 2 * config.pressureSampleMs); done() }
   app.addHook('onReady', startGrace)
   app.addHook('onListen', startGrace)
   // One error answers every refused request: under overload, no stack is captured per request.
