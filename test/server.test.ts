@@ -266,7 +266,8 @@ t.test('SIGTERM under load: requests in flight complete, later ones get 503 or a
   for (;;) {
     const socket = await open(port).catch((err: NodeJS.ErrnoException) => err)
     if (!(socket instanceof Error)) { socket.destroy(); await new Promise((resolve) => setTimeout(resolve, 10)); continue }
-    t.equal(socket.code, 'ECONNREFUSED', 'new connections are refused once the close has begun')
+    // Refused, or reset when it reached the backlog of a listener that was closing: either way, not served.
+    t.ok(socket.code === 'ECONNREFUSED' || socket.code === 'ECONNRESET', `new connections are refused once the close has begun (${String(socket.code)})`)
     break
   }
   late.write('\r\n')
