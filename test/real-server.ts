@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { packageRoot } from '../src/config.js'
 
 export const ROOT = packageRoot()
-const BOOT_TIMEOUT_MS = 30_000
+export const BOOT_TIMEOUT_MS = 30_000
 
 /**
  * The environment of this process less tap's settings and ours; coverage of the child is turned off explicitly, as

@@ -1,5 +1,5 @@
-// The real process: src/server.ts started with tsx on a free port and a database in a temporary folder.
-import { spawn, type ChildProcess } from 'node:child_process'
+// The real process (test/real-server.ts): src/server.ts started with tsx on a free port and a database in a temporary folder.
+import type { ChildProcess } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { connect, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -7,57 +7,18 @@ import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import t, { type Test } from 'tap'
 import { buildApp } from '../src/app.js'
-import { defaultConfig, packageRoot } from '../src/config.js'
+import { defaultConfig } from '../src/config.js'
+import { BOOT_TIMEOUT_MS, endProcess, listening, ROOT, spawnEntry, type Running } from './real-server.js'
 
-const ROOT = packageRoot()
-const BOOT_TIMEOUT_MS = 30_000
 const CLOSE_TIMEOUT_MS = 10_000
 /** How many migrations the committed journal lists: a start applies each once. */
 const MIGRATIONS = (JSON.parse(readFileSync(join(ROOT, 'db/migrations/meta/_journal.json'), 'utf8')) as { entries: unknown[] }).entries.length
 
-interface Running {
-  child: ChildProcess
-  baseUrl: string
-  /** Everything the process wrote, stdout and stderr together. */
-  output: () => string
-}
-
-/**
- * The environment of this process less tap's settings and ours. tap's process tracker still hooks the child, so its
- * coverage is turned off explicitly: tsx-compiled coverage merged into tap's report skews every line number.
- */
-function plainEnv (overrides: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {}
-  for (const [name, value] of Object.entries(process.env)) {
-    if (name === 'NODE_OPTIONS' || name.startsWith('TAP') || name.startsWith('_TAPJS') || name.startsWith('WHODECIDES_') ||
-      name === 'HOST' || name === 'PORT') continue
-    env[name] = value
-  }
-  return { ...env, _TAPJS_PROCESSINFO_COVERAGE_: '0', HOST: '127.0.0.1', PORT: '0', WHODECIDES_LOG_PRETTY: 'false', ...overrides }
-}
-
-function spawnServer (env: Record<string, string>): { child: ChildProcess, output: () => string } {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], { cwd: ROOT, env: plainEnv(env), stdio: ['ignore', 'pipe', 'pipe'] })
-  let output = ''
-  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => { output += chunk })
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => { output += chunk })
-  return { child, output: () => output }
-}
-
-/** Starts the server and resolves once it listens (PORT=0: the system picks a free port, read from the log). */
+/** Starts the server (test/real-server.ts), killed at the test's end if still running, and resolves once it listens. */
 async function start (t: Test, env: Record<string, string>): Promise<Running> {
-  const { child, output } = spawnServer(env)
-  t.teardown(() => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL') })
-  const port = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no "listening" line within ${BOOT_TIMEOUT_MS} ms:\n${output()}`)), BOOT_TIMEOUT_MS)
-    const look = (): void => {
-      const match = /Server listening at http:\/\/127\.0\.0\.1:(\d+)/.exec(output())
-      if (match?.[1] !== undefined) { clearTimeout(timer); resolve(match[1]) }
-    }
-    child.stdout?.on('data', look)
-    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`exited with ${code} before listening:\n${output()}`)) })
-  })
-  return { child, baseUrl: `http://127.0.0.1:${port}`, output }
+  const proc = spawnEntry(env)
+  t.teardown(async () => { await endProcess(proc, 'SIGKILL') })
+  return { ...proc, baseUrl: await listening(proc) }
 }
 
 /** Resolves with the exit code and signal, or rejects after the timeout. */
@@ -169,7 +130,7 @@ t.test('WHODECIDES_BOOTSTRAP_KEY becomes the admin key: no admin.key, and never 
 t.test('bad configuration: exits non-zero with a message naming the variable', async (t) => {
   const dir = tempDir(t)
   for (const [name, value] of [['PORT', 'abc'], ['WHODECIDES_LOG_LEVEL', 'loud'], ['WHODECIDES_BODY_LIMIT', '12']] as const) {
-    const { child, output } = spawnServer({ WHODECIDES_DB: join(dir, 'never.db'), [name]: value })
+    const { child, output } = spawnEntry({ WHODECIDES_DB: join(dir, 'never.db'), [name]: value })
     const { code } = await exited(child, BOOT_TIMEOUT_MS)
     t.not(code, 0, `${name}=${value} → a non-zero exit`)
     t.match(output(), new RegExp(`^whodecides: ${name} must `, 'm'), `the message names ${name}: ${output().trim()}`)
@@ -181,7 +142,7 @@ t.test('a port already taken: exits non-zero naming the address', async (t) => {
   const dir = tempDir(t)
   const running = await start(t, { WHODECIDES_DB: join(dir, 'first.db') })
   const port = new URL(running.baseUrl).port
-  const { child, output } = spawnServer({ WHODECIDES_DB: join(dir, 'second.db'), PORT: port })
+  const { child, output } = spawnEntry({ WHODECIDES_DB: join(dir, 'second.db'), PORT: port })
   const { code } = await exited(child, BOOT_TIMEOUT_MS)
   t.equal(code, 1)
   const fatal = logLines(t, output()).find((line) => line.level === 60)
