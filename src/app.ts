@@ -1,6 +1,6 @@
 // buildApp(config): the whole service as a Fastify instance — plugins first, then routes. It never listens.
 import { randomUUID } from 'node:crypto'
-import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import type { Config } from './config.js'
 import auth from './plugins/auth.js'
@@ -13,6 +13,7 @@ import rateLimits from './plugins/rate-limits.js'
 import securityHeaders from './plugins/security-headers.js'
 import routes from './routes/index.js'
 import { registerFormats } from './schemas/formats.js'
+import { validatorCompiler } from './schemas/validator.js'
 import { ensureAdminKey } from './services/keys.js'
 
 registerFormats()
@@ -51,7 +52,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     // before any hook: without this they are Fastify's plain JSON instead of problem details.
     frameworkErrors: (error, request, reply) => { handleError(error, request, reply.header('x-request-id', request.id)) }
   }).withTypeProvider<TypeBoxTypeProvider>()
-  app.setValidatorCompiler(TypeBoxValidatorCompiler)
+  app.setValidatorCompiler(validatorCompiler)
   // Every body is JSON: a text/plain body is an unsupported media type, not a string that fails validation.
   app.removeContentTypeParser('text/plain')
 

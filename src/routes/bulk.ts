@@ -1,10 +1,11 @@
 // Routes of the bundle: GET /v1/export and POST /v1/import (atomic upsert or replace, with a dry run).
-import { TypeBoxValidatorCompiler, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifySchemaCompiler } from 'fastify'
 import type { TSchema } from 'typebox'
 import { actorOf } from '../plugins/auth.js'
 import { BundleSchema, ImportBundleSchema, ImportQuery, ImportReportSchema } from '../schemas/bundle.js'
 import { access, problems } from '../schemas/common.js'
+import { validatorCompiler } from '../schemas/validator.js'
 import { exportBundle } from '../services/export.js'
 import { importBundle } from '../services/import.js'
 
@@ -12,7 +13,7 @@ const tags = ['bulk']
 
 // The import checks every row itself, so that one answer can list every invalid row with its collection and index.
 const rowsCheckedByTheService: FastifySchemaCompiler<TSchema> = (route) =>
-  route.httpPart === 'body' ? (value) => ({ value }) : TypeBoxValidatorCompiler(route)
+  route.httpPart === 'body' ? (value) => ({ value }) : validatorCompiler(route)
 
 const bulkRoutes: FastifyPluginAsyncTypebox<{ importBodyLimit: number }> = async (app, opts) => {
   app.get('/export', {
