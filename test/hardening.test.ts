@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import t, { type Test } from 'tap'
 import { buildApp } from '../src/app.js'
 import { defaultConfig, packageRoot, type Config } from '../src/config.js'
-import { AuthFailures } from '../src/plugins/auth-failures.js'
+import { FixedWindows } from '../src/plugins/fixed-windows.js'
 import { DOCS_CSP } from '../src/plugins/openapi.js'
 import { API_HELMET_OPTIONS, DOCS_HELMET_OPTIONS, helmetHeaders } from '../src/plugins/security-headers.js'
 import { generateOpenApi } from '../src/openapi-document.js'
@@ -117,24 +117,32 @@ t.test('refused keys: past the limit an address gets 429 before its key is even 
 })
 
 t.test('the refused-key counter: fixed windows, and a bounded number of addresses', async (t) => {
-  const failures = new AuthFailures(2, 1000, 3)
+  const failures = new FixedWindows(2, 1000, 3)
   t.equal(failures.any, false)
-  failures.fail('a', 0)
+  failures.hit('a', 0)
   t.equal(failures.retryAfter('a', 10), 0, 'one failure of two allowed')
-  failures.fail('a', 100)
+  failures.hit('a', 100)
   t.equal(failures.retryAfter('a', 100), 1, 'the limit reached: wait until the window ends')
   t.equal(failures.retryAfter('b', 100), 0, 'per address')
   t.equal(failures.retryAfter('a', 999), 1)
   t.equal(failures.retryAfter('a', 1000), 0, 'a new window')
   t.equal(failures.any, false, 'an ended window is dropped')
-  failures.fail('a', 2000)
-  failures.fail('b', 2001)
-  failures.fail('c', 2002)
-  failures.fail('d', 2003)
-  failures.fail('d', 2004)
+  failures.hit('a', 2000)
+  failures.hit('b', 2001)
+  failures.hit('c', 2002)
+  failures.hit('d', 2003)
+  failures.hit('d', 2004)
   t.equal(failures.retryAfter('d', 2005), 1, 'a fourth address is tracked')
-  failures.fail('a', 2005)
+  failures.hit('a', 2005)
   t.equal(failures.retryAfter('a', 2006), 0, 'by forgetting the oldest, whose count starts again')
+})
+
+t.test('a key\'s tally: its count in the running window and the whole seconds left of it', async (t) => {
+  const windows = new FixedWindows(10, 10_000)
+  t.same(windows.hit('k', 0), { count: 1, secondsLeft: 10 })
+  t.same(windows.hit('k', 2500), { count: 2, secondsLeft: 8 })
+  t.same(windows.hit('other', 2500), { count: 1, secondsLeft: 10 }, 'per key')
+  t.same(windows.hit('k', 10_000), { count: 1, secondsLeft: 10 }, 'a new window when the last has ended')
 })
 
 t.test('overload: 503 with Retry-After and problem details on every route while a limit is passed', async (t) => {

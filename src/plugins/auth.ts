@@ -6,7 +6,7 @@ import { ProblemError } from '../errors.js'
 import type { Role } from '../schemas/common.js'
 import { authenticate, type AuthenticatedKey } from '../services/keys.js'
 import type { Actor } from '../services/change-log.js'
-import { AuthFailures } from './auth-failures.js'
+import { FixedWindows } from './fixed-windows.js'
 
 export interface AuthOptions {
   /** Refused bearer tokens an IP address may send per window before its bearer requests get 429 unchecked. */
@@ -62,7 +62,7 @@ function tooManyFailures (reply: FastifyReply, seconds: number): ProblemError {
 }
 
 async function auth (app: FastifyInstance, opts: Partial<AuthOptions>): Promise<void> {
-  const failures = new AuthFailures(opts.failureLimit ?? defaultConfig.authFailureLimit, opts.failureWindowMs ?? defaultConfig.authFailureWindowMs)
+  const failures = new FixedWindows(opts.failureLimit ?? defaultConfig.authFailureLimit, opts.failureWindowMs ?? defaultConfig.authFailureWindowMs)
   const routeAccess: RouteAccessEntry[] = []
   app.decorate('routeAccess', routeAccess)
   // Fail closed: a /v1 route that forgot to say who may call it stops the service from starting.
@@ -87,7 +87,7 @@ async function auth (app: FastifyInstance, opts: Partial<AuthOptions>): Promise<
     const key = token === undefined ? undefined : authenticate(app.db, token)
     if (key === undefined) {
       // Only a token that was sent and refused counts: a missing header costs no lookup and guesses nothing.
-      if (token !== undefined) failures.fail(request.ip)
+      if (token !== undefined) failures.hit(request.ip)
       return done(unauthenticated(reply, token !== undefined))
     }
     if (!allow.includes(key.role)) {
