@@ -219,7 +219,9 @@ export class DeciderIndex implements RegistrySource {
   holders (target: Target, role: RaciRoleName, at: string): readonly AssignmentRecord[] {
     if (role !== 'A') return new SqlSource(this.db).holders(target, role, at)
     const held = this.deciders.get(target.kind === 'initiative' ? target.id : `/${target.id}`)
-    return held === undefined ? NONE : held.filter((a) => holdsAt(a, at))
+    if (held === undefined) return NONE
+    // Most lists hold at any time asked: answered as they are, without a copy.
+    return held.every((a) => holdsAt(a, at)) ? held : held.filter((a) => holdsAt(a, at))
   }
 
   delegationsFrom (personId: string, at: string): readonly DelegationRecord[] {
