@@ -11,6 +11,7 @@ import openapi from './plugins/openapi.js'
 import problemDetails, { handleError } from './plugins/problem-details.js'
 import rateLimits from './plugins/rate-limits.js'
 import securityHeaders from './plugins/security-headers.js'
+import { requestLogger } from './request-logger.js'
 import routes from './routes/index.js'
 import { registerFormats } from './schemas/formats.js'
 import { validatorCompiler } from './schemas/validator.js'
@@ -39,6 +40,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     logger: loggerOptions(config, options.logStream),
     bodyLimit: config.bodyLimit,
     genReqId: () => randomUUID(),
+    childLoggerFactory: requestLogger,
     requestIdHeader: false,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     connectionTimeout: config.connectionTimeoutMs,

@@ -96,3 +96,18 @@ t.test('a 500 is logged with its error; the client sees a generic problem', asyn
   t.equal(logged?.err?.message, secret, 'with the error message')
   t.match(logged?.err?.stack, /logging\.test\.ts/, 'and its stack')
 })
+
+t.test('at the warn level only what went wrong is written, still with its request id', async (t) => {
+  const { app, since, raw } = await buildLoggedApp(t, { logLevel: 'warn' }, (app) => {
+    app.get('/boom', async () => { throw new Error('boom') })
+  })
+  const from = raw.length
+  t.equal((await app.inject({ method: 'GET', url: '/health' })).statusCode, 200)
+  t.equal((await app.inject({ method: 'GET', url: '/v1/people' })).statusCode, 401)
+  t.same(since(from), [], 'an answered request and a refused one (an info line) write nothing')
+  const res = await app.inject({ method: 'GET', url: '/boom' })
+  const lines = since(from)
+  t.equal(lines.length, 1, 'a failed one writes its error')
+  t.equal(lines[0]?.level, 50)
+  t.equal(lines[0]?.reqId, res.headers['x-request-id'], 'with the request id')
+})
