@@ -91,6 +91,8 @@ export class DeciderIndex implements RegistrySource {
   private revision = -1
   /** The connection's total_changes() when the change log was last looked at. */
   private writesSeen = -1
+  /** The last source asOf gave, with its time. */
+  private lastAsOf: { at: string, source: RegistrySource } | undefined
 
   constructor (private readonly db: Db) {}
 
@@ -230,6 +232,12 @@ export class DeciderIndex implements RegistrySource {
 
   /** The registry with its shape as recorded at `at`; effective-dated rows are evaluated at the time asked. */
   asOf (at: string): RegistrySource {
+    // Lookups of the same millisecond share one: it reads the live maps, so it stays right after a refresh.
+    if (this.lastAsOf?.at !== at) this.lastAsOf = { at, source: this.shapeAt(at) }
+    return this.lastAsOf.source
+  }
+
+  private shapeAt (at: string): RegistrySource {
     const person = (id: string): PersonRecord | undefined => versionAt(this.people.get(id), this.pastPeople.get(id), at)
     return {
       person,
