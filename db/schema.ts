@@ -188,8 +188,9 @@ export const findings = sqliteTable('findings', {
   waiverId: text('waiver_id'),
   waiverReason: text('waiver_reason')
 }, (t) => [
-  index('findings_run_idx').on(t.runId, t.severity, t.ruleId),
-  index('findings_fingerprint_idx').on(t.runId, t.fingerprint)
+  // No index on (run_id, fingerprint): fingerprints come in no order, so one would take a write to pages all over
+  // it per finding stored, and the previous run is read along its ids (src/services/audit-store.ts).
+  index('findings_run_idx').on(t.runId, t.severity, t.ruleId)
 ])
 
 /** Accepts one finding (by fingerprint) for a stated reason until a date. */

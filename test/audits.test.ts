@@ -3,8 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t, { type Test } from 'tap'
-import { runRules, type EngineFinding } from '../src/audit/engine.js'
-import { auditFindings, loadRegistry, stillCurrent } from '../src/audit/job.js'
+import { runRules } from '../src/audit/engine.js'
+import { findingRow, unpackSlices, type FindingRow, type PackedRows } from '../src/audit/finding-row.js'
+import { auditFindings, auditRows, loadRegistry, stillCurrent } from '../src/audit/job.js'
 import { AuditWorker, findingsOffThread } from '../src/audit/run-in-worker.js'
 import { createReadModel } from '../src/registry/read-model.js'
 import { loadSnapshot } from '../src/registry/snapshot.js'
@@ -46,6 +47,9 @@ async function allFindings (call: TestApp['call'], runId: string, query = ''): P
 }
 
 const byState = (findings: any[], state: string): string[] => keysOf(findings.filter((f) => f.state === state))
+
+/** The rows of a packed result, every slice decoded. */
+const unpacked = (packed: PackedRows): FindingRow[] => [...unpackSlices(packed)].flat()
 
 t.test('a run over a registry with known problems: its totals, findings, headers and change-log entry', async (t) => {
   const { app, call } = await buildTestApp(t)
@@ -244,10 +248,12 @@ t.test('off the request thread: a database file is audited in a worker thread, w
   const [pricing, failed, all] = await Promise.allSettled([
     findingsOffThread(onFile.app.db, job), findingsOffThread(onFile.app.db, broken), findingsOffThread(onFile.app.db, { ...job, scope: null })
   ])
-  t.strictSame(pricing, { status: 'fulfilled', value: auditFindings(onFile.app.db, job) }, 'the worker computes what the in-process job computes')
+  t.equal(pricing.status, 'fulfilled')
+  t.strictSame(unpacked((pricing as PromiseFulfilledResult<PackedRows>).value), auditRows(onFile.app.db, job), 'the worker computes what the in-process job computes')
+  t.strictSame(auditRows(onFile.app.db, job), auditFindings(onFile.app.db, job).map(findingRow), 'the rows the run stores, of the findings of the engine')
   t.match(failed, { status: 'rejected', reason: { name: 'TypeError', message: /configs\.get is not a function/ } }, 'a failed job rejects with its error')
-  t.match(all, { status: 'fulfilled' })
-  t.strictSame(keysOf((all as PromiseFulfilledResult<EngineFinding[]>).value), FULL, 'and the worker goes on with the next job')
+  t.equal(all.status, 'fulfilled')
+  t.strictSame(unpacked((all as PromiseFulfilledResult<PackedRows>).value).map((r) => `${r[1]} ${r[4]}`).sort(), FULL, 'and the worker goes on with the next job')
 
   // The thread keeps the registry it read while nothing in the registry changes; a change through the API is seen.
   const loaded = loadRegistry(onFile.app.db)

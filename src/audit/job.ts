@@ -7,6 +7,7 @@ import { createSnapshot, loadRegistryData, type Snapshot } from '../registry/sna
 import type { RegistryData } from '../registry/types.js'
 import { shapeAt } from '../registry/versions.js'
 import { runRules, type AuditScope, type EngineFinding, type RuleConfig } from './engine.js'
+import { findingRow, type FindingRow } from './finding-row.js'
 
 /** What the main thread hands over: plain data, so it crosses to a worker by structured clone. */
 export interface AuditJob {
@@ -51,3 +52,6 @@ export function auditFindings (db: Db, job: AuditJob, loaded: LoadedRegistry = l
   const snapshot = shaped === loaded.data ? loaded.snapshot : createSnapshot(shaped)
   return runRules(createReadModel(snapshot, job.at), job.configs, job.scope)
 }
+
+/** The job's findings as the rows a run stores (see finding-row.ts), in the engine's order. */
+export const auditRows = (db: Db, job: AuditJob, loaded?: LoadedRegistry): FindingRow[] => auditFindings(db, job, loaded).map(findingRow)

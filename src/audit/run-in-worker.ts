@@ -1,8 +1,8 @@
 // Runs audits off the request thread: in a worker thread per database file, each job on its own read connection.
 import { Worker } from 'node:worker_threads'
 import type { Db } from '../database.js'
-import type { EngineFinding } from './engine.js'
-import { auditFindings, registryChangedSince, type AuditJob } from './job.js'
+import { packRows, type PackedRows } from './finding-row.js'
+import { auditRows, registryChangedSince, type AuditJob } from './job.js'
 import type { WorkerReply, WorkerRequest } from './worker.js'
 
 /**
@@ -32,7 +32,7 @@ function rebuild (error: { name: string, message: string, code?: string }): Erro
  * old one hands its memory back at once, where V8 would keep the old registry's heap until the new one needed the
  * room, holding two registries at once.
  */
-type Pending = Map<number, { resolve: (findings: EngineFinding[]) => void, reject: (error: Error) => void }>
+type Pending = Map<number, { resolve: (rows: PackedRows) => void, reject: (error: Error) => void }>
 
 export class AuditWorker {
   /** The thread, and the jobs it has not answered yet (a crashed thread fails its own jobs, never a successor's). */
@@ -44,7 +44,7 @@ export class AuditWorker {
   /** `changedSince(revision)`: whether the registry changed after that revision (see job.ts). */
   constructor (readonly dbPath: string, private readonly changedSince: (revision: number) => boolean = () => false) {}
 
-  async run (job: AuditJob): Promise<EngineFinding[]> {
+  async run (job: AuditJob): Promise<PackedRows> {
     if (this.#current !== undefined && this.#current.pending.size === 0 && this.#revision !== undefined && this.changedSince(this.#revision)) {
       void this.#current.worker.terminate()
       this.#current = undefined
@@ -82,7 +82,7 @@ export class AuditWorker {
       if ('error' in reply) job?.reject(rebuild(reply.error))
       else {
         if (this.#current === current) this.#revision = reply.revision
-        job?.resolve(reply.findings)
+        job?.resolve(reply.rows)
       }
     })
     // A crash or a stop fails every job in flight; the next job starts a fresh thread.
@@ -107,10 +107,10 @@ function auditWorker (db: Db): AuditWorker | undefined {
   return worker
 }
 
-/** The findings of the job, computed in the database's worker thread; in-process for an in-memory database. */
-export async function findingsOffThread (db: Db, job: AuditJob): Promise<EngineFinding[]> {
+/** The findings of the job as the rows a run stores, computed in the database's worker thread; in-process for an in-memory database. */
+export async function findingsOffThread (db: Db, job: AuditJob): Promise<PackedRows> {
   const worker = auditWorker(db)
-  return worker === undefined ? auditFindings(db, job) : await worker.run(job)
+  return worker === undefined ? packRows(auditRows(db, job)) : await worker.run(job)
 }
 
 /** Starts the database's audit thread now, ahead of the first audit (it reads the registry only when one comes). */

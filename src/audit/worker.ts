@@ -1,15 +1,16 @@
-// Worker-thread entry of audits: each job opens its own read-only connection to the database file and posts the findings back.
+// Worker-thread entry of audits: each job opens its own read-only connection to the database file and posts the
+// findings back, as the rows a run stores (finding-row.ts).
 import { parentPort, workerData } from 'node:worker_threads'
 import Database from 'better-sqlite3'
 import { drizzle } from 'drizzle-orm/better-sqlite3'
 import * as schema from '../../db/schema.js'
 import type { Db } from '../database.js'
-import type { EngineFinding } from './engine.js'
-import { auditFindings, loadRegistry, stillCurrent, type AuditJob, type LoadedRegistry } from './job.js'
+import { packRows, type PackedRows } from './finding-row.js'
+import { auditRows, loadRegistry, stillCurrent, type AuditJob, type LoadedRegistry } from './job.js'
 
 export interface WorkerRequest { id: number, job: AuditJob }
 /** `revision`: the change-log revision the thread's registry reflects, so the main thread knows when it is stale. */
-export type WorkerReply = { id: number, findings: EngineFinding[], revision: number } | { id: number, error: { name: string, message: string, code?: string } }
+export type WorkerReply = { id: number, rows: PackedRows, revision: number } | { id: number, error: { name: string, message: string, code?: string } }
 
 const { dbPath } = workerData as { dbPath: string }
 
@@ -20,7 +21,7 @@ const { dbPath } = workerData as { dbPath: string }
 let loaded: LoadedRegistry | undefined
 
 /** Read-only, without migrations (the main thread owns the schema); WAL lets it read beside the main thread's writes. */
-function run (job: AuditJob): { findings: EngineFinding[], revision: number } {
+function run (job: AuditJob): { rows: PackedRows, revision: number } {
   const sqlite = new Database(dbPath, { readonly: true, fileMustExist: true })
   try {
     sqlite.pragma('busy_timeout = 5000')
@@ -28,13 +29,13 @@ function run (job: AuditJob): { findings: EngineFinding[], revision: number } {
     // A stale registry is let go before the new one is read, so the two are never both held.
     if (loaded !== undefined && !stillCurrent(db, loaded)) loaded = undefined
     loaded ??= loadRegistry(db)
-    return { findings: auditFindings(db, job, loaded), revision: loaded.revision }
+    return { rows: packRows(auditRows(db, job, loaded)), revision: loaded.revision }
   } finally {
     sqlite.close()
   }
 }
 
-// One job at a time: the handler is synchronous, so messages queue up behind it.
+// One job at a time: the handler is synchronous, so messages queue up behind it. The rows' buffer is transferred, not copied.
 parentPort?.on('message', ({ id, job }: WorkerRequest) => {
   let reply: WorkerReply
   try {
@@ -43,5 +44,5 @@ parentPort?.on('message', ({ id, job }: WorkerRequest) => {
     const e = err as Error & { code?: string }
     reply = { id, error: { name: e.name, message: e.message, ...(typeof e.code === 'string' ? { code: e.code } : {}) } }
   }
-  parentPort?.postMessage(reply)
+  parentPort?.postMessage(reply, 'rows' in reply ? [reply.rows.bytes.buffer] : [])
 })

@@ -1,7 +1,7 @@
 // The registry at one time, as the audit rules see it: a snapshot, a time, and the helpers rules share.
 import { LIVE_INITIATIVE_STATUSES, type PersonStatus } from '../../db/schema.js'
 import { resolveDecider } from './resolver.js'
-import { holdsAt, type Snapshot } from './snapshot.js'
+import { holdingAt, type Snapshot } from './snapshot.js'
 import type {
   AssignmentRecord, DeciderAnswer, DecisionRecord, DelegationRecord, DomainRecord, InfluenceRecord, InitiativeRecord,
   PersonRecord, RaciRoleName, Target
@@ -41,7 +41,7 @@ const byId = (a: { id: string }, b: { id: string }): number => a.id < b.id ? -1 
 export class ReadModel {
   readonly #chains = new Map<string, readonly string[]>()
   readonly #deciders = new Map<string, DeciderAnswer>()
-  readonly #domainHolders = new Map<string, readonly AssignmentRecord[]>()
+  readonly #domainHolders: Record<RaciRoleName, Map<string, readonly AssignmentRecord[]>> = { R: new Map(), A: new Map(), C: new Map(), I: new Map() }
   readonly #statuses = new Map<string, PersonStatus>()
   readonly #managers = new Map<string, readonly string[]>()
   #live?: readonly InitiativeRecord[]
@@ -158,9 +158,9 @@ export class ReadModel {
   }
 
   /** Assignments valid at `at`. */
-  assignments (): readonly AssignmentRecord[] { return this.#assignments ??= this.snapshot.assignments.filter((a) => holdsAt(a, this.at)) }
+  assignments (): readonly AssignmentRecord[] { return this.#assignments ??= holdingAt(this.snapshot.assignments, this.at) }
   /** Delegations valid at `at`. */
-  delegations (): readonly DelegationRecord[] { return this.#delegations ??= this.snapshot.delegations.filter((d) => holdsAt(d, this.at)) }
+  delegations (): readonly DelegationRecord[] { return this.#delegations ??= holdingAt(this.snapshot.delegations, this.at) }
   /** Influences observed on or before `at` (an influence has no end: it holds until the record is deleted). */
   influences (): readonly InfluenceRecord[] { return this.#influences ??= this.snapshot.influences.filter((i) => i.observedAt <= this.at) }
   /** Decisions recorded as made on or before `at`. */
@@ -244,9 +244,9 @@ export class ReadModel {
   }
 
   #onDomain (domainId: string, role: RaciRoleName): readonly AssignmentRecord[] {
-    const key = `${role}:${domainId}`
-    let held = this.#domainHolders.get(key)
-    if (held === undefined) this.#domainHolders.set(key, held = this.snapshot.holders({ kind: 'domain', id: domainId }, role, this.at))
+    const byDomain = this.#domainHolders[role]
+    let held = byDomain.get(domainId)
+    if (held === undefined) byDomain.set(domainId, held = this.snapshot.holders({ kind: 'domain', id: domainId }, role, this.at))
     return held
   }
 

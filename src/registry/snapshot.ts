@@ -1,8 +1,9 @@
 // The registry read once into immutable arrays and indexes: the RegistrySource of audits and of the rule tests.
-import type { PersonStatus } from '../../db/schema.js'
+import type { DecisionRule, PersonStatus } from '../../db/schema.js'
 import type { Db } from '../database.js'
+import { Interner } from './interner.js'
 import type {
-  AssignmentRecord, DecisionRecord, DelegationRecord, DomainRecord, InfluenceRecord, InitiativeRecord, PersonRecord,
+  AssignmentRecord, DecisionRecord, DelegationRecord, DomainRecord, InfluenceRecord, InitiativeRecord, InitiativeStatus, PersonRecord,
   RaciRoleName, RegistryData, RegistrySource, StatusPeriod, Target
 } from './types.js'
 
@@ -43,6 +44,17 @@ const NONE: readonly never[] = Object.freeze([])
 export const holdsAt = (row: { validFrom: string, validTo: string | null }, at: string): boolean =>
   row.validFrom <= at && (row.validTo === null || row.validTo > at)
 
+/**
+ * The rows that hold at `at`: the (immutable) list itself when they all do, as most do at most times — an audit asks
+ * this hundreds of thousands of times, and a copy each time was much of its work.
+ */
+export function holdingAt<T extends { validFrom: string, validTo: string | null }> (rows: readonly T[], at: string): readonly T[] {
+  for (let i = 0; i < rows.length; i++) {
+    if (!holdsAt(rows[i]!, at)) return rows.filter((row) => holdsAt(row, at))
+  }
+  return rows
+}
+
 // Ids are [a-z0-9._-]: comparing them as JS strings orders them as SQLite's BINARY collation does.
 export const byId = (a: { id: string }, b: { id: string }): number => a.id < b.id ? -1 : a.id > b.id ? 1 : 0
 
@@ -61,38 +73,59 @@ function group<T> (rows: readonly T[], keyOf: (row: T) => string, compare: (a: T
   return buckets
 }
 
-/** Assignments by target, then role; lists sorted by id and frozen. */
-function byTargetAndRole (assignments: readonly AssignmentRecord[]): { initiatives: Map<string, RoleLists>, domains: Map<string, RoleLists> } {
-  const initiatives = new Map<string, Record<RaciRoleName, AssignmentRecord[]>>()
-  const domains = new Map<string, Record<RaciRoleName, AssignmentRecord[]>>()
-  // Rows of one target often come together (written or imported together): reusing the last lists skips a lookup
-  // in a map of 100k targets, which dominates indexing time.
+/** Assignments by target, then role. */
+interface AssignmentIndex { initiatives: Map<string, RoleLists>, domains: Map<string, RoleLists> }
+type OpenLists = Record<RaciRoleName, AssignmentRecord[]>
+
+/**
+ * Builds the index of assignments by target and role, a row at a time; `done` sorts each list by id and freezes it.
+ * Rows of one target often come together (written or imported together): reusing the last lists skips a lookup in
+ * a map of 100k targets, which dominates indexing time.
+ */
+function assignmentIndexer (): { add: (a: AssignmentRecord) => void, done: () => AssignmentIndex } {
+  const initiatives = new Map<string, OpenLists>()
+  const domains = new Map<string, OpenLists>()
   let lastId: string | null = null
   let lastOnInitiative = false
-  let lists: Record<RaciRoleName, AssignmentRecord[]> | undefined
-  for (const a of assignments) {
-    const onInitiative = a.initiativeId !== null
-    const id = onInitiative ? a.initiativeId : a.domainId
-    if (id === null) continue
-    if (lists === undefined || id !== lastId || onInitiative !== lastOnInitiative) {
-      const index = onInitiative ? initiatives : domains
-      lists = index.get(id)
-      if (lists === undefined) index.set(id, lists = { R: [], A: [], C: [], I: [] })
-      lastId = id
-      lastOnInitiative = onInitiative
-    }
-    lists[a.role].push(a)
-  }
-  for (const index of [initiatives, domains]) {
-    for (const lists of index.values()) {
-      for (const list of [lists.R, lists.A, lists.C, lists.I]) {
-        if (list.length > 1) list.sort(byId)
-        Object.freeze(list)
+  let lists: OpenLists | undefined
+  return {
+    add (a) {
+      const onInitiative = a.initiativeId !== null
+      const id = onInitiative ? a.initiativeId : a.domainId
+      if (id === null) return
+      if (lists === undefined || id !== lastId || onInitiative !== lastOnInitiative) {
+        const index = onInitiative ? initiatives : domains
+        lists = index.get(id)
+        if (lists === undefined) index.set(id, lists = { R: [], A: [], C: [], I: [] })
+        lastId = id
+        lastOnInitiative = onInitiative
       }
-      Object.freeze(lists)
+      lists[a.role].push(a)
+    },
+    done () {
+      for (const index of [initiatives, domains]) {
+        for (const lists of index.values()) {
+          for (const list of [lists.R, lists.A, lists.C, lists.I]) {
+            if (list.length > 1) list.sort(byId)
+            Object.freeze(list)
+          }
+          Object.freeze(lists)
+        }
+      }
+      return { initiatives, domains }
     }
   }
-  return { initiatives, domains }
+}
+
+/** The assignment index that loadRegistryData built while it read the (frozen) assignments, so it is not built again. */
+const indexedOnLoad = new WeakMap<readonly AssignmentRecord[], AssignmentIndex>()
+
+function indexAssignments (assignments: readonly AssignmentRecord[]): AssignmentIndex {
+  const built = indexedOnLoad.get(assignments)
+  if (built !== undefined) return built
+  const indexer = assignmentIndexer()
+  for (const a of assignments) indexer.add(a)
+  return indexer.done()
 }
 
 const indexById = <T extends { id: string }>(rows: readonly T[]): Map<string, T> => new Map(rows.map((r) => [r.id, r]))
@@ -109,9 +142,10 @@ export function statusFromTimeline (timeline: readonly StatusPeriod[] | undefine
   return timeline[0]!.status
 }
 
-/** Builds a snapshot over the data; the arrays are copied and frozen, the caller's are left alone. */
+/** Builds a snapshot over the data; the arrays are copied and frozen (a frozen one is taken as it is), the caller's are left alone. */
 export function createSnapshot (data: RegistryData): Snapshot {
-  const freeze = <T>(rows: readonly T[]): readonly T[] => Object.freeze(rows.slice())
+  // Arrays frozen already (the loader freezes the assignments) cannot change under the snapshot: no copy needed.
+  const freeze = <T>(rows: readonly T[]): readonly T[] => Object.isFrozen(rows) ? rows : Object.freeze(rows.slice())
   const people = freeze(data.people)
   const statuses = freeze(data.statuses)
   const domains = freeze(data.domains)
@@ -121,7 +155,7 @@ export function createSnapshot (data: RegistryData): Snapshot {
   const peopleById = indexById(people)
   const domainsById = indexById(domains)
   const initiativesById = indexById(initiatives)
-  const { initiatives: assignmentsByInitiative, domains: assignmentsByDomain } = byTargetAndRole(assignments)
+  const { initiatives: assignmentsByInitiative, domains: assignmentsByDomain } = indexAssignments(assignments)
   const delegationsByFrom = group(delegations, (d) => d.fromPersonId, byId)
   const timelines = group<StatusRow>(statuses, (s) => s.personId,
     (a, b) => a.validFrom < b.validFrom ? -1 : a.validFrom > b.validFrom ? 1 : 0)
@@ -150,8 +184,8 @@ export function createSnapshot (data: RegistryData): Snapshot {
     statusAt: (personId: string, at: string) => statusFromTimeline(timelines.get(personId), peopleById.get(personId)?.status, at),
     initiative: (id: string) => initiativesById.get(id),
     domain: (id: string) => domainsById.get(id),
-    holders: (target: Target, role: RaciRoleName, at: string) => assignmentsOn(target, role).filter((a) => holdsAt(a, at)),
-    delegationsFrom: (personId: string, at: string) => (delegationsByFrom.get(personId) ?? NONE).filter((d) => holdsAt(d, at))
+    holders: (target: Target, role: RaciRoleName, at: string) => holdingAt(assignmentsOn(target, role), at),
+    delegationsFrom: (personId: string, at: string) => holdingAt(delegationsByFrom.get(personId) ?? NONE, at)
   })
 }
 
@@ -163,10 +197,8 @@ const LOAD = {
   people: 'SELECT id, name, status, tags, stake_percent AS stakePercent, manager_id AS managerId FROM people',
   statuses: 'SELECT person_id AS personId, status, valid_from AS validFrom FROM person_statuses',
   domains: 'SELECT id, name, parent_id AS parentId FROM domains',
-  initiatives: `SELECT id, title, domain_id AS domainId, status, decision_rule AS decisionRule, decision_due_at AS decisionDueAt
-    FROM initiatives`,
-  assignments: `SELECT id, person_id AS personId, role, initiative_id AS initiativeId, domain_id AS domainId,
-    valid_from AS validFrom, valid_to AS validTo FROM assignments`,
+  // 100k initiatives: one JSON text, parsed in one go, costs half what an object made per row by the driver does.
+  initiatives: 'SELECT json_group_array(json_array(id, title, domain_id, status, decision_rule, decision_due_at)) FROM initiatives',
   delegations: `SELECT id, from_person_id AS fromPersonId, to_person_id AS toPersonId, initiative_id AS initiativeId,
     domain_id AS domainId, all_scopes AS allScopes, valid_from AS validFrom, valid_to AS validTo FROM delegations`,
   influences: `SELECT id, person_id AS personId, initiative_id AS initiativeId, domain_id AS domainId,
@@ -174,42 +206,99 @@ const LOAD = {
   decisions: 'SELECT id, initiative_id AS initiativeId, decided_by AS decidedBy, decided_at AS decidedAt, outcome FROM decisions'
 } as const
 
-/** Reads every table in one read transaction, so the snapshot is one consistent state of the registry. */
-/**
- * Assignments are most of a large registry: rows are streamed rather than collected first, and the values they
- * repeat (people, targets, roles, times) are shared instead of held once per row — about half the memory at 1M rows.
+/*
+ * Assignments are most of a large registry (1M rows). Read row by row they cost a call from SQLite into JS per row
+ * and a new string per value: SQLite joins the rows instead, up to ASSIGNMENTS_PER_READ at a time, into one string
+ * (values apart by U+001F, rows by U+001E: neither can be in an id, a role or a time), which is split here. A value
+ * repeated from row to row (people, targets, times) is one shared string, not one per row: half the memory at 1M
+ * rows. NULL comes as an empty value: no id or time is empty.
  */
-function loadAssignments (sqlite: Db['$client']): AssignmentRecord[] {
-  const seen = new Map<string, string>()
-  const shared = (value: string | null): string | null => {
-    if (value === null) return null
-    const known = seen.get(value)
-    if (known !== undefined) return known
-    seen.set(value, value)
-    return value
-  }
+const ASSIGNMENTS_PER_READ = 65_536
+const ASSIGNMENT_ROWS = `SELECT count(*), group_concat(concat(id, char(31), person_id, char(31), role, char(31), initiative_id, char(31),
+    domain_id, char(31), valid_from, char(31), valid_to), char(30))
+  FROM assignments WHERE rowid >= ? AND rowid < ? + ${ASSIGNMENTS_PER_READ}`
+// Each read starts at the first rowid left, so that gaps in the rowids cost no empty reads.
+const NEXT_ASSIGNMENT = 'SELECT min(rowid) FROM assignments WHERE rowid > ?'
+const ROLE_NAMES = new Set<string>(['R', 'A', 'C', 'I'])
+const unreadable = (first: number): Error => new Error(`assignments from rowid ${first} could not be read: a role is not R, A, C or I, or a value holds U+001E or U+001F`)
+
+/**
+ * Every assignment, frozen, in storage order, with its index by target and role built on the way (indexedOnLoad).
+ * `strings` holds the strings already read (people, domain and initiative ids), which the assignments then share.
+ */
+function loadAssignments (sqlite: Db['$client'], strings: Interner): AssignmentRecord[] {
+  const read = sqlite.prepare(ASSIGNMENT_ROWS).raw()
+  const next = sqlite.prepare(NEXT_ASSIGNMENT).pluck()
   const rows: AssignmentRecord[] = []
-  for (const [id, personId, role, initiativeId, domainId, validFrom, validTo] of
-    sqlite.prepare(LOAD.assignments).raw().iterate() as IterableIterator<[string, string, RaciRoleName, string | null, string | null, string, string | null]>) {
-    rows.push({ id, personId: shared(personId)!, role: shared(role) as RaciRoleName, initiativeId: shared(initiativeId), domainId: shared(domainId), validFrom: shared(validFrom)!, validTo: shared(validTo) })
+  const indexer = assignmentIndexer()
+  const intern = (text: string, from: number, to: number): string => strings.get(text, from, to)
+  // A value equal to the one before it in its column is taken without cutting a new string out of the text.
+  let initiative = ''
+  let domain = ''
+  let from = ''
+  let to = ''
+  const same = (s: string, at: number, end: number, last: string): boolean => end - at === last.length && s.startsWith(last, at)
+  for (let first = next.get(Number.MIN_SAFE_INTEGER) as number | null; first !== null; first = next.get(first + ASSIGNMENTS_PER_READ - 1) as number | null) {
+    const [count, text] = read.get(first, first) as [number, string | null]
+    if (text === null) continue
+    let at = 0
+    for (let n = 0; n < count; n++) {
+      let end = text.indexOf('\x1f', at)
+      const id = text.slice(at, end)
+      at = end + 1
+      end = text.indexOf('\x1f', at)
+      const personId = intern(text, at, end)
+      at = end + 1
+      const role = text[at] as RaciRoleName
+      if (!ROLE_NAMES.has(role) || text.charCodeAt(at + 1) !== 31) throw unreadable(first)
+      at += 2
+      end = text.indexOf('\x1f', at)
+      const initiativeId = end === at ? null : same(text, at, end, initiative) ? initiative : (initiative = intern(text, at, end))
+      at = end + 1
+      end = text.indexOf('\x1f', at)
+      const domainId = end === at ? null : same(text, at, end, domain) ? domain : (domain = intern(text, at, end))
+      at = end + 1
+      end = text.indexOf('\x1f', at)
+      const validFrom = same(text, at, end, from) ? from : (from = intern(text, at, end))
+      at = end + 1
+      end = text.indexOf('\x1e', at)
+      if (end === -1) end = text.length
+      const validTo = end === at ? null : same(text, at, end, to) ? to : (to = intern(text, at, end))
+      at = end + 1
+      const a: AssignmentRecord = { id, personId, role, initiativeId, domainId, validFrom, validTo }
+      rows.push(a)
+      indexer.add(a)
+    }
+    // Every row ends where the next begins, and the last at the end: otherwise a value held a separator.
+    if (at !== text.length + 1) throw unreadable(first)
   }
+  Object.freeze(rows)
+  indexedOnLoad.set(rows, indexer.done())
   return rows
 }
 
+type InitiativeRow = [id: string, title: string, domainId: string | null, status: InitiativeStatus, decisionRule: DecisionRule, decisionDueAt: string | null]
+const initiativeRecord = ([id, title, domainId, status, decisionRule, decisionDueAt]: InitiativeRow): InitiativeRecord =>
+  ({ id, title, domainId, status, decisionRule, decisionDueAt })
+
+/** Reads every table in one read transaction, so the snapshot is one consistent state of the registry. */
 export function loadRegistryData (db: Db): RegistryData {
   const sqlite = db.$client
   const all = <T>(source: string): T[] => sqlite.prepare(source).all() as T[]
   return sqlite.transaction((): RegistryData => {
     const people = all<Omit<PersonRecord, 'tags'> & { tags: string }>(LOAD.people)
     for (const p of people) (p as unknown as PersonRecord).tags = JSON.parse(p.tags) as string[]
+    const domains = all<DomainRecord>(LOAD.domains)
+    const initiatives = (JSON.parse(sqlite.prepare(LOAD.initiatives).pluck().get() as string) as InitiativeRow[]).map(initiativeRecord)
+    const strings = new Interner([people, domains, initiatives].flatMap((rows) => rows.map((r) => r.id)))
     const delegations = all<Omit<DelegationRecord, 'allScopes'> & { allScopes: number }>(LOAD.delegations)
     for (const d of delegations) (d as unknown as DelegationRecord).allScopes = d.allScopes === 1
     return {
       people: people as unknown as PersonRecord[],
       statuses: all(LOAD.statuses),
-      domains: all(LOAD.domains),
-      initiatives: all(LOAD.initiatives),
-      assignments: loadAssignments(sqlite),
+      domains,
+      initiatives,
+      assignments: loadAssignments(sqlite, strings),
       delegations: delegations as unknown as DelegationRecord[],
       influences: all(LOAD.influences),
       decisions: all(LOAD.decisions)

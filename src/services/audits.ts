@@ -1,18 +1,17 @@
-// Use cases for audit runs: run every enabled rule off the request thread, compare with the previous run, store it.
-import { auditRuns } from '../../db/schema.js'
-import type { AuditScope, EngineFinding } from '../audit/engine.js'
+// Use cases for audit runs: run every enabled rule off the request thread, store the run (audit-store.ts), read runs
+// and their findings.
+import type { AuditScope } from '../audit/engine.js'
 import { findingsOffThread } from '../audit/run-in-worker.js'
 import { now, toInstant } from '../clock.js'
 import { statement, type Db } from '../database.js'
 import { invalidField, notFound, ProblemError } from '../errors.js'
 import type { AuditCreate, AuditRun, AuditsQuery, Finding, FindingsQuery } from '../schemas/audits.js'
-import { recordChange, transact, type Actor } from './change-log.js'
+import { runView, storeRun, STORE_PACE, type RunRow, type StorePace } from './audit-store.js'
+import type { Actor } from './change-log.js'
 import { newId } from './ids.js'
 import { cursorAfter, DEFAULT_PAGE_SIZE, toPage, type Page, type Written } from './records.js'
 import { ruleConfigs } from './rule-settings.js'
-import { liveWaivers, type AppliedWaiver } from './waivers.js'
 
-type RunRow = typeof auditRuns.$inferSelect
 type State = Finding['state']
 
 /** A finding as stored, the columns named as the API names them. */
@@ -63,92 +62,17 @@ function assertScope (db: Db, scope: AuditCreate['scope']): void {
   }
 }
 
-const runView = (r: RunRow): AuditRun => ({
-  id: r.id,
-  scope: r.scope as AuditRun['scope'],
-  at: r.at,
-  startedAt: r.startedAt,
-  finishedAt: r.finishedAt ?? r.startedAt,
-  counts: r.counts,
-  new: r.newCount,
-  persisting: r.persistingCount,
-  resolved: r.resolvedCount,
-  waived: r.waivedCount
-})
-
-/** One finding to store: an engine finding or a resolved one carried over from the previous run. */
-type FindingToStore = Omit<StoredFinding, 'id' | 'waiverId' | 'waiverReason'> & { waiver: AppliedWaiver | undefined }
-
-const fromEngine = (f: EngineFinding, state: State, waiver: AppliedWaiver | undefined): FindingToStore => ({
-  fingerprint: f.fingerprint,
-  ruleId: f.ruleId,
-  severity: f.severity,
-  state,
-  subjectKind: f.subject.kind,
-  subjectId: f.subject.id,
-  related: JSON.stringify(f.related),
-  message: f.message,
-  data: f.data === undefined ? null : JSON.stringify(f.data),
-  waiver
-})
-
-type Totals = Pick<RunRow, 'counts' | 'newCount' | 'persistingCount' | 'resolvedCount' | 'waivedCount'>
-
 /**
- * Compares the findings with the previous done run of the same scope and applies the waivers live when the run
- * started: the findings to store and the run's totals.
+ * Runs every enabled rule over the registry at `at` (default now) within the scope, off the request thread, and
+ * stores the run, holding the request thread a step at a time only (see audit-store.ts).
  */
-function judge (db: Db, scopeKey: string, startedAt: string, current: EngineFinding[]): { rows: FindingToStore[], totals: Totals } {
-  const previous = statement(db, "SELECT id FROM audit_runs WHERE scope_key = ? AND status = 'done' ORDER BY rowid DESC LIMIT 1").get(scopeKey) as { id: string } | undefined
-  const held = previous === undefined
-    ? []
-    : statement(db, `SELECT ${FINDING_COLUMNS} FROM findings WHERE run_id = ? AND state <> 'resolved' ORDER BY id`).all(previous.id) as StoredFinding[]
-  const heldFingerprints = new Set(held.map((f) => f.fingerprint))
-  const currentFingerprints = new Set(current.map((f) => f.fingerprint))
-  const waivers = liveWaivers(db, startedAt)
-  const counts = { error: 0, warning: 0, info: 0 }
-  const totals = { counts, newCount: 0, persistingCount: 0, resolvedCount: 0, waivedCount: 0 }
-  const rows = current.map((f) => {
-    const state = heldFingerprints.has(f.fingerprint) ? 'persisting' : 'new'
-    const waiver = waivers.get(f.fingerprint)
-    if (state === 'new') totals.newCount++
-    else totals.persistingCount++
-    if (waiver !== undefined) totals.waivedCount++
-    else counts[f.severity]++
-    return fromEngine(f, state, waiver)
-  })
-  const resolved = new Set<string>()
-  for (const f of held) {
-    if (currentFingerprints.has(f.fingerprint) || resolved.has(f.fingerprint)) continue
-    resolved.add(f.fingerprint)
-    const { fingerprint, ruleId, severity, subjectKind, subjectId, related, message, data } = f
-    rows.push({ fingerprint, ruleId, severity, state: 'resolved', subjectKind, subjectId, related, message, data, waiver: undefined })
-  }
-  totals.resolvedCount = resolved.size
-  return { rows, totals }
-}
-
-/** Runs every enabled rule over the registry at `at` (default now) within the scope, and stores the run. */
-export async function runAudit (db: Db, actor: Actor, input: AuditCreate): Promise<Written<AuditRun>> {
+export async function runAudit (db: Db, actor: Actor, input: AuditCreate, pace: StorePace = STORE_PACE): Promise<Written<AuditRun>> {
   assertScope(db, input.scope)
   const { scope, key } = canonicalScope(input.scope)
   const startedAt = now()
   const at = input.at === undefined ? startedAt : toInstant(input.at)
-  const findings = await findingsOffThread(db, { configs: ruleConfigs(db), scope, at })
-  return transact(db, () => {
-    const finishedAt = now()
-    const { rows, totals } = judge(db, key, startedAt, findings)
-    const run: RunRow = { id: newId(), scopeKey: key, scope, at, startedAt, finishedAt, status: 'done', error: null, ...totals }
-    db.insert(auditRuns).values(run).run()
-    const insert = statement(db, `INSERT INTO findings (run_id, fingerprint, rule_id, severity, state, subject_kind, subject_id, related,
-      message, data, waiver_id, waiver_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-    for (const f of rows) {
-      insert.run(run.id, f.fingerprint, f.ruleId, f.severity, f.state, f.subjectKind, f.subjectId, f.related, f.message, f.data,
-        f.waiver?.waiverId ?? null, f.waiver?.reason ?? null)
-    }
-    const record = runView(run)
-    return { record, revision: recordChange(db, actor, finishedAt, { entity: 'audits', entityId: run.id, action: 'run', before: null, after: record }) }
-  })
+  const rows = await findingsOffThread(db, { configs: ruleConfigs(db), scope, at })
+  return await storeRun(db, actor, { id: newId(), scopeKey: key, scope, at, startedAt }, rows, pace)
 }
 
 const RUN_COLUMNS = `id, scope_key AS scopeKey, scope, at, started_at AS startedAt, finished_at AS finishedAt, status, counts,
@@ -157,19 +81,19 @@ const RUN_COLUMNS = `id, scope_key AS scopeKey, scope, at, started_at AS started
 const parseRun = (r: Record<string, unknown>): RunRow =>
   ({ ...r, scope: r.scope === null ? null : JSON.parse(r.scope as string), counts: JSON.parse(r.counts as string) }) as RunRow
 
-/** Runs, newest first (in the order they were stored). */
+/** Runs, newest first (in the order they were stored); a run still being stored is not one yet. */
 export function listAudits (db: Db, q: AuditsQuery): Page<AuditRun> {
   const limit = q.limit ?? DEFAULT_PAGE_SIZE
   const after = cursorAfter(q.cursor)
   const rows = (after === undefined
-    ? statement(db, `SELECT ${RUN_COLUMNS} FROM audit_runs ORDER BY rowid DESC LIMIT ?`).all(limit + 1)
-    : statement(db, `SELECT ${RUN_COLUMNS} FROM audit_runs WHERE rowid < (SELECT rowid FROM audit_runs WHERE id = ?) ORDER BY rowid DESC LIMIT ?`)
+    ? statement(db, `SELECT ${RUN_COLUMNS} FROM audit_runs WHERE status = 'done' ORDER BY rowid DESC LIMIT ?`).all(limit + 1)
+    : statement(db, `SELECT ${RUN_COLUMNS} FROM audit_runs WHERE status = 'done' AND rowid < (SELECT rowid FROM audit_runs WHERE id = ?) ORDER BY rowid DESC LIMIT ?`)
       .all(after, limit + 1)) as Record<string, unknown>[]
   return toPage(rows.map((r) => runView(parseRun(r))), limit)
 }
 
 export function getAudit (db: Db, id: string): AuditRun {
-  const row = statement(db, `SELECT ${RUN_COLUMNS} FROM audit_runs WHERE id = ?`).get(id) as Record<string, unknown> | undefined
+  const row = statement(db, `SELECT ${RUN_COLUMNS} FROM audit_runs WHERE id = ? AND status = 'done'`).get(id) as Record<string, unknown> | undefined
   if (row === undefined) throw notFound('audits', id)
   return runView(parseRun(row))
 }

@@ -1,0 +1,196 @@
+// Storing an audit run without holding up the request thread: its findings are written in short steps, each its own
+// transaction, with the requests waiting in between served before the next; the run is shown only once its last
+// step marks it done.
+import { auditRuns } from '../../db/schema.js'
+import type { AuditScope } from '../audit/engine.js'
+import { unpackSlices, type FindingRow, type PackedRows } from '../audit/finding-row.js'
+import { now } from '../clock.js'
+import { statement, type Db } from '../database.js'
+import type { AuditRun, Finding } from '../schemas/audits.js'
+import { recordChange, transact, type Actor } from './change-log.js'
+import type { Written } from './records.js'
+import { liveWaivers, type AppliedWaiver } from './waivers.js'
+
+export type RunRow = typeof auditRuns.$inferSelect
+type State = Finding['state']
+
+/** A stored run as the API shows it. */
+export const runView = (r: RunRow): AuditRun => ({
+  id: r.id,
+  scope: r.scope as AuditRun['scope'],
+  at: r.at,
+  startedAt: r.startedAt,
+  finishedAt: r.finishedAt ?? r.startedAt,
+  counts: r.counts,
+  new: r.newCount,
+  persisting: r.persistingCount,
+  resolved: r.resolvedCount,
+  waived: r.waivedCount
+})
+
+/**
+ * How storing a run shares the request thread: it writes in steps of at most `rows` rows and about `ms`
+ * milliseconds, each its own transaction, and lets the requests waiting in between before the next one.
+ */
+export interface StorePace { rows: number, ms: number }
+export const STORE_PACE: StorePace = { rows: 1000, ms: 2 }
+
+const nextTurn = async (): Promise<void> => { await new Promise((resolve) => setImmediate(resolve)) }
+
+/** Per database, the run being stored: one at a time, so that each run compares with the run stored before it. */
+const storing = new WeakMap<Db, Promise<unknown>>()
+/** The runs this process is storing, whatever the connection: never taken for ones left unfinished. */
+const inProgress = new Set<string>()
+
+async function oneAtATime<T> (db: Db, work: () => Promise<T>): Promise<T> {
+  const before = storing.get(db) ?? Promise.resolve()
+  const done = before.then(work, work)
+  storing.set(db, done.catch(() => undefined))
+  return await done
+}
+
+const INSERT_FINDING = `INSERT INTO findings (run_id, fingerprint, rule_id, severity, state, subject_kind, subject_id, related,
+  message, data, waiver_id, waiver_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+
+/**
+ * Runs `step` (a bounded piece of work, which says whether there is more) in transactions of at most `pace.rows`
+ * steps and about `pace.ms`, and lets the requests waiting in between have their turn before the next one.
+ * The steps of an unfinished run need not reach the disk one by one (a crash leaves the run unfinished anyway):
+ * they commit without waiting for the disk, and the run's last transaction, synchronous as configured, makes
+ * them durable with it (one sync of the write-ahead log covers every commit before it).
+ */
+async function paced (db: Db, pace: StorePace, step: () => boolean): Promise<void> {
+  const synchronous = db.$client.pragma('synchronous', { simple: true }) as number
+  const light = Math.min(synchronous, 1) // NORMAL, or OFF if so configured
+  for (let more = true; more;) {
+    statement(db, `PRAGMA synchronous = ${light}`).run()
+    try {
+      transact(db, () => {
+        const until = performance.now() + pace.ms
+        for (let n = 0; n < pace.rows && (more = step()); n++) {
+          if (n % 10 === 9 && performance.now() > until) break
+        }
+      })
+    } finally {
+      statement(db, `PRAGMA synchronous = ${synchronous}`).run()
+    }
+    if (more) await nextTurn()
+  }
+}
+
+/**
+ * Runs left by a store that never finished (the process stopped, or the database failed, half way): never shown,
+ * removed a step at a time before the next run is stored.
+ */
+async function removeUnfinished (db: Db, pace: StorePace): Promise<void> {
+  const unfinished = statement(db, "SELECT id FROM audit_runs WHERE status <> 'done'").pluck().all() as string[]
+  const some = statement(db, 'DELETE FROM findings WHERE id IN (SELECT id FROM findings WHERE run_id = ? LIMIT ?)')
+  for (const runId of unfinished.filter((id) => !inProgress.has(id))) {
+    while (transact(db, () => some.run(runId, pace.rows).changes) > 0) await nextTurn()
+    transact(db, () => statement(db, 'DELETE FROM audit_runs WHERE id = ?').run(runId))
+  }
+}
+
+/**
+ * The previous done run of the scope: the first id of each fingerprint that still held in it, in the order it
+ * stored them. Read a page at a time (its findings are written together, so they are contiguous in id).
+ */
+async function heldBefore (db: Db, scopeKey: string, pace: StorePace): Promise<Map<string, number>> {
+  const held = new Map<string, number>()
+  const previous = statement(db, "SELECT id FROM audit_runs WHERE scope_key = ? AND status = 'done' ORDER BY rowid DESC LIMIT 1").pluck().get(scopeKey) as string | undefined
+  if (previous === undefined) return held
+  const range = statement(db, 'SELECT min(id) AS first, max(id) AS last FROM findings WHERE run_id = ?').get(previous) as { first: number | null, last: number | null }
+  if (range.first === null || range.last === null) return held
+  // NOT INDEXED: a walk along the ids from the last one read, stopping at the run's last, instead of all the run's rows sorted again per page.
+  const page = statement(db, `SELECT id, fingerprint, state FROM findings NOT INDEXED WHERE id > ? AND id <= ? AND run_id = ? ORDER BY id LIMIT ?`)
+  for (let after = range.first - 1; ;) {
+    const rows = page.all(after, range.last, previous, pace.rows) as { id: number, fingerprint: string, state: State }[]
+    for (const r of rows) if (r.state !== 'resolved' && !held.has(r.fingerprint)) held.set(r.fingerprint, r.id)
+    if (rows.length < pace.rows) return held
+    after = rows[rows.length - 1]!.id
+    await nextTurn()
+  }
+}
+
+export interface RunStart { id: string, scopeKey: string, scope: AuditScope, at: string, startedAt: string }
+
+/**
+ * Stores the run, a step at a time (see StorePace), compared with the previous done run of its scope and with the
+ * waivers live when it started. Until its last step marks it done — in the same transaction as its change-log
+ * entry — the run is `running`, and no reader sees it; one interrupted half way stays so until the next store
+ * removes it.
+ */
+export async function storeRun (db: Db, actor: Actor, start: RunStart, packed: PackedRows, pace: StorePace): Promise<Written<AuditRun>> {
+  return await oneAtATime(db, async () => await store(db, actor, start, packed, pace))
+}
+
+async function store (db: Db, actor: Actor, start: RunStart, packed: PackedRows, pace: StorePace): Promise<Written<AuditRun>> {
+  await removeUnfinished(db, pace)
+  const held = await heldBefore(db, start.scopeKey, pace)
+  const waivers = liveWaivers(db, start.startedAt)
+  const run: RunRow = {
+    ...start, finishedAt: null, status: 'running', error: null, counts: { error: 0, warning: 0, info: 0 }, newCount: 0, persistingCount: 0, resolvedCount: 0, waivedCount: 0
+  }
+  inProgress.add(run.id)
+  try {
+    transact(db, () => db.insert(auditRuns).values(run).run())
+    return await storeFindings(db, actor, run, held, waivers, packed, pace)
+  } finally {
+    inProgress.delete(run.id)
+  }
+}
+
+/** The findings of the run, its resolved ones, and the last step: the run's totals, `done`, and its change-log entry. */
+async function storeFindings (db: Db, actor: Actor, run: RunRow, held: ReadonlyMap<string, number>, waivers: ReadonlyMap<string, AppliedWaiver>,
+  packed: PackedRows, pace: StorePace): Promise<Written<AuditRun>> {
+  const counts = { error: 0, warning: 0, info: 0 }
+  const totals = { counts, newCount: 0, persistingCount: 0, resolvedCount: 0, waivedCount: 0 }
+
+  const insert = statement(db, INSERT_FINDING)
+  const current = new Set<string>()
+  const slices = unpackSlices(packed)
+  let slice: FindingRow[] = []
+  let next = 0
+  await paced(db, pace, () => {
+    if (next === slice.length) {
+      const decoded = slices.next()
+      if (decoded.done === true) return false
+      slice = decoded.value
+      next = 0
+      if (slice.length === 0) return true
+    }
+    const [fingerprint, ruleId, severity, subjectKind, subjectId, related, message, data] = slice[next++]!
+    const state: State = held.has(fingerprint) ? 'persisting' : 'new'
+    const waiver = waivers.get(fingerprint)
+    current.add(fingerprint)
+    if (state === 'new') totals.newCount++
+    else totals.persistingCount++
+    if (waiver !== undefined) totals.waivedCount++
+    else counts[severity]++
+    insert.run(run.id, fingerprint, ruleId, severity, state, subjectKind, subjectId, related, message, data, waiver?.waiverId ?? null, waiver?.reason ?? null)
+    return true
+  })
+
+  // Findings of the previous run that no longer hold: copied over as they were, marked resolved.
+  const resolved = [...held].filter(([fingerprint]) => !current.has(fingerprint)).map(([, id]) => id)
+  totals.resolvedCount = resolved.length
+  const copy = statement(db, `INSERT INTO findings (run_id, fingerprint, rule_id, severity, state, subject_kind, subject_id, related, message, data)
+    SELECT ?, fingerprint, rule_id, severity, 'resolved', subject_kind, subject_id, related, message, data FROM findings WHERE id = ?`)
+  let copied = 0
+  await paced(db, pace, () => {
+    if (copied === resolved.length) return false
+    copy.run(run.id, resolved[copied++])
+    return true
+  })
+
+  return transact(db, () => {
+    const done: RunRow = { ...run, ...totals, finishedAt: now(), status: 'done' }
+    const changed = statement(db, `UPDATE audit_runs SET status = 'done', finished_at = ?, counts = ?, new_count = ?, persisting_count = ?,
+      resolved_count = ?, waived_count = ? WHERE id = ? AND status = 'running'`).run(done.finishedAt, JSON.stringify(counts), totals.newCount,
+      totals.persistingCount, totals.resolvedCount, totals.waivedCount, run.id).changes
+    if (changed !== 1) throw new Error(`audit run ${run.id} was removed while it was stored`)
+    const record = runView(done)
+    return { record, revision: recordChange(db, actor, done.finishedAt!, { entity: 'audits', entityId: run.id, action: 'run', before: null, after: record }) }
+  })
+}
+

@@ -1,0 +1,122 @@
+// Storing an audit run a step at a time: no reader sees a run before its last step, lookups are answered between
+// the steps, runs stored at once compare with each other in turn, and a run cut off half way is never shown.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import t from 'tap'
+import { findingRow, packRows, unpackSlices, type FindingRow } from '../src/audit/finding-row.js'
+import type { Db } from '../src/database.js'
+import type { StorePace } from '../src/services/audit-store.js'
+import { runAudit } from '../src/services/audits.js'
+import { assertProblem, buildTestApp, type TestApp } from './helper.js'
+import { AT, importFixture, keysOf } from './audit-fixture.js'
+
+const actor = { keyId: null, label: 'audit-store test' }
+/** One finding per step: every run of the fixture takes several steps, with a turn of the event loop between each. */
+const SLOW: StorePace = { rows: 1, ms: 1000 }
+
+const turn = async (): Promise<void> => { await new Promise((resolve) => setImmediate(resolve)) }
+const unfinished = (db: Db): string[] => db.$client.prepare("SELECT id FROM audit_runs WHERE status <> 'done' ORDER BY rowid").pluck().all() as string[]
+const storedRows = (db: Db, runId: string): number => db.$client.prepare('SELECT count(*) FROM findings WHERE run_id = ?').pluck().get(runId) as number
+
+/** Waits, turn by turn of the event loop (never by the clock), until a run is being stored and has `rows` findings. */
+async function whileStoring (db: Db, rows = 1): Promise<string> {
+  for (let turns = 0; turns < 10_000_000; turns++) {
+    const [id] = unfinished(db)
+    if (id !== undefined && storedRows(db, id) >= rows) return id
+    await turn()
+  }
+  throw new Error('no run was being stored')
+}
+
+async function listedRuns (call: TestApp['call']): Promise<string[]> {
+  return (await call({ method: 'GET', url: '/v1/audits', as: 'auditor' })).json().items.map((r: { id: string }) => r.id)
+}
+
+async function allFindings (call: TestApp['call'], runId: string): Promise<any[]> {
+  return (await call({ method: 'GET', url: `/v1/audits/${runId}/findings?limit=500`, as: 'auditor' })).json().items
+}
+
+t.test('rows cross to the request thread in slices that decode to the rows packed', async (t) => {
+  const rows: FindingRow[] = Array.from({ length: 5 }, (_, i) => findingRow({
+    ruleId: 'no-final-decider', severity: 'error', fingerprint: `f${i}`, subject: { kind: 'initiative', id: `i${i}` },
+    related: [{ kind: 'domain', id: 'd"quoted"' }], message: `No one decides "i${i}" — ünïcode`, ...(i % 2 === 0 ? { data: { n: i } } : {})
+  }))
+  const packed = packRows(rows, 2)
+  t.equal(packed.count, 5)
+  t.strictSame([...unpackSlices(packed)].map((slice) => slice.length), [2, 2, 1], 'three slices')
+  t.strictSame([...unpackSlices(packed)].flat(), rows, 'the rows as they were')
+  t.strictSame(rows[0]!.slice(5), ['[{"kind":"domain","id":"d\\"quoted\\""}]', 'No one decides "i0" — ünïcode', '{"n":0}'], 'related and data as JSON')
+  t.equal(rows[1]![7], null, 'no data: null')
+  t.strictSame([...unpackSlices(packRows([]))], [], 'no rows, no slices')
+})
+
+t.test('a run is not shown before its last step, and lookups are answered between its steps', async (t) => {
+  const { app, call } = await buildTestApp(t)
+  await importFixture(t, call)
+  const stored = runAudit(app.db, actor, { at: AT }, SLOW)
+  const runId = await whileStoring(app.db, 2)
+
+  t.strictSame(await listedRuns(call), [], 'not listed')
+  assertProblem(t, await call({ method: 'GET', url: `/v1/audits/${runId}`, as: 'auditor' }), 404, 'WHODECIDES_ERR_NOT_FOUND')
+  assertProblem(t, await call({ method: 'GET', url: `/v1/audits/${runId}/findings`, as: 'auditor' }), 404, 'WHODECIDES_ERR_NOT_FOUND')
+  const lookup = await call({ method: 'GET', url: `/v1/initiatives/i-two/decider?at=${AT}`, as: 'reader' })
+  t.equal(lookup.statusCode, 200, 'who decides is answered while the run is stored')
+  t.equal(lookup.json().resolution, 'ambiguous')
+  t.strictSame(unfinished(app.db), [runId], 'and the run is still being stored')
+
+  const { record } = await stored
+  t.equal(record.id, runId)
+  t.strictSame(await listedRuns(call), [runId], 'listed once done')
+  t.strictSame((await call({ method: 'GET', url: `/v1/audits/${runId}`, as: 'auditor' })).json(), record)
+  t.equal((await allFindings(call, runId)).length, 8, 'with every finding')
+  t.strictSame(unfinished(app.db), [])
+})
+
+t.test('runs stored at once: each compares with the run stored before it', async (t) => {
+  const { app, call } = await buildTestApp(t)
+  await importFixture(t, call)
+  const first = (await call({ method: 'POST', url: '/v1/audits', payload: { at: AT }, as: 'auditor' })).json()
+  // i-two becomes a pool: its multiple-final-deciders finding is resolved by the next run, and only by that one.
+  t.equal((await call({ method: 'PATCH', url: '/v1/initiatives/i-two', payload: { decisionRule: 'pool' }, as: 'editor' })).statusCode, 200)
+  const [a, b] = await Promise.all([runAudit(app.db, actor, { at: AT }, SLOW), runAudit(app.db, actor, { at: AT }, SLOW)])
+  t.strictSame({ new: a.record.new, persisting: a.record.persisting, resolved: a.record.resolved }, { new: 0, persisting: 7, resolved: 1 }, 'the first against the run before')
+  t.strictSame({ new: b.record.new, persisting: b.record.persisting, resolved: b.record.resolved }, { new: 0, persisting: 7, resolved: 0 }, 'the second against the first')
+  t.ok(b.revision > a.revision, 'stored one after the other')
+  t.strictSame(await listedRuns(call), [b.record.id, a.record.id, first.id])
+  const resolved = (await allFindings(call, a.record.id)).filter((f) => f.state === 'resolved')
+  t.strictSame(keysOf(resolved), ['multiple-final-deciders i-two'])
+  t.strictSame({ ...resolved[0], state: 'new' }, (await allFindings(call, first.id)).find((f) => f.ruleId === 'multiple-final-deciders'),
+    'the resolved finding is the previous one, as it was, copied a step at a time')
+})
+
+t.test('a run cut off half way (its database closed under it, as by a crash) is never shown; the next run removes it', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'whodecides-audit-store-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const dbPath = join(dir, 'registry.db')
+  const before = await buildTestApp(t, { dbPath })
+  await importFixture(t, before.call)
+  const first = (await before.call({ method: 'POST', url: '/v1/audits', payload: { at: AT }, as: 'auditor' })).json()
+  // The registry changes, so the cut-off run would have said something new had it been stored.
+  t.equal((await before.call({ method: 'PATCH', url: '/v1/initiatives/i-two', payload: { decisionRule: 'pool' }, as: 'editor' })).statusCode, 200)
+
+  const stored = runAudit(before.app.db, actor, { at: AT }, SLOW)
+  const cut = await whileStoring(before.app.db, 2)
+  before.app.db.$client.close()
+  await t.rejects(stored, /not open/, 'the store fails at its next step')
+  await before.app.close()
+
+  const after = await buildTestApp(t, { dbPath })
+  t.strictSame(unfinished(after.app.db), [cut], 'the cut-off run is still in the file, unfinished')
+  t.ok(storedRows(after.app.db, cut) >= 2, 'with the findings it stored')
+  t.strictSame(await listedRuns(after.call), [first.id], 'but not listed')
+  assertProblem(t, await after.call({ method: 'GET', url: `/v1/audits/${cut}`, as: 'auditor' }), 404, 'WHODECIDES_ERR_NOT_FOUND')
+  assertProblem(t, await after.call({ method: 'GET', url: `/v1/audits/${cut}/findings`, as: 'auditor' }), 404, 'WHODECIDES_ERR_NOT_FOUND')
+
+  const next = (await after.call({ method: 'POST', url: '/v1/audits', payload: { at: AT }, as: 'auditor' })).json()
+  t.strictSame({ new: next.new, persisting: next.persisting, resolved: next.resolved }, { new: 0, persisting: 7, resolved: 1 },
+    'the next run compares with the last finished run')
+  t.strictSame(unfinished(after.app.db), [], 'and removed the cut-off run')
+  t.equal(storedRows(after.app.db, cut), 0, 'with its findings')
+  t.strictSame(await listedRuns(after.call), [next.id, first.id])
+})
