@@ -4,7 +4,7 @@ import { access, AtOnlyQuery, IdParams, IfMatchHeaders, Page, problems } from '.
 import { AssignmentCreateSchema, AssignmentPatchSchema, AssignmentSchema, AssignmentsQuery } from '../schemas/assignments.js'
 import { createAssignment, endAssignment, getAssignment, listAssignments, updateAssignment } from '../services/assignments.js'
 import { actorOf } from '../plugins/auth.js'
-import { asRead, created, written } from './replies.js'
+import { asRead, commitWrite, created, written } from './replies.js'
 
 const tags = ['assignments']
 
@@ -28,7 +28,7 @@ const assignmentsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'createAssignment', tags, summary: 'Give a person a RACI role on an initiative or a domain',
       body: AssignmentCreateSchema, response: { 201: AssignmentSchema, ...problems(409, 413, 415, 422) }
     }
-  }, async (request, reply) => created(reply, 'assignments', createAssignment(app.db, actorOf(request.key), request.body)))
+  }, async (request, reply) => created(reply, 'assignments', await commitWrite(request, app.db, () => createAssignment(app.db, actorOf(request.key), request.body))))
 
   app.patch('/assignments/:id', {
     config: { allow: access.edit },
@@ -36,7 +36,7 @@ const assignmentsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'updateAssignment', tags, summary: 'Change an assignment (every rule is checked again on the changed record)',
       params: IdParams, headers: IfMatchHeaders, body: AssignmentPatchSchema, response: { 200: AssignmentSchema, ...problems(404, 409, 412, 413, 415, 422) }
     }
-  }, async (request, reply) => written(reply, updateAssignment(app.db, actorOf(request.key), request.params.id, request.body, request.headers['if-match'])))
+  }, async (request, reply) => written(reply, await commitWrite(request, app.db, () => updateAssignment(app.db, actorOf(request.key), request.params.id, request.body, request.headers['if-match']))))
 
   app.delete('/assignments/:id', {
     config: { allow: access.edit },
@@ -44,7 +44,7 @@ const assignmentsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'endAssignment', tags, summary: 'End an assignment now (sets validTo; the record and its history stay)',
       params: IdParams, headers: IfMatchHeaders, response: { 200: AssignmentSchema, ...problems(404, 412, 413, 415) }
     }
-  }, async (request, reply) => written(reply, endAssignment(app.db, actorOf(request.key), request.params.id, request.headers['if-match'])))
+  }, async (request, reply) => written(reply, await commitWrite(request, app.db, () => endAssignment(app.db, actorOf(request.key), request.params.id, request.headers['if-match']))))
 }
 
 export default assignmentsRoutes

@@ -4,7 +4,7 @@ import { access, AtOnlyQuery, IdParams, Page, problems } from '../schemas/common
 import { DecisionCreateSchema, DecisionParams, DecisionSchema, DecisionsQuery } from '../schemas/decisions.js'
 import { getDecision, listDecisions, recordDecision } from '../services/decisions.js'
 import { actorOf } from '../plugins/auth.js'
-import { asRead, created } from './replies.js'
+import { asRead, commitWrite, created } from './replies.js'
 
 const tags = ['decisions']
 
@@ -29,7 +29,7 @@ const decisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       summary: 'Record who made a call on an initiative; a proposed, active or on-hold initiative becomes decided (X-Revision: the last of the two changes)',
       params: IdParams, body: DecisionCreateSchema, response: { 201: DecisionSchema, ...problems(404, 409, 413, 415, 422) }
     }
-  }, async (request, reply) => created(reply, `initiatives/${request.params.id}/decisions`, recordDecision(app.db, actorOf(request.key), request.params.id, request.body)))
+  }, async (request, reply) => created(reply, `initiatives/${request.params.id}/decisions`, await commitWrite(request, app.db, () => recordDecision(app.db, actorOf(request.key), request.params.id, request.body))))
 }
 
 export default decisionRoutes

@@ -5,7 +5,7 @@ import { access, AtOnlyQuery, IdParams, IfMatchHeaders, Page, problems } from '.
 import { DelegationCreateSchema, DelegationPatchSchema, DelegationSchema, DelegationsQuery } from '../schemas/delegations.js'
 import { createDelegation, deleteDelegation, getDelegation, listDelegations, updateDelegation } from '../services/delegations.js'
 import { actorOf } from '../plugins/auth.js'
-import { asRead, created, deleted, written } from './replies.js'
+import { asRead, commitWrite, created, deleted, written } from './replies.js'
 
 const tags = ['delegations']
 
@@ -29,7 +29,7 @@ const delegationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'createDelegation', tags, summary: 'Hand a person\'s authority to a deputy for a period',
       body: DelegationCreateSchema, response: { 201: DelegationSchema, ...problems(409, 413, 415, 422) }
     }
-  }, async (request, reply) => created(reply, 'delegations', createDelegation(app.db, actorOf(request.key), request.body)))
+  }, async (request, reply) => created(reply, 'delegations', await commitWrite(request, app.db, () => createDelegation(app.db, actorOf(request.key), request.body))))
 
   app.patch('/delegations/:id', {
     config: { allow: access.edit },
@@ -37,7 +37,7 @@ const delegationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'updateDelegation', tags, summary: 'Change a delegation (every rule is checked again on the changed record)',
       params: IdParams, headers: IfMatchHeaders, body: DelegationPatchSchema, response: { 200: DelegationSchema, ...problems(404, 412, 413, 415, 422) }
     }
-  }, async (request, reply) => written(reply, updateDelegation(app.db, actorOf(request.key), request.params.id, request.body, request.headers['if-match'])))
+  }, async (request, reply) => written(reply, await commitWrite(request, app.db, () => updateDelegation(app.db, actorOf(request.key), request.params.id, request.body, request.headers['if-match']))))
 
   app.delete('/delegations/:id', {
     config: { allow: access.edit },
@@ -45,7 +45,7 @@ const delegationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'deleteDelegation', tags, summary: 'Delete a delegation',
       params: IdParams, headers: IfMatchHeaders, response: { 204: Type.Null({ description: 'Deleted' }), ...problems(404, 412, 413, 415) }
     }
-  }, async (request, reply) => deleted(reply, deleteDelegation(app.db, actorOf(request.key), request.params.id, request.headers['if-match'])))
+  }, async (request, reply) => deleted(reply, await commitWrite(request, app.db, () => deleteDelegation(app.db, actorOf(request.key), request.params.id, request.headers['if-match']))))
 }
 
 export default delegationsRoutes

@@ -5,7 +5,7 @@ import { access, AtOnlyQuery, IdParams, IfMatchHeaders, Page, problems } from '.
 import { InfluenceCreateSchema, InfluencePatchSchema, InfluenceSchema, InfluencesQuery } from '../schemas/influences.js'
 import { createInfluence, deleteInfluence, getInfluence, listInfluences, updateInfluence } from '../services/influences.js'
 import { actorOf } from '../plugins/auth.js'
-import { asRead, created, deleted, written } from './replies.js'
+import { asRead, commitWrite, created, deleted, written } from './replies.js'
 
 const tags = ['influences']
 
@@ -29,7 +29,7 @@ const influencesRoutes: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'createInfluence', tags, summary: 'Record informal authority observed over an initiative, a domain or a person',
       body: InfluenceCreateSchema, response: { 201: InfluenceSchema, ...problems(409, 413, 415, 422) }
     }
-  }, async (request, reply) => created(reply, 'influences', createInfluence(app.db, actorOf(request.key), request.body)))
+  }, async (request, reply) => created(reply, 'influences', await commitWrite(request, app.db, () => createInfluence(app.db, actorOf(request.key), request.body))))
 
   app.patch('/influences/:id', {
     config: { allow: access.audit },
@@ -37,7 +37,7 @@ const influencesRoutes: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'updateInfluence', tags, summary: 'Change an observed influence (every rule is checked again on the changed record)',
       params: IdParams, headers: IfMatchHeaders, body: InfluencePatchSchema, response: { 200: InfluenceSchema, ...problems(404, 412, 413, 415, 422) }
     }
-  }, async (request, reply) => written(reply, updateInfluence(app.db, actorOf(request.key), request.params.id, request.body, request.headers['if-match'])))
+  }, async (request, reply) => written(reply, await commitWrite(request, app.db, () => updateInfluence(app.db, actorOf(request.key), request.params.id, request.body, request.headers['if-match']))))
 
   app.delete('/influences/:id', {
     config: { allow: access.audit },
@@ -45,7 +45,7 @@ const influencesRoutes: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'deleteInfluence', tags, summary: 'Delete an observed influence',
       params: IdParams, headers: IfMatchHeaders, response: { 204: Type.Null({ description: 'Deleted' }), ...problems(404, 412, 413, 415) }
     }
-  }, async (request, reply) => deleted(reply, deleteInfluence(app.db, actorOf(request.key), request.params.id, request.headers['if-match'])))
+  }, async (request, reply) => deleted(reply, await commitWrite(request, app.db, () => deleteInfluence(app.db, actorOf(request.key), request.params.id, request.headers['if-match']))))
 }
 
 export default influencesRoutes

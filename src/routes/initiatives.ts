@@ -6,7 +6,7 @@ import { InitiativeCreateSchema, InitiativePatchSchema, InitiativeSchema, Initia
 import { createInitiative, deleteInitiative, getInitiative, listInitiatives, updateInitiative } from '../services/initiatives.js'
 import { getInitiativeRaci } from '../services/raci.js'
 import { actorOf } from '../plugins/auth.js'
-import { asRead, created, deleted, written } from './replies.js'
+import { asRead, commitWrite, created, deleted, written } from './replies.js'
 
 const tags = ['initiatives']
 
@@ -38,7 +38,7 @@ const initiativeRoutes: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'createInitiative', tags, summary: 'Create an initiative (status proposed and decision rule single unless given)',
       body: InitiativeCreateSchema, response: { 201: InitiativeSchema, ...problems(409, 413, 415, 422) }
     }
-  }, async (request, reply) => created(reply, 'initiatives', createInitiative(app.db, actorOf(request.key), request.body)))
+  }, async (request, reply) => created(reply, 'initiatives', await commitWrite(request, app.db, () => createInitiative(app.db, actorOf(request.key), request.body))))
 
   app.patch('/initiatives/:id', {
     config: { allow: access.edit },
@@ -46,7 +46,7 @@ const initiativeRoutes: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'updateInitiative', tags, summary: 'Change an initiative',
       params: IdParams, headers: IfMatchHeaders, body: InitiativePatchSchema, response: { 200: InitiativeSchema, ...problems(404, 412, 413, 415, 422) }
     }
-  }, async (request, reply) => written(reply, updateInitiative(app.db, actorOf(request.key), request.params.id, request.body, request.headers['if-match'])))
+  }, async (request, reply) => written(reply, await commitWrite(request, app.db, () => updateInitiative(app.db, actorOf(request.key), request.params.id, request.body, request.headers['if-match']))))
 
   app.delete('/initiatives/:id', {
     config: { allow: access.edit },
@@ -54,7 +54,7 @@ const initiativeRoutes: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'deleteInitiative', tags, summary: 'Delete an initiative that no assignment, delegation, influence or decision points to',
       params: IdParams, headers: IfMatchHeaders, response: { 204: Type.Null({ description: 'Deleted' }), ...problems(404, 409, 412, 413, 415) }
     }
-  }, async (request, reply) => deleted(reply, deleteInitiative(app.db, actorOf(request.key), request.params.id, request.headers['if-match'])))
+  }, async (request, reply) => deleted(reply, await commitWrite(request, app.db, () => deleteInitiative(app.db, actorOf(request.key), request.params.id, request.headers['if-match']))))
 }
 
 export default initiativeRoutes

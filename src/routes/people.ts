@@ -5,7 +5,7 @@ import { access, AtOnlyQuery, IdParams, IfMatchHeaders, Page, problems } from '.
 import { PeopleQuery, PersonCreateSchema, PersonPatchSchema, PersonSchema, PersonStatusPeriodSchema } from '../schemas/people.js'
 import { createPerson, deletePerson, getPerson, listPeople, listPersonStatuses, updatePerson } from '../services/people.js'
 import { actorOf } from '../plugins/auth.js'
-import { asRead, created, deleted, written } from './replies.js'
+import { asRead, commitWrite, created, deleted, written } from './replies.js'
 
 const tags = ['people']
 
@@ -31,7 +31,7 @@ const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/people', {
     config: { allow: access.edit },
     schema: { operationId: 'createPerson', tags, summary: 'Create a person', body: PersonCreateSchema, response: { 201: PersonSchema, ...problems(409, 413, 415, 422) } }
-  }, async (request, reply) => created(reply, 'people', createPerson(app.db, actorOf(request.key), request.body)))
+  }, async (request, reply) => created(reply, 'people', await commitWrite(request, app.db, () => createPerson(app.db, actorOf(request.key), request.body))))
 
   app.patch('/people/:id', {
     config: { allow: access.edit },
@@ -39,7 +39,7 @@ const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'updatePerson', tags, summary: 'Change a person (a status change is recorded from statusSince, default now)',
       params: IdParams, headers: IfMatchHeaders, body: PersonPatchSchema, response: { 200: PersonSchema, ...problems(404, 409, 412, 413, 415, 422) }
     }
-  }, async (request, reply) => written(reply, updatePerson(app.db, actorOf(request.key), request.params.id, request.body, request.headers['if-match'])))
+  }, async (request, reply) => written(reply, await commitWrite(request, app.db, () => updatePerson(app.db, actorOf(request.key), request.params.id, request.body, request.headers['if-match']))))
 
   app.delete('/people/:id', {
     config: { allow: access.edit },
@@ -47,7 +47,7 @@ const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'deletePerson', tags, summary: 'Delete a person who holds no roles and made no recorded decision (otherwise set them departed or retired)',
       params: IdParams, headers: IfMatchHeaders, response: { 204: Type.Null({ description: 'Deleted' }), ...problems(404, 409, 412, 413, 415) }
     }
-  }, async (request, reply) => deleted(reply, deletePerson(app.db, actorOf(request.key), request.params.id, request.headers['if-match'])))
+  }, async (request, reply) => deleted(reply, await commitWrite(request, app.db, () => deletePerson(app.db, actorOf(request.key), request.params.id, request.headers['if-match']))))
 }
 
 export default peopleRoutes

@@ -1,6 +1,17 @@
 // The headers every write answers with: Location on create, ETag of the new version, X-Revision of the change.
-import type { FastifyReply } from 'fastify'
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { Db } from '../database.js'
+import { queueWrite } from '../services/group-commit.js'
 import { etagOf } from '../services/records.js'
+
+/**
+ * Runs a write in the next group commit (src/services/group-commit.ts): its answer waits for the commit. A request
+ * with an Idempotency-Key runs its write at once, in a transaction of its own, as its key is claimed just before
+ * and completed just after in the same turn — so a concurrent retry finds the answer stored, not a claim in progress.
+ */
+export async function commitWrite<T> (request: FastifyRequest, db: Db, write: () => T): Promise<T> {
+  return request.headers['idempotency-key'] === undefined ? await queueWrite(db, write) : write()
+}
 
 export function created<T extends { id: string, version: number }> (reply: FastifyReply, collection: string, result: { record: T, revision: number }): T {
   reply.code(201).header('location', `/v1/${collection}/${result.record.id}`)

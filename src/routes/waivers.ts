@@ -5,7 +5,7 @@ import { actorOf } from '../plugins/auth.js'
 import { access, IdParams, IfMatchHeaders, Page, problems } from '../schemas/common.js'
 import { WaiverCreateSchema, WaiverSchema, WaiversQuery } from '../schemas/waivers.js'
 import { createWaiver, deleteWaiver, getWaiver, listWaivers } from '../services/waivers.js'
-import { created, deleted, withEtag } from './replies.js'
+import { commitWrite, created, deleted, withEtag } from './replies.js'
 
 const tags = ['waivers']
 
@@ -29,7 +29,7 @@ const waiverRoutes: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'createWaiver', tags, summary: 'Accept a finding (by fingerprint) until a future date: audits then mark it waived and leave it out of their totals',
       body: WaiverCreateSchema, response: { 201: WaiverSchema, ...problems(413, 415, 422) }
     }
-  }, async (request, reply) => created(reply, 'waivers', createWaiver(app.db, actorOf(request.key), request.body)))
+  }, async (request, reply) => created(reply, 'waivers', await commitWrite(request, app.db, () => createWaiver(app.db, actorOf(request.key), request.body))))
 
   app.delete('/waivers/:id', {
     config: { allow: access.audit },
@@ -37,7 +37,7 @@ const waiverRoutes: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'deleteWaiver', tags, summary: 'Withdraw a waiver: later audits count the finding again',
       params: IdParams, headers: IfMatchHeaders, response: { 204: Type.Null({ description: 'Deleted' }), ...problems(404, 412, 413, 415) }
     }
-  }, async (request, reply) => deleted(reply, deleteWaiver(app.db, actorOf(request.key), request.params.id, request.headers['if-match'])))
+  }, async (request, reply) => deleted(reply, await commitWrite(request, app.db, () => deleteWaiver(app.db, actorOf(request.key), request.params.id, request.headers['if-match']))))
 }
 
 export default waiverRoutes
