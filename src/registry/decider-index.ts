@@ -1,6 +1,7 @@
 // What "who decides?" reads, held in memory and kept in step with the database through the change log.
 import type { Entity, PersonStatus } from '../../db/schema.js'
 import { statement, type Db } from '../database.js'
+import { condensed } from './condensed-history.js'
 import { holdsAt, statusFromTimeline } from './snapshot.js'
 import { SqlSource } from './sql-source.js'
 import { loadHistories, loadHistory, versionAt, type History } from './versions.js'
@@ -135,6 +136,9 @@ export class DeciderIndex implements RegistrySource {
       }
       for (const row of sqlite.prepare(DOMAIN).iterate() as IterableIterator<DomainRecord>) this.domains.set(row.id, row)
       for (const row of sqlite.prepare(INITIATIVE).iterate() as IterableIterator<InitiativeRecord>) this.initiatives.set(row.id, row)
+      for (const [id, history] of this.pastPeople) keep(this.pastPeople, id, condensed(history, this.people.get(id)))
+      for (const [id, history] of this.pastDomains) keep(this.pastDomains, id, condensed(history, this.domains.get(id)))
+      for (const [id, history] of this.pastInitiatives) keep(this.pastInitiatives, id, condensed(history, this.initiatives.get(id)))
       for (const row of sqlite.prepare(`${ASSIGNMENT} WHERE role = 'A' ORDER BY id`).iterate() as IterableIterator<AssignmentRecord>) this.addAssignment(row)
       for (const row of sqlite.prepare(`${DELEGATION} ORDER BY id`).iterate() as IterableIterator<DelegationRow>) this.addDelegation(toDelegation(row))
     }).deferred()
@@ -145,9 +149,10 @@ export class DeciderIndex implements RegistrySource {
     switch (entity) {
       case 'people': {
         const row = statement(this.db, `${PERSON} WHERE id = ?`).get(id) as PersonRow | undefined
-        if (row === undefined) this.people.delete(id)
-        else this.people.set(id, toPerson(row))
-        keep(this.pastPeople, id, loadHistory(this.db, 'people', id))
+        const person = row === undefined ? undefined : toPerson(row)
+        if (person === undefined) this.people.delete(id)
+        else this.people.set(id, person)
+        keep(this.pastPeople, id, condensed(loadHistory(this.db, 'people', id), person))
         const timeline = statement(this.db, `${STATUS} WHERE person_id = ? ORDER BY valid_from`).all(id) as StatusRow[]
         if (timeline.length === 0) this.timelines.delete(id)
         else this.timelines.set(id, timeline.map(({ status, validFrom }) => ({ status, validFrom })))
@@ -157,14 +162,14 @@ export class DeciderIndex implements RegistrySource {
         const row = statement(this.db, `${DOMAIN} WHERE id = ?`).get(id) as DomainRecord | undefined
         if (row === undefined) this.domains.delete(id)
         else this.domains.set(id, row)
-        keep(this.pastDomains, id, loadHistory(this.db, 'domains', id))
+        keep(this.pastDomains, id, condensed(loadHistory(this.db, 'domains', id), row))
         return
       }
       case 'initiatives': {
         const row = statement(this.db, `${INITIATIVE} WHERE id = ?`).get(id) as InitiativeRecord | undefined
         if (row === undefined) this.initiatives.delete(id)
         else this.initiatives.set(id, row)
-        keep(this.pastInitiatives, id, loadHistory(this.db, 'initiatives', id))
+        keep(this.pastInitiatives, id, condensed(loadHistory(this.db, 'initiatives', id), row))
         return
       }
       case 'assignments': {
