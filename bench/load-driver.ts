@@ -13,6 +13,8 @@ export interface Tally {
   /** Milliseconds from due to answered, reads and writes apart. */
   readLatencies: number[]
   writeLatencies: number[]
+  /** Every latency, in the order the answers came. */
+  latencies: number[]
   /** Errors and closes of a connection, plus the requests they left unanswered. */
   socketErrors: number
   /** Requests sent but not answered when the run ended. */
@@ -20,7 +22,7 @@ export interface Tally {
   seconds: number
 }
 
-const newTally = (): Tally => ({ sent: 0, answered: 0, statuses: {}, readLatencies: [], writeLatencies: [], socketErrors: 0, unanswered: 0, seconds: 0 })
+const newTally = (): Tally => ({ sent: 0, answered: 0, statuses: {}, readLatencies: [], writeLatencies: [], latencies: [], socketErrors: 0, unanswered: 0, seconds: 0 })
 
 /** A FIFO that does not copy on every shift: pipelined requests can pile up by the hundred thousand. */
 class Queue<T> {
@@ -79,7 +81,11 @@ class Connection {
       const status = Number(head.slice(9, 12))
       this.tally.answered++
       this.tally.statuses[status] = (this.tally.statuses[status] ?? 0) + 1
-      if (request !== undefined) (request.write ? this.tally.writeLatencies : this.tally.readLatencies).push(performance.now() - request.due)
+      if (request !== undefined) {
+        const latency = performance.now() - request.due
+        ;(request.write ? this.tally.writeLatencies : this.tally.readLatencies).push(latency)
+        this.tally.latencies.push(latency)
+      }
       this.onAnswer(this)
     }
     this.rest = at === data.length ? Buffer.alloc(0) : data.subarray(at)
@@ -110,7 +116,11 @@ async function finish (connections: Connection[], tally: Tally, drainMs: number)
   for (const c of connections) if (!c.closed) tally.unanswered += c.close()
 }
 
-/** Each of `connections` sends one request at a time for `seconds`: the throughput is the server's capacity. */
+/**
+ * Each of `connections` sends one request at a time for `seconds`. The throughput is bounded by the round trip as
+ * much as by the server (which, answering a write once its group commit is durable, idles between turns): a first
+ * estimate of its capacity, which bench/load.ts refines in an open loop.
+ */
 export async function closedLoop (port: number, connections: number, seconds: number, next: () => Request): Promise<Tally> {
   const tally = newTally()
   let running = true
