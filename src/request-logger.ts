@@ -1,6 +1,9 @@
 // Each request's logger, made only when the request writes a log line.
 import type { FastifyBaseLogger } from 'fastify'
-import type { Bindings, ChildLoggerOptions } from 'pino'
+
+// pino's types, as Fastify's logger takes them (pino itself is Fastify's dependency, not ours).
+type Bindings = Parameters<FastifyBaseLogger['child']>[0]
+type ChildLoggerOptions = NonNullable<Parameters<FastifyBaseLogger['child']>[1]>
 
 type Level = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace'
 type Line = [unknown, ...unknown[]]

@@ -135,3 +135,18 @@ t.test('over HTTP: concurrent writes of many kinds, each answered with its own o
   t.equal((await call({ url: '/v1/people/cy' })).statusCode, 404, 'the refused create wrote nothing')
   t.equal((await call({ url: '/v1/domains/ops' })).statusCode, 200, 'the refused delete removed nothing')
 })
+
+t.test('a transaction left open between turns: the queued writes wait for its end instead of joining it', async (t) => {
+  const { db, other } = fileRegistry(t)
+  createPerson(db, actor, { id: 'ada', name: 'Ada', email: 'ada@example.com' })
+  statement(db, 'BEGIN IMMEDIATE').run()
+  let settled = false
+  const written = queueWrite(db, () => updatePerson(db, actor, 'ada', { title: 'Countess' })).finally(() => { settled = true })
+  for (let turn = 0; turn < 5; turn++) await new Promise((resolve) => setImmediate(resolve))
+  t.equal(settled, false, 'not answered while the other transaction is open')
+  t.equal((statement(db, 'SELECT title FROM people WHERE id = ?').get('ada') as { title: string | null }).title, null,
+    'nor written into it, where a rollback would take it away')
+  statement(db, 'ROLLBACK').run()
+  t.equal((await written).record.title, 'Countess', 'run once that transaction has ended')
+  t.equal(titleIn(other, 'ada'), 'Countess', 'and committed')
+})

@@ -6,6 +6,7 @@ import t, { type Test } from 'tap'
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from '../src/app.js'
 import { defaultConfig, type Config } from '../src/config.js'
+import { requestLogger } from '../src/request-logger.js'
 import { ADMIN_TOKEN, assertProblem } from './helper.js'
 
 interface Captured {
@@ -110,4 +111,32 @@ t.test('at the warn level only what went wrong is written, still with its reques
   t.equal(lines.length, 1, 'a failed one writes its error')
   t.equal(lines[0]?.level, 50)
   t.equal(lines[0]?.reqId, res.headers['x-request-id'], 'with the request id')
+})
+
+t.test('a request\'s logger: the lines of a child bound to the request, at the level it inherits or is given', async (t) => {
+  const { app, raw, since } = await buildLoggedApp(t, { logLevel: 'warn' })
+  let from = raw.length
+  const log = requestLogger(app.log, { reqId: 'r1' }, {})
+  t.equal(log.level, 'warn', 'the app\'s level')
+  log.debug('d')
+  log.info('i')
+  t.same(since(from), [], 'below it: nothing')
+  log.warn({ n: 1 }, 'w')
+  log.error('e')
+  log.fatal('f')
+  t.same(since(from).map((l) => [l.msg, l.reqId, l.level, l.n]), [['w', 'r1', 40, 1], ['e', 'r1', 50, undefined], ['f', 'r1', 60, undefined]],
+    'at or above it: with the request id and the line\'s own fields')
+
+  from = raw.length
+  const verbose = requestLogger(app.log, { reqId: 'r2' }, { level: 'trace' })
+  t.equal(verbose.level, 'trace', 'a route\'s own level')
+  verbose.trace('t')
+  verbose.child({ step: 'x' }).debug('c')
+  t.same(since(from).map((l) => [l.msg, l.reqId, l.step]), [['t', 'r2', undefined], ['c', 'r2', 'x']], 'a child of it keeps the request id')
+  from = raw.length
+  verbose.level = 'error'
+  verbose.warn('not now')
+  verbose.silent('never')
+  t.equal(verbose.level, 'error', 'a level set later holds')
+  t.same(since(from), [], 'and silences what is below it')
 })
