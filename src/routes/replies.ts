@@ -1,4 +1,5 @@
-// The headers every write answers with: Location on create, ETag of the new version, X-Revision of the change.
+// How a write route answers: its write run in the next group commit, then Location on create, ETag of the new
+// version and X-Revision of the change.
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { Db } from '../database.js'
 import { queueWrite } from '../services/group-commit.js'
