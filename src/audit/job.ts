@@ -1,9 +1,11 @@
-// One audit's work, the same whether it runs in a worker thread or in-process: load the registry (or reuse the
-// one loaded before, while the change log shows no change to it), judge it, report.
+// One audit's work, the same whether it runs in a worker thread or in-process: load the registry (or bring the one
+// loaded before up to date with the change log), judge it, report.
+import type { Entity } from '../../db/schema.js'
 import type { Db } from '../database.js'
 import { createReadModel } from '../registry/read-model.js'
 import { statement } from '../database.js'
 import { createSnapshot, loadRegistryData, type Snapshot } from '../registry/snapshot.js'
+import { REREAD_AFTER, refreshedData, type ChangedRecords } from '../registry/snapshot-refresh.js'
 import type { RegistryData } from '../registry/types.js'
 import { shapeAt } from '../registry/versions.js'
 import { runRules, type AuditScope, type EngineFinding, type RuleConfig } from './engine.js'
@@ -18,14 +20,15 @@ export interface AuditJob {
   at: string
 }
 
-/** The whole registry as read once, and the change-log revision it reflects. */
+/** The whole registry as read once (or brought up to date since), and the change-log revision it reflects. */
 export interface LoadedRegistry { revision: number, data: RegistryData, snapshot: Snapshot }
 
 const REGISTRY_ENTITIES = ['people', 'domains', 'initiatives', 'assignments', 'delegations', 'influences', 'decisions']
 const LAST_REVISION = 'SELECT coalesce(max(revision), 0) FROM changes'
 // Served by the primary key: only the entries after the revision are read. Audit runs, keys and waivers are not
 // the registry, and leave a loaded registry current.
-const CHANGED_SINCE = `SELECT 1 FROM changes WHERE revision > ? AND entity IN (${REGISTRY_ENTITIES.map((e) => `'${e}'`).join(', ')}) LIMIT 1`
+const CHANGED_SINCE = `SELECT DISTINCT entity, entity_id AS id FROM changes
+  WHERE revision > ? AND entity IN (${REGISTRY_ENTITIES.map((e) => `'${e}'`).join(', ')}) LIMIT ?`
 
 /** Reads the whole registry in one read transaction. */
 export function loadRegistry (db: Db): LoadedRegistry {
@@ -36,14 +39,36 @@ export function loadRegistry (db: Db): LoadedRegistry {
   }).deferred()
 }
 
-/** Whether the change log holds a change of the registry after the revision. */
-export const registryChangedSince = (db: Db, revision: number): boolean => statement(db, CHANGED_SINCE).get(revision) !== undefined
+/** The registry records the change log names after the revision, by entity; undefined past `limit` of them. */
+export function changedSince (db: Db, revision: number, limit = REREAD_AFTER): ChangedRecords | undefined {
+  const rows = statement(db, CHANGED_SINCE).all(revision, limit + 1) as { entity: Entity, id: string }[]
+  if (rows.length > limit) return undefined
+  const changed = new Map<Entity, Set<string>>()
+  for (const { entity, id } of rows) {
+    const ids = changed.get(entity)
+    if (ids === undefined) changed.set(entity, new Set([id]))
+    else ids.add(id)
+  }
+  return changed
+}
 
-/** Whether the registry is as it was when this was loaded; if so, the loaded registry is moved on to the last revision. */
-export function stillCurrent (db: Db, loaded: LoadedRegistry): boolean {
-  if (registryChangedSince(db, loaded.revision)) return false
-  loaded.revision = statement(db, LAST_REVISION).pluck().get() as number
-  return true
+/** Whether so much changed after the revision that a loaded registry is better read again whole than refreshed. */
+export const needsFullRead = (db: Db, revision: number): boolean => changedSince(db, revision) === undefined
+
+/**
+ * The loaded registry as the registry stands now, in one read transaction: the same one when nothing in it
+ * changed, the changed records read again (snapshot-refresh.ts) when a few did; undefined when too many did
+ * (needsFullRead), for the caller to let it go before it reads the registry whole.
+ */
+export function refreshRegistry (db: Db, loaded: LoadedRegistry, limit = REREAD_AFTER): LoadedRegistry | undefined {
+  return db.$client.transaction(() => {
+    const revision = statement(db, LAST_REVISION).pluck().get() as number
+    const changed = changedSince(db, loaded.revision, limit)
+    if (changed === undefined) return undefined
+    if (changed.size === 0) return revision === loaded.revision ? loaded : { ...loaded, revision }
+    const data = refreshedData(db.$client, loaded.data, changed)
+    return { revision, data, snapshot: createSnapshot(data) }
+  }).deferred()
 }
 
 /** Runs every enabled rule over the registry (read now unless given), shaped as it stood at the job's time. */

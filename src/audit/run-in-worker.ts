@@ -2,7 +2,7 @@
 import { Worker } from 'node:worker_threads'
 import type { Db } from '../database.js'
 import { packRows, type PackedRows } from './finding-row.js'
-import { auditRows, registryChangedSince, type AuditJob } from './job.js'
+import { auditRows, needsFullRead, type AuditJob } from './job.js'
 import type { WorkerReply, WorkerRequest } from './worker.js'
 
 /**
@@ -27,10 +27,10 @@ function rebuild (error: { name: string, message: string, code?: string }): Erro
 
 /**
  * A worker thread for one database file, started when an audit comes and kept, with the registry it last read
- * (worker.ts), while the registry does not change: it runs one job at a time, in order, and holds the process open
- * only while a job is in flight. Once the registry has changed, the next job goes to a fresh thread — stopping the
- * old one hands its memory back at once, where V8 would keep the old registry's heap until the new one needed the
- * room, holding two registries at once.
+ * (worker.ts), which each job brings up to date: it runs one job at a time, in order, and holds the process open
+ * only while a job is in flight. Once so much of the registry has changed that it is read again whole, the next job
+ * goes to a fresh thread — stopping the old one hands its memory back at once, where V8 would keep the old
+ * registry's heap until the new one needed the room, holding two registries at once.
  */
 type Pending = Map<number, { resolve: (rows: PackedRows) => void, reject: (error: Error) => void }>
 
@@ -41,11 +41,11 @@ export class AuditWorker {
   /** The change-log revision of the registry the thread last read, as it reported. */
   #revision: number | undefined
 
-  /** `changedSince(revision)`: whether the registry changed after that revision (see job.ts). */
-  constructor (readonly dbPath: string, private readonly changedSince: (revision: number) => boolean = () => false) {}
+  /** `fullRead(revision)`: whether the registry changed so much after that revision that it is read again whole (job.ts). */
+  constructor (readonly dbPath: string, private readonly fullRead: (revision: number) => boolean = () => false) {}
 
   async run (job: AuditJob): Promise<PackedRows> {
-    if (this.#current !== undefined && this.#current.pending.size === 0 && this.#revision !== undefined && this.changedSince(this.#revision)) {
+    if (this.#current !== undefined && this.#current.pending.size === 0 && this.#revision !== undefined && this.fullRead(this.#revision)) {
       void this.#current.worker.terminate()
       this.#current = undefined
     }
@@ -103,7 +103,7 @@ const workers = new WeakMap<Db, AuditWorker>()
 function auditWorker (db: Db): AuditWorker | undefined {
   if (db.$client.memory) return undefined
   let worker = workers.get(db)
-  if (worker === undefined) workers.set(db, worker = new AuditWorker(db.$client.name, (revision) => registryChangedSince(db, revision)))
+  if (worker === undefined) workers.set(db, worker = new AuditWorker(db.$client.name, (revision) => needsFullRead(db, revision)))
   return worker
 }
 

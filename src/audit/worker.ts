@@ -6,7 +6,7 @@ import { drizzle } from 'drizzle-orm/better-sqlite3'
 import * as schema from '../../db/schema.js'
 import type { Db } from '../database.js'
 import { packRows, type PackedRows } from './finding-row.js'
-import { auditRows, loadRegistry, stillCurrent, type AuditJob, type LoadedRegistry } from './job.js'
+import { auditRows, loadRegistry, refreshRegistry, type AuditJob, type LoadedRegistry } from './job.js'
 
 export interface WorkerRequest { id: number, job: AuditJob }
 /** `revision`: the change-log revision the thread's registry reflects, so the main thread knows when it is stale. */
@@ -15,8 +15,8 @@ export type WorkerReply = { id: number, rows: PackedRows, revision: number } | {
 const { dbPath } = workerData as { dbPath: string }
 
 /**
- * The registry this thread read for its last audit: the next audit reuses it while the change log shows no change
- * to the registry since (loading 1M assignments takes seconds; checking takes a fraction of a millisecond).
+ * The registry this thread read for its last audit: the next audit brings it up to date with the change log, reading
+ * again only the records changed since (loading 1M assignments takes seconds; one changed record, milliseconds).
  */
 let loaded: LoadedRegistry | undefined
 
@@ -26,8 +26,8 @@ function run (job: AuditJob): { rows: PackedRows, revision: number } {
   try {
     sqlite.pragma('busy_timeout = 5000')
     const db = drizzle({ client: sqlite, schema }) as Db
-    // A stale registry is let go before the new one is read, so the two are never both held.
-    if (loaded !== undefined && !stillCurrent(db, loaded)) loaded = undefined
+    // One too far behind is let go before the registry is read again whole, so the two are never both held.
+    loaded = loaded === undefined ? undefined : refreshRegistry(db, loaded)
     loaded ??= loadRegistry(db)
     return { rows: packRows(auditRows(db, job, loaded)), revision: loaded.revision }
   } finally {

@@ -74,8 +74,17 @@ function group<T> (rows: readonly T[], keyOf: (row: T) => string, compare: (a: T
 }
 
 /** Assignments by target, then role. */
-interface AssignmentIndex { initiatives: Map<string, RoleLists>, domains: Map<string, RoleLists> }
-type OpenLists = Record<RaciRoleName, AssignmentRecord[]>
+export interface AssignmentIndex { initiatives: Map<string, RoleLists>, domains: Map<string, RoleLists> }
+export type OpenLists = Record<RaciRoleName, AssignmentRecord[]>
+
+/** Sorts each list of the target's by id and freezes it, and them. */
+export function closeLists (lists: OpenLists): RoleLists {
+  for (const list of [lists.R, lists.A, lists.C, lists.I]) {
+    if (list.length > 1) list.sort(byId)
+    Object.freeze(list)
+  }
+  return Object.freeze(lists)
+}
 
 /**
  * Builds the index of assignments by target and role, a row at a time; `done` sorts each list by id and freezes it.
@@ -103,24 +112,24 @@ function assignmentIndexer (): { add: (a: AssignmentRecord) => void, done: () =>
       lists[a.role].push(a)
     },
     done () {
-      for (const index of [initiatives, domains]) {
-        for (const lists of index.values()) {
-          for (const list of [lists.R, lists.A, lists.C, lists.I]) {
-            if (list.length > 1) list.sort(byId)
-            Object.freeze(list)
-          }
-          Object.freeze(lists)
-        }
-      }
+      for (const index of [initiatives, domains]) for (const lists of index.values()) closeLists(lists)
       return { initiatives, domains }
     }
   }
 }
 
-/** The assignment index that loadRegistryData built while it read the (frozen) assignments, so it is not built again. */
+/**
+ * The assignment index built along with the (frozen) assignments — by loadRegistryData while it read them, or by a
+ * refresh (snapshot-refresh.ts) — so that a snapshot of them does not build it again.
+ */
 const indexedOnLoad = new WeakMap<readonly AssignmentRecord[], AssignmentIndex>()
 
-function indexAssignments (assignments: readonly AssignmentRecord[]): AssignmentIndex {
+export function adoptAssignmentIndex (assignments: readonly AssignmentRecord[], index: AssignmentIndex): void {
+  indexedOnLoad.set(assignments, index)
+}
+
+/** The index of the assignments by target and role: the one built with them, or built now. */
+export function indexAssignments (assignments: readonly AssignmentRecord[]): AssignmentIndex {
   const built = indexedOnLoad.get(assignments)
   if (built !== undefined) return built
   const indexer = assignmentIndexer()
@@ -273,7 +282,7 @@ function loadAssignments (sqlite: Db['$client'], strings: Interner): AssignmentR
     if (at !== text.length + 1) throw unreadable(first)
   }
   Object.freeze(rows)
-  indexedOnLoad.set(rows, indexer.done())
+  adoptAssignmentIndex(rows, indexer.done())
   return rows
 }
 
@@ -281,27 +290,46 @@ type InitiativeRow = [id: string, title: string, domainId: string | null, status
 const initiativeRecord = ([id, title, domainId, status, decisionRule, decisionDueAt]: InitiativeRow): InitiativeRecord =>
   ({ id, title, domainId, status, decisionRule, decisionDueAt })
 
+/** Every table but the assignments: each small beside them, read whole. */
+export type SmallTable = Exclude<keyof RegistryData, 'assignments'>
+
+const all = <T>(sqlite: Db['$client'], source: string): T[] => sqlite.prepare(source).all() as T[]
+
+export const READ_TABLE: { readonly [T in SmallTable]: (sqlite: Db['$client']) => RegistryData[T] } = {
+  people: (sqlite) => {
+    const people = all<Omit<PersonRecord, 'tags'> & { tags: string }>(sqlite, LOAD.people)
+    for (const p of people) (p as unknown as PersonRecord).tags = JSON.parse(p.tags) as string[]
+    return people as unknown as PersonRecord[]
+  },
+  statuses: (sqlite) => all(sqlite, LOAD.statuses),
+  domains: (sqlite) => all(sqlite, LOAD.domains),
+  initiatives: (sqlite) => (JSON.parse(sqlite.prepare(LOAD.initiatives).pluck().get() as string) as InitiativeRow[]).map(initiativeRecord),
+  delegations: (sqlite) => {
+    const delegations = all<Omit<DelegationRecord, 'allScopes'> & { allScopes: number }>(sqlite, LOAD.delegations)
+    for (const d of delegations) (d as unknown as DelegationRecord).allScopes = d.allScopes === 1
+    return delegations as unknown as DelegationRecord[]
+  },
+  influences: (sqlite) => all(sqlite, LOAD.influences),
+  decisions: (sqlite) => all(sqlite, LOAD.decisions)
+}
+
 /** Reads every table in one read transaction, so the snapshot is one consistent state of the registry. */
 export function loadRegistryData (db: Db): RegistryData {
   const sqlite = db.$client
-  const all = <T>(source: string): T[] => sqlite.prepare(source).all() as T[]
   return sqlite.transaction((): RegistryData => {
-    const people = all<Omit<PersonRecord, 'tags'> & { tags: string }>(LOAD.people)
-    for (const p of people) (p as unknown as PersonRecord).tags = JSON.parse(p.tags) as string[]
-    const domains = all<DomainRecord>(LOAD.domains)
-    const initiatives = (JSON.parse(sqlite.prepare(LOAD.initiatives).pluck().get() as string) as InitiativeRow[]).map(initiativeRecord)
+    const people = READ_TABLE.people(sqlite)
+    const domains = READ_TABLE.domains(sqlite)
+    const initiatives = READ_TABLE.initiatives(sqlite)
     const strings = new Interner([people, domains, initiatives].flatMap((rows) => rows.map((r) => r.id)))
-    const delegations = all<Omit<DelegationRecord, 'allScopes'> & { allScopes: number }>(LOAD.delegations)
-    for (const d of delegations) (d as unknown as DelegationRecord).allScopes = d.allScopes === 1
     return {
-      people: people as unknown as PersonRecord[],
-      statuses: all(LOAD.statuses),
+      people,
+      statuses: READ_TABLE.statuses(sqlite),
       domains,
       initiatives,
       assignments: loadAssignments(sqlite, strings),
-      delegations: delegations as unknown as DelegationRecord[],
-      influences: all(LOAD.influences),
-      decisions: all(LOAD.decisions)
+      delegations: READ_TABLE.delegations(sqlite),
+      influences: READ_TABLE.influences(sqlite),
+      decisions: READ_TABLE.decisions(sqlite)
     }
   }).deferred()
 }
