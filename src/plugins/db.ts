@@ -1,6 +1,8 @@
-// Opens the database for the app's lifetime and decorates the app with it as `app.db`.
+// Opens the database for the app's lifetime and decorates the app with it as `app.db`; a database file has its
+// write-ahead log checkpointed off the request thread (checkpointer.ts).
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
+import { Checkpointer } from '../checkpointer.js'
 import { openDatabase, type Db } from '../database.js'
 
 declare module 'fastify' {
@@ -10,7 +12,11 @@ declare module 'fastify' {
 async function database (app: FastifyInstance, opts: { dbPath: string }): Promise<void> {
   const db = openDatabase(opts.dbPath)
   app.decorate('db', db)
-  app.addHook('onClose', async () => { db.$client.close() })
+  const checkpointer = db.$client.memory ? undefined : await Checkpointer.start(db)
+  app.addHook('onClose', async () => {
+    await checkpointer?.stop()
+    db.$client.close()
+  })
 }
 
 export default fp(database, { name: 'db' })
