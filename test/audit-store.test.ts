@@ -120,3 +120,19 @@ t.test('a run cut off half way (its database closed under it, as by a crash) is 
   t.equal(storedRows(after.app.db, cut), 0, 'with its findings')
   t.strictSame(await listedRuns(after.call), [next.id, first.id])
 })
+
+t.test('a scope compares with its last run whether this process remembers that run or reads it back', async (t) => {
+  const { app, call } = await buildTestApp(t)
+  await importFixture(t, call)
+  const initiatives = ['i-none', 'i-two', 'i-absent', 'i-deleg', 'i-ok', 'i-unan', 'i-done']
+  // Nine scopes, one run each: more than are remembered, so the first scope's run is read back from its findings.
+  const scopes = [null, ...initiatives.map((id) => ({ initiativeIds: [id] })), { domainId: 'pricing' }]
+  for (const scope of scopes) await runAudit(app.db, actor, { at: AT, scope })
+  t.equal((await call({ method: 'PATCH', url: '/v1/initiatives/i-two', payload: { decisionRule: 'pool' }, as: 'editor' })).statusCode, 200)
+  const readBack = await runAudit(app.db, actor, { at: AT, scope: null })
+  t.strictSame({ new: readBack.record.new, persisting: readBack.record.persisting, resolved: readBack.record.resolved }, { new: 0, persisting: 7, resolved: 1 }, 'read back')
+  const remembered = await runAudit(app.db, actor, { at: AT, scope: { domainId: 'pricing' } })
+  t.strictSame({ new: remembered.record.new, persisting: remembered.record.persisting, resolved: remembered.record.resolved }, { new: 0, persisting: 3, resolved: 1 }, 'remembered')
+  const again = await runAudit(app.db, actor, { at: AT, scope: null })
+  t.strictSame({ new: again.record.new, persisting: again.record.persisting, resolved: again.record.resolved }, { new: 0, persisting: 7, resolved: 0 }, 'the run just stored, remembered')
+})

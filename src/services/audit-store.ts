@@ -34,7 +34,7 @@ export const runView = (r: RunRow): AuditRun => ({
  * milliseconds, each its own transaction, and lets the requests waiting in between before the next one.
  */
 export interface StorePace { rows: number, ms: number }
-export const STORE_PACE: StorePace = { rows: 1000, ms: 2 }
+export const STORE_PACE: StorePace = { rows: 1000, ms: 1 }
 
 const nextTurn = async (): Promise<void> => { await new Promise((resolve) => setImmediate(resolve)) }
 
@@ -107,23 +107,50 @@ async function removeUnfinished (db: Db, pace: StorePace): Promise<void> {
   }
 }
 
+/** Rows read per query while the previous run's findings are read back: each read a fraction of a millisecond. */
+const HELD_PAGE = 100
+/** Scopes whose last run's fingerprints are kept (the whole registry's, and a few narrower ones). */
+const REMEMBERED_SCOPES = 8
+
+/** What `held` is: the first id of each fingerprint that still held in a run, in the order it stored them. */
+type Held = Map<string, number>
+
+/** Per database and scope, the last run this process stored, with its held fingerprints: the next run then reads none. */
+const lastStored = new WeakMap<Db, Map<string, { runId: string, held: Held }>>()
+
+function remember (db: Db, scopeKey: string, runId: string, held: Held): void {
+  let scopes = lastStored.get(db)
+  if (scopes === undefined) lastStored.set(db, scopes = new Map())
+  scopes.delete(scopeKey)
+  scopes.set(scopeKey, { runId, held })
+  for (const oldest of scopes.keys()) {
+    if (scopes.size <= REMEMBERED_SCOPES) break
+    scopes.delete(oldest)
+  }
+}
+
 /**
- * The previous done run of the scope: the first id of each fingerprint that still held in it, in the order it
- * stored them. Read a page at a time (its findings are written together, so they are contiguous in id).
+ * The previous done run of the scope, held: as remembered when this process stored it, else read back from the
+ * findings, about `pace.ms` at a time (its findings are written together, so they are contiguous in id).
  */
-async function heldBefore (db: Db, scopeKey: string, pace: StorePace): Promise<Map<string, number>> {
-  const held = new Map<string, number>()
+async function heldBefore (db: Db, scopeKey: string, pace: StorePace): Promise<Held> {
+  const held: Held = new Map()
   const previous = statement(db, "SELECT id FROM audit_runs WHERE scope_key = ? AND status = 'done' ORDER BY rowid DESC LIMIT 1").pluck().get(scopeKey) as string | undefined
   if (previous === undefined) return held
+  const known = lastStored.get(db)?.get(scopeKey)
+  if (known?.runId === previous) return known.held
   const range = statement(db, 'SELECT min(id) AS first, max(id) AS last FROM findings WHERE run_id = ?').get(previous) as { first: number | null, last: number | null }
   if (range.first === null || range.last === null) return held
   // NOT INDEXED: a walk along the ids from the last one read, stopping at the run's last, instead of all the run's rows sorted again per page.
   const page = statement(db, `SELECT id, fingerprint, state FROM findings NOT INDEXED WHERE id > ? AND id <= ? AND run_id = ? ORDER BY id LIMIT ?`)
   for (let after = range.first - 1; ;) {
-    const rows = page.all(after, range.last, previous, pace.rows) as { id: number, fingerprint: string, state: State }[]
-    for (const r of rows) if (r.state !== 'resolved' && !held.has(r.fingerprint)) held.set(r.fingerprint, r.id)
-    if (rows.length < pace.rows) return held
-    after = rows[rows.length - 1]!.id
+    const until = performance.now() + pace.ms
+    do {
+      const rows = page.all(after, range.last, previous, HELD_PAGE) as { id: number, fingerprint: string, state: State }[]
+      for (const r of rows) if (r.state !== 'resolved' && !held.has(r.fingerprint)) held.set(r.fingerprint, r.id)
+      if (rows.length < HELD_PAGE) return held
+      after = rows[rows.length - 1]!.id
+    } while (performance.now() < until)
     await nextTurn()
   }
 }
@@ -164,6 +191,7 @@ async function storeFindings (db: Db, actor: Actor, run: RunRow, held: ReadonlyM
 
   const insert = statement(db, INSERT_FINDING)
   const current = new Set<string>()
+  const nowHeld: Held = new Map()
   const slices = unpackSlices(packed)
   let slice: FindingRow[] = []
   let next = 0
@@ -183,7 +211,9 @@ async function storeFindings (db: Db, actor: Actor, run: RunRow, held: ReadonlyM
     else totals.persistingCount++
     if (waiver !== undefined) totals.waivedCount++
     else counts[severity]++
-    insert.run(run.id, fingerprint, ruleId, severity, state, subjectKind, subjectId, related, message, data, waiver?.waiverId ?? null, waiver?.reason ?? null)
+    const id = Number(insert.run(run.id, fingerprint, ruleId, severity, state, subjectKind, subjectId, related, message, data,
+      waiver?.waiverId ?? null, waiver?.reason ?? null).lastInsertRowid)
+    if (!nowHeld.has(fingerprint)) nowHeld.set(fingerprint, id)
     return true
   })
 
@@ -200,7 +230,7 @@ async function storeFindings (db: Db, actor: Actor, run: RunRow, held: ReadonlyM
   })
 
   await flushLog(db)
-  return transact(db, () => {
+  const written = transact(db, () => {
     const done: RunRow = { ...run, ...totals, finishedAt: now(), status: 'done' }
     const changed = statement(db, `UPDATE audit_runs SET status = 'done', finished_at = ?, counts = ?, new_count = ?, persisting_count = ?,
       resolved_count = ?, waived_count = ? WHERE id = ? AND status = 'running'`).run(done.finishedAt, JSON.stringify(counts), totals.newCount,
@@ -209,5 +239,7 @@ async function storeFindings (db: Db, actor: Actor, run: RunRow, held: ReadonlyM
     const record = runView(done)
     return { record, revision: recordChange(db, actor, done.finishedAt!, { entity: 'audits', entityId: run.id, action: 'run', before: null, after: record }) }
   })
+  remember(db, run.scopeKey, run.id, nowHeld)
+  return written
 }
 
