@@ -7,12 +7,40 @@ export const ROOT = packageRoot()
 
 export interface Load { rps: number, p50: number, p99: number, errors: number }
 
+const wrkArgs = (url: string, duration: string, script?: string): string[] =>
+  ['-t1', '-c10', `-d${duration}`, '--latency', ...(script === undefined ? [] : ['-s', join(ROOT, 'bench', script)]), url]
+const NO_WRK = 'wrk is needed for this benchmark: apt-get install wrk'
+
 /** wrk -t1 -c10 for `seconds`, with a Lua script of bench/ and its environment; latencies in ms. */
 export function wrk (url: string, seconds: number, script?: string, env: Record<string, string> = {}): Load {
-  const args = ['-t1', '-c10', `-d${seconds}s`, '--latency', ...(script === undefined ? [] : ['-s', join(ROOT, 'bench', script)]), url]
-  const out = spawnSync('wrk', args, { encoding: 'utf8', env: { ...process.env, ...env } })
-  if (out.error !== undefined) throw new Error('wrk is needed for this benchmark: apt-get install wrk')
-  const text = out.stdout
+  const out = spawnSync('wrk', wrkArgs(url, `${seconds}s`, script), { encoding: 'utf8', env: { ...process.env, ...env } })
+  if (out.error !== undefined) throw new Error(NO_WRK)
+  return parseWrk(out.stdout)
+}
+
+/**
+ * wrk as above for exactly as long as `work` takes: started with it, stopped (SIGINT, on which wrk reports) when it
+ * settles — a load measured over the whole of a piece of work, whatever it lasts.
+ */
+export async function wrkWhile<T> (url: string, work: () => Promise<T>, script?: string, env: Record<string, string> = {}): Promise<{ load: Load, result: T }> {
+  const child = spawn('wrk', wrkArgs(url, '600s', script), { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] })
+  let text = ''
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => { text += chunk })
+  const exited = new Promise<void>((resolve, reject) => {
+    child.once('error', () => { reject(new Error(NO_WRK)) })
+    child.once('close', () => { resolve() })
+  })
+  let result: T
+  try {
+    result = await work()
+  } finally {
+    child.kill('SIGINT')
+  }
+  await exited
+  return { load: parseWrk(text), result }
+}
+
+function parseWrk (text: string): Load {
   const ms = (label: string): number => {
     const m = new RegExp(`${label}\\s+([\\d.]+)(us|ms|s)`).exec(text)
     if (m === null) throw new Error(`no ${label} in wrk output:\n${text}`)

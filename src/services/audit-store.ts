@@ -218,7 +218,8 @@ async function storeFindings (db: Db, actor: Actor, run: RunRow, held: ReadonlyM
   })
 
   // Findings of the previous run that no longer hold: copied over as they were, marked resolved.
-  const resolved = [...held].filter(([fingerprint]) => !current.has(fingerprint)).map(([, id]) => id)
+  const resolved: number[] = []
+  held.forEach((id, fingerprint) => { if (!current.has(fingerprint)) resolved.push(id) })
   totals.resolvedCount = resolved.length
   const copy = statement(db, `INSERT INTO findings (run_id, fingerprint, rule_id, severity, state, subject_kind, subject_id, related, message, data)
     SELECT ?, fingerprint, rule_id, severity, 'resolved', subject_kind, subject_id, related, message, data FROM findings WHERE id = ?`)
