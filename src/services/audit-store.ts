@@ -54,36 +54,39 @@ const INSERT_FINDING = `INSERT INTO findings (run_id, fingerprint, rule_id, seve
   message, data, waiver_id, waiver_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 /**
- * Runs `step` (a bounded piece of work, which says whether there is more) in transactions of at most `pace.rows`
- * steps and about `pace.ms`, and lets the requests waiting in between have their turn before the next one.
- * The steps of an unfinished run need not reach the disk one by one (a crash leaves the run unfinished anyway):
- * they commit without waiting for the disk, and the run's last transaction, synchronous as configured, makes
- * them durable with it (one sync of the write-ahead log covers every commit before it).
+ * Runs `fn` in a transaction that commits without waiting for the disk (synchronous NORMAL, or OFF if so
+ * configured). The steps of a run commit so, and its last transaction too: flushLog then makes them all durable
+ * with one sync of the write-ahead log, on the thread pool, before the run is answered — a synchronous commit
+ * would sync them on the request thread (~10 ms for a large run, more while a checkpoint syncs the same disk).
+ * A crash before that sync leaves the run unfinished, or loses it: it was not answered yet.
  */
-async function paced (db: Db, pace: StorePace, step: () => boolean): Promise<void> {
+function transactUnsynced<T> (db: Db, fn: () => T): T {
   const synchronous = db.$client.pragma('synchronous', { simple: true }) as number
-  const light = Math.min(synchronous, 1) // NORMAL, or OFF if so configured
-  for (let more = true; more;) {
-    statement(db, `PRAGMA synchronous = ${light}`).run()
-    try {
-      transact(db, () => {
-        const until = performance.now() + pace.ms
-        for (let n = 0; n < pace.rows && (more = step()); n++) {
-          if (n % 10 === 9 && performance.now() > until) break
-        }
-      })
-    } finally {
-      statement(db, `PRAGMA synchronous = ${synchronous}`).run()
-    }
-    if (more) await nextTurn()
+  statement(db, `PRAGMA synchronous = ${Math.min(synchronous, 1)}`).run()
+  try {
+    return transact(db, fn)
+  } finally {
+    statement(db, `PRAGMA synchronous = ${synchronous}`).run()
   }
 }
 
 /**
- * Writes the pages of the write-ahead log written so far to the disk, on the thread pool: the steps committed
- * without a sync, and the run's last commit, synchronous, would otherwise sync them all on the request thread
- * (~10 ms for a large run). A sync through another descriptor of the file covers them: the pages are the file's.
+ * Runs `step` (a bounded piece of work, which says whether there is more) in transactions of at most `pace.rows`
+ * steps and about `pace.ms`, and lets the requests waiting in between have their turn before the next one.
  */
+async function paced (db: Db, pace: StorePace, step: () => boolean): Promise<void> {
+  for (let more = true; more;) {
+    transactUnsynced(db, () => {
+      const until = performance.now() + pace.ms
+      for (let n = 0; n < pace.rows && (more = step()); n++) {
+        if (n % 10 === 9 && performance.now() > until) break
+      }
+    })
+    if (more) await nextTurn()
+  }
+}
+
+/** Syncs the write-ahead log on the thread pool: through another descriptor of the file, its pages are the same. */
 async function flushLog (db: Db): Promise<void> {
   if (db.$client.memory) return
   const log = await open(`${db.$client.name}-wal`, 'r+')
@@ -102,8 +105,8 @@ async function removeUnfinished (db: Db, pace: StorePace): Promise<void> {
   const unfinished = statement(db, "SELECT id FROM audit_runs WHERE status <> 'done'").pluck().all() as string[]
   const some = statement(db, 'DELETE FROM findings WHERE id IN (SELECT id FROM findings WHERE run_id = ? LIMIT ?)')
   for (const runId of unfinished.filter((id) => !inProgress.has(id))) {
-    while (transact(db, () => some.run(runId, pace.rows).changes) > 0) await nextTurn()
-    transact(db, () => statement(db, 'DELETE FROM audit_runs WHERE id = ?').run(runId))
+    while (transactUnsynced(db, () => some.run(runId, pace.rows).changes) > 0) await nextTurn()
+    transactUnsynced(db, () => statement(db, 'DELETE FROM audit_runs WHERE id = ?').run(runId))
   }
 }
 
@@ -176,7 +179,7 @@ async function store (db: Db, actor: Actor, start: RunStart, packed: PackedRows,
   }
   inProgress.add(run.id)
   try {
-    transact(db, () => db.insert(auditRuns).values(run).run())
+    transactUnsynced(db, () => db.insert(auditRuns).values(run).run())
     return await storeFindings(db, actor, run, held, waivers, packed, pace)
   } finally {
     inProgress.delete(run.id)
@@ -230,8 +233,7 @@ async function storeFindings (db: Db, actor: Actor, run: RunRow, held: ReadonlyM
     return true
   })
 
-  await flushLog(db)
-  const written = transact(db, () => {
+  const written = transactUnsynced(db, () => {
     const done: RunRow = { ...run, ...totals, finishedAt: now(), status: 'done' }
     const changed = statement(db, `UPDATE audit_runs SET status = 'done', finished_at = ?, counts = ?, new_count = ?, persisting_count = ?,
       resolved_count = ?, waived_count = ? WHERE id = ? AND status = 'running'`).run(done.finishedAt, JSON.stringify(counts), totals.newCount,
@@ -240,6 +242,7 @@ async function storeFindings (db: Db, actor: Actor, run: RunRow, held: ReadonlyM
     const record = runView(done)
     return { record, revision: recordChange(db, actor, done.finishedAt!, { entity: 'audits', entityId: run.id, action: 'run', before: null, after: record }) }
   })
+  await flushLog(db)
   remember(db, run.scopeKey, run.id, nowHeld)
   return written
 }
