@@ -37,15 +37,17 @@ async function allFindings (call: TestApp['call'], runId: string): Promise<any[]
   return (await call({ method: 'GET', url: `/v1/audits/${runId}/findings?limit=500`, as: 'auditor' })).json().items
 }
 
-t.test('rows cross to the request thread in slices that decode to the rows packed', async (t) => {
+t.test('rows cross to the request thread in slices: the rows packed, as JSON, with their keys', async (t) => {
   const rows: FindingRow[] = Array.from({ length: 5 }, (_, i) => findingRow({
     ruleId: 'no-final-decider', severity: 'error', fingerprint: `f${i}`, subject: { kind: 'initiative', id: `i${i}` },
     related: [{ kind: 'domain', id: 'd"quoted"' }], message: `No one decides "i${i}" — ünïcode`, ...(i % 2 === 0 ? { data: { n: i } } : {})
   }))
   const packed = packRows(rows, 2)
   t.equal(packed.count, 5)
-  t.strictSame([...unpackSlices(packed)].map((slice) => slice.length), [2, 2, 1], 'three slices')
-  t.strictSame([...unpackSlices(packed)].flat(), rows, 'the rows as they were')
+  const slices = [...unpackSlices(packed)]
+  t.strictSame(slices.map((slice) => slice.keys.length), [2, 2, 1], 'three slices')
+  t.strictSame(slices.flatMap((slice) => JSON.parse(slice.rows)), rows, 'the rows as they were')
+  t.strictSame(slices.flatMap((slice) => slice.keys), rows.map(([fingerprint, , severity]) => ({ fingerprint, severity })), 'with each row\'s fingerprint and severity')
   t.strictSame(rows[0]!.slice(5), ['[{"kind":"domain","id":"d\\"quoted\\""}]', 'No one decides "i0" — ünïcode', '{"n":0}'], 'related and data as JSON')
   t.equal(rows[1]![7], null, 'no data: null')
   t.strictSame([...unpackSlices(packRows([]))], [], 'no rows, no slices')

@@ -49,7 +49,7 @@ async function allFindings (call: TestApp['call'], runId: string, query = ''): P
 const byState = (findings: any[], state: string): string[] => keysOf(findings.filter((f) => f.state === state))
 
 /** The rows of a packed result, every slice decoded. */
-const unpacked = (packed: PackedRows): FindingRow[] => [...unpackSlices(packed)].flat()
+const unpacked = (packed: PackedRows): FindingRow[] => [...unpackSlices(packed)].flatMap((slice) => JSON.parse(slice.rows) as FindingRow[])
 
 t.test('a run over a registry with known problems: its totals, findings, headers and change-log entry', async (t) => {
   const { app, call } = await buildTestApp(t)

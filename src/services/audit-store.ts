@@ -4,7 +4,7 @@
 import { open } from 'node:fs/promises'
 import { auditRuns } from '../../db/schema.js'
 import type { AuditScope } from '../audit/engine.js'
-import { unpackSlices, type FindingRow, type PackedRows } from '../audit/finding-row.js'
+import { unpackSlices, type PackedRows } from '../audit/finding-row.js'
 import { now } from '../clock.js'
 import { statement, type Db } from '../database.js'
 import type { AuditRun, Finding } from '../schemas/audits.js'
@@ -30,8 +30,9 @@ export const runView = (r: RunRow): AuditRun => ({
 })
 
 /**
- * How storing a run shares the request thread: it writes in steps of at most `rows` rows and about `ms`
- * milliseconds, each its own transaction, and lets the requests waiting in between before the next one.
+ * How storing a run shares the request thread: it writes in transactions of at most `rows` steps (a slice of
+ * findings, a resolved finding copied, or a row removed) and about `ms` milliseconds, and lets the requests waiting
+ * in between before the next one.
  */
 export interface StorePace { rows: number, ms: number }
 export const STORE_PACE: StorePace = { rows: 1000, ms: 1 }
@@ -50,8 +51,17 @@ async function oneAtATime<T> (db: Db, work: () => Promise<T>): Promise<T> {
   return await done
 }
 
-const INSERT_FINDING = `INSERT INTO findings (run_id, fingerprint, rule_id, severity, state, subject_kind, subject_id, related,
-  message, data, waiver_id, waiver_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+/*
+ * One slice of rows (finding-row.ts) inserted by one statement, SQLite reading the slice's JSON itself: @states has
+ * a letter per row for its state (n: new, p: persisting); @waived is null when no row of the slice is waived, else
+ * per row null or [waiver id, reason]. AUTOINCREMENT ids, given in the order the rows come: consecutive.
+ */
+const INSERT_SLICE = `INSERT INTO findings (run_id, fingerprint, rule_id, severity, state, subject_kind, subject_id, related,
+  message, data, waiver_id, waiver_reason)
+  SELECT @runId, r.value ->> 0, r.value ->> 1, r.value ->> 2, CASE substr(@states, r.key + 1, 1) WHEN 'n' THEN 'new' ELSE 'persisting' END,
+    r.value ->> 3, r.value ->> 4, r.value ->> 5, r.value ->> 6, r.value ->> 7,
+    json_extract(@waived, '$[' || r.key || '][0]'), json_extract(@waived, '$[' || r.key || '][1]')
+  FROM json_each(@rows) r ORDER BY r.key`
 
 /**
  * Runs `fn` in a transaction that commits without waiting for the disk (synchronous NORMAL, or OFF if so
@@ -79,7 +89,7 @@ async function paced (db: Db, pace: StorePace, step: () => boolean): Promise<voi
     transactUnsynced(db, () => {
       const until = performance.now() + pace.ms
       for (let n = 0; n < pace.rows && (more = step()); n++) {
-        if (n % 10 === 9 && performance.now() > until) break
+        if (performance.now() > until) break
       }
     })
     if (more) await nextTurn()
@@ -192,31 +202,36 @@ async function storeFindings (db: Db, actor: Actor, run: RunRow, held: ReadonlyM
   const counts = { error: 0, warning: 0, info: 0 }
   const totals = { counts, newCount: 0, persistingCount: 0, resolvedCount: 0, waivedCount: 0 }
 
-  const insert = statement(db, INSERT_FINDING)
+  const insert = statement(db, INSERT_SLICE)
   const current = new Set<string>()
   const nowHeld: Held = new Map()
   const slices = unpackSlices(packed)
-  let slice: FindingRow[] = []
-  let next = 0
   await paced(db, pace, () => {
-    if (next === slice.length) {
-      const decoded = slices.next()
-      if (decoded.done === true) return false
-      slice = decoded.value
-      next = 0
-      if (slice.length === 0) return true
-    }
-    const [fingerprint, ruleId, severity, subjectKind, subjectId, related, message, data] = slice[next++]!
-    const state: State = held.has(fingerprint) ? 'persisting' : 'new'
-    const waiver = waivers.get(fingerprint)
-    current.add(fingerprint)
-    if (state === 'new') totals.newCount++
-    else totals.persistingCount++
-    if (waiver !== undefined) totals.waivedCount++
-    else counts[severity]++
-    const id = Number(insert.run(run.id, fingerprint, ruleId, severity, state, subjectKind, subjectId, related, message, data,
-      waiver?.waiverId ?? null, waiver?.reason ?? null).lastInsertRowid)
-    if (!nowHeld.has(fingerprint)) nowHeld.set(fingerprint, id)
+    const next = slices.next()
+    if (next.done === true) return false
+    const { rows, keys } = next.value
+    let states = ''
+    let waived: ([string, string] | null)[] | null = null
+    keys.forEach(({ fingerprint, severity }, i) => {
+      const persisting = held.has(fingerprint)
+      states += persisting ? 'p' : 'n'
+      if (persisting) totals.persistingCount++
+      else totals.newCount++
+      const waiver = waivers.get(fingerprint)
+      if (waiver === undefined) counts[severity]++
+      else {
+        totals.waivedCount++
+        waived ??= keys.map(() => null)
+        waived[i] = [waiver.waiverId, waiver.reason]
+      }
+    })
+    const { changes, lastInsertRowid } = insert.run({ runId: run.id, rows, states, waived: waived === null ? null : JSON.stringify(waived) })
+    if (changes !== keys.length) throw new Error(`a slice of ${keys.length} findings inserted ${changes} rows`)
+    const first = Number(lastInsertRowid) - changes + 1
+    keys.forEach(({ fingerprint }, i) => {
+      current.add(fingerprint)
+      if (!nowHeld.has(fingerprint)) nowHeld.set(fingerprint, first + i)
+    })
     return true
   })
 
