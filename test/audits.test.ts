@@ -267,6 +267,12 @@ t.test('off the request thread: a database file is audited in a worker thread, w
   const rerun = (await onFile.call({ method: 'POST', url: '/v1/audits', payload: { at: AT }, as: 'auditor' })).json()
   t.equal(rerun.resolved, 1, 'so the next run in the worker sees it: i-two is no longer ambiguous')
 
+  // Past the refresh limit, the next job goes to a fresh thread, which reads the registry whole.
+  const rereading = new AuditWorker(path, () => true)
+  t.teardown(async () => { await rereading.close() })
+  const firstRows = unpacked(await rereading.run(job))
+  t.strictSame(unpacked(await rereading.run(job)), firstRows, 'a fresh thread finds the same')
+
   const stopped = new AuditWorker(path)
   const inFlight = stopped.run(job)
   await stopped.close()
