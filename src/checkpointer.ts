@@ -1,14 +1,16 @@
-// Checkpoints of the write-ahead log, mostly off the request thread. SQLite checkpoints in the connection whose
-// commit takes the log past 1000 pages, inside that commit: on the server's connection alone, a checkpoint copied
-// 4 MB into the database file and synced it twice while every request waited (measured during the storing of a
-// large audit run: three checkpoints, 3–13 ms of fsync each, most of a second of reads and writes in all). Here a
-// worker thread with a connection of its own copies the log's new frames into the database file as they come, in
-// PASSIVE mode — it never waits for, nor holds up, a reader or the writer — every CHECKPOINT_EVERY_MS while the log
-// is quiet, again at once while it grows. The server's connection keeps SQLite's own checkpoint: only a checkpoint
-// that completes lets the log start again from its beginning, and under writes that never pause the thread's,
-// racing the writer, never quite do (without it the log grew without end: 1.9 GB in 30 s of PATCHes). By the time
-// the server's connection checkpoints, the thread has copied nearly everything: the request thread's share is the
-// last few frames (PATCH p99 6.5 ms at 6.5k/s, against 53 ms when it waited for 64 MiB of log and 23 ms for 16).
+// Checkpoints of the write-ahead log, off the request thread but for the last few frames. SQLite checkpoints in the
+// connection whose commit takes the log past 1000 pages, inside that commit: on the server's connection, a checkpoint
+// copied 4 MB into the database file and synced it twice while every request waited (measured during the storing of
+// a large audit run: three checkpoints, 3–13 ms of fsync each, most of a second of reads and writes in all; and
+// under load, stalls long enough for lookups to fall behind). Here the server's connection never checkpoints on its
+// own (wal_autocheckpoint = 0): a worker thread with a connection of its own copies the log's frames into the
+// database file as they come, in PASSIVE mode — it never waits for, nor holds up, a reader or the writer — every
+// CHECKPOINT_EVERY_MS while the log is quiet, again at once while it grows.
+//
+// Only a checkpoint that completes lets the log start again from its beginning, and under writes that never pause
+// the thread's, racing the writer, never quite do (the log grew without end: 1.9 GB in 30 s of PATCHes). So once the
+// log passes LOG_LIMIT_FRAMES the thread stops and asks the request thread to finish: between two of its transactions,
+// just after the thread synced the database file, its checkpoint has only the frames written meanwhile to copy.
 // A commit is as durable as before: it is synced in the log when it returns; the copy only keeps the log short.
 import { createRequire } from 'node:module'
 import { Worker } from 'node:worker_threads'
@@ -18,6 +20,10 @@ import type { Db } from './database.js'
 export const CHECKPOINT_EVERY_MS = 200
 /** How soon it checkpoints again while it does. */
 const AGAIN_MS = 10
+/** The log's length, in frames (pages), past which the request thread is asked to finish a checkpoint: 16 MiB. */
+export const LOG_LIMIT_FRAMES = 4096
+/** SQLite's own threshold: what the server's connection falls back to if the thread stops on its own. */
+const SQLITE_AUTOCHECKPOINT = 1000
 
 /**
  * The thread's code, plain CommonJS (it needs no TypeScript, and runs the same from the sources and from dist/):
@@ -31,40 +37,85 @@ const Database = require(workerData.driver)
 const db = new Database(workerData.dbPath, { fileMustExist: true })
 db.pragma('synchronous = FULL')
 db.pragma('wal_autocheckpoint = 0')
+let asked = false
 const checkpoint = () => {
+  if (asked) return true // the request thread's turn: its checkpoint would find this one's lock taken
   try {
     const [{ log, checkpointed }] = db.pragma('wal_checkpoint(PASSIVE)')
+    if (log >= workerData.limitFrames) {
+      asked = true
+      parentPort.postMessage('finish')
+    }
     return checkpointed < log
   } catch { return false }
 }
 let timer
 const tick = () => { timer = setTimeout(tick, checkpoint() ? workerData.againMs : workerData.everyMs) }
 timer = setTimeout(tick, workerData.everyMs)
-parentPort.on('message', () => { clearTimeout(timer); checkpoint(); try { db.close() } catch {} parentPort.close() })
+parentPort.on('message', (message) => {
+  if (message === 'finished') { asked = false; return }
+  clearTimeout(timer); checkpoint(); try { db.close() } catch {} parentPort.close()
+})
 parentPort.postMessage('ready')
 `
+
+/**
+ * The request thread's part: copies what is left and has the next write start the log again (RESTART), without
+ * waiting for anyone (busy_timeout 0) — a reader still on old frames (an audit reading the registry) makes it give up,
+ * to be asked again later. A failure (the disk full, say) is left to that later time too.
+ */
+function finishCheckpoint (db: Db): void {
+  const sqlite = db.$client
+  const timeout = sqlite.pragma('busy_timeout', { simple: true }) as number
+  sqlite.pragma('busy_timeout = 0')
+  try {
+    sqlite.pragma('wal_checkpoint(RESTART)')
+  } catch { /* asked again later */ } finally {
+    sqlite.pragma(`busy_timeout = ${timeout}`)
+  }
+}
 
 export class Checkpointer {
   private constructor (private readonly worker: Worker) {}
 
+  #stopping = false
+
   /** Starts the database's checkpoint thread; resolves once the thread has its connection. */
-  static async start (db: Db, everyMs = CHECKPOINT_EVERY_MS): Promise<Checkpointer> {
-    const worker = new Worker(THREAD, { eval: true, workerData: { dbPath: db.$client.name, driver: createRequire(import.meta.url).resolve('better-sqlite3'), everyMs, againMs: AGAIN_MS } })
+  static async start (db: Db, everyMs = CHECKPOINT_EVERY_MS, limitFrames = LOG_LIMIT_FRAMES): Promise<Checkpointer> {
+    const driver = createRequire(import.meta.url).resolve('better-sqlite3')
+    const worker = new Worker(THREAD, { eval: true, workerData: { dbPath: db.$client.name, driver, everyMs, againMs: AGAIN_MS, limitFrames } })
     await new Promise<void>((resolve, reject) => {
       worker.once('message', () => { resolve() })
       worker.once('error', reject)
     })
     worker.unref()
-    // A thread that stopped on its own (it crashed) leaves the checkpoints to the server's connection, as without it.
+    db.$client.pragma('wal_autocheckpoint = 0')
+    const checkpointer = new Checkpointer(worker)
+    // Asked to finish: between two transactions (one left open until a later turn finishes it first), the rest of
+    // the log is copied here; it is asked again if a write slipped in before.
+    worker.on('message', () => {
+      if (db.$client.open && !db.$client.inTransaction) finishCheckpoint(db)
+      worker.postMessage('finished')
+    })
+    // A thread that stopped on its own (it crashed): the server's connection checkpoints itself again, as SQLite does.
     worker.on('error', () => { /* followed by 'exit' */ })
-    return new Checkpointer(worker)
+    worker.once('exit', () => {
+      if (!checkpointer.#stopping && db.$client.open) db.$client.pragma(`wal_autocheckpoint = ${SQLITE_AUTOCHECKPOINT}`)
+    })
+    return checkpointer
   }
 
   /** Checkpoints once more and stops the thread; the server's connection, closed after, then checkpoints what is left. */
   async stop (): Promise<void> {
+    this.#stopping = true
     const exited = new Promise((resolve) => this.worker.once('exit', resolve))
     this.worker.ref() // the process waits for the last checkpoint
     this.worker.postMessage('stop')
     await exited
+  }
+
+  /** Stops the thread at once, without a last checkpoint, as a crash of it would. */
+  async terminate (): Promise<void> {
+    await this.worker.terminate()
   }
 }

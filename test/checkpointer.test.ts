@@ -1,10 +1,10 @@
-// The write-ahead log is copied into the database file by the checkpointer's thread; the server's connection keeps
-// SQLite's own checkpoint, which keeps the log short under writes that never pause.
+// The write-ahead log is copied into the database file by the checkpointer's thread; the server's connection
+// finishes a checkpoint only when the thread asks (writes that never pause), or checkpoints itself if the thread dies.
 import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t, { type Test } from 'tap'
-import { Checkpointer } from '../src/checkpointer.js'
+import { Checkpointer, LOG_LIMIT_FRAMES } from '../src/checkpointer.js'
 import { openDatabase, type Db } from '../src/database.js'
 import { buildTestApp } from './helper.js'
 
@@ -26,9 +26,9 @@ t.test('the app on a file: its thread copies the log into the database file', as
   const path = join(dir, 'registry.db')
   const { app } = await buildTestApp(t, { dbPath: path })
   const sqlite = app.db.$client
+  t.equal(sqlite.pragma('wal_autocheckpoint', { simple: true }), 0, 'the server\'s connection leaves checkpoints to the thread')
   sqlite.exec('CREATE TABLE ballast (data BLOB)')
   const before = statSync(path).size
-  // 2 MiB: below the 1000 pages at which the server's connection would checkpoint itself.
   sqlite.prepare('INSERT INTO ballast VALUES (randomblob(2 * 1024 * 1024))').run()
   t.ok(statSync(`${path}-wal`).size > 2 * 1024 * 1024, 'the write is in the log')
   for (let i = 0; i < 50 && statSync(path).size === before; i++) await settle(100)
@@ -43,18 +43,29 @@ t.test('stopping the thread checkpoints what is left', async (t) => {
   t.equal(statSync(path).size, before, 'no checkpoint within the minute between ticks')
   await checkpointer.stop()
   t.ok(statSync(path).size >= before + 1024 * 1024, 'the last checkpoint, on stopping')
+  t.equal(db.$client.pragma('wal_autocheckpoint', { simple: true }), 0, 'a thread stopped on purpose hands nothing back: the connection is closing')
 })
 
-t.test('writes that never pause: the log stays short', async (t) => {
+t.test('writes that never pause: the request thread finishes what the thread copied, and the log stays short', async (t) => {
   const { db, path } = database(t)
-  const checkpointer = await Checkpointer.start(db, 1)
+  const checkpointer = await Checkpointer.start(db, 1, 256) // a checkpoint every millisecond; 1 MiB of log asks for help
   t.teardown(async () => { await checkpointer.stop() })
   const insert = db.$client.prepare('INSERT INTO ballast VALUES (randomblob(64 * 1024))')
   let largest = 0
-  for (let i = 0; i < 512; i++) { // 32 MiB, one commit after another, never leaving the thread a moment without a write
+  for (let i = 0; i < 512; i++) { // 32 MiB, a commit every turn of the event loop
     insert.run()
     largest = Math.max(largest, statSync(`${path}-wal`).size)
+    await new Promise((resolve) => setImmediate(resolve))
   }
-  // SQLite's 1000 pages (4 MiB), and one commit beyond.
-  t.ok(largest < 5 * 1024 * 1024, `the log never grew past its limit (largest ${largest} bytes)`)
+  t.ok(largest < 8 * 1024 * 1024, `the log never grew far past its limit (largest ${largest} bytes)`)
+  t.equal(LOG_LIMIT_FRAMES, 4096, 'the server asks at 16 MiB')
+})
+
+t.test('a thread that dies hands checkpoints back to the server\'s connection', async (t) => {
+  const { db } = database(t)
+  const dying = await Checkpointer.start(db, 60_000)
+  t.equal(db.$client.pragma('wal_autocheckpoint', { simple: true }), 0)
+  await dying.terminate()
+  await settle(50)
+  t.equal(db.$client.pragma('wal_autocheckpoint', { simple: true }), 1000, 'SQLite\'s own checkpoints again')
 })
