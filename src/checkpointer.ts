@@ -54,7 +54,11 @@ const tick = () => { timer = setTimeout(tick, checkpoint() ? workerData.againMs 
 timer = setTimeout(tick, workerData.everyMs)
 parentPort.on('message', (message) => {
   if (message === 'finished') { asked = false; return }
-  clearTimeout(timer); checkpoint(); try { db.close() } catch {} parentPort.close()
+  // Stopping: one last checkpoint, even while the request thread was asked to finish one.
+  clearTimeout(timer)
+  try { db.pragma('wal_checkpoint(PASSIVE)') } catch {}
+  try { db.close() } catch {}
+  parentPort.close()
 })
 parentPort.postMessage('ready')
 `

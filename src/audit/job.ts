@@ -28,8 +28,10 @@ const LAST_REVISION = 'SELECT coalesce(max(revision), 0) FROM changes'
 // Served by the primary key: only the entries after the revision are read. Not DISTINCT, and `+entity`: either
 // would send the planner to the entity index, walking every entry of those entities (60 ms on the request thread
 // with a million). Audit runs, keys and waivers are not the registry, and leave a loaded registry current.
-const CHANGED_SINCE = `SELECT entity, entity_id AS id FROM changes
-  WHERE revision > ? AND +entity IN (${REGISTRY_ENTITIES.map((e) => `'${e}'`).join(', ')}) LIMIT ?`
+const REGISTRY_CHANGES = `FROM changes WHERE revision > ? AND +entity IN (${REGISTRY_ENTITIES.map((e) => `'${e}'`).join(', ')})`
+const CHANGED_SINCE = `SELECT entity, entity_id AS id ${REGISTRY_CHANGES} LIMIT ?`
+// Counted in SQLite, up to one past the limit: the request thread asks this before each audit.
+const ENTRIES_SINCE = `SELECT count(*) FROM (SELECT 1 ${REGISTRY_CHANGES} LIMIT ?)`
 
 /** Reads the whole registry in one read transaction. */
 export function loadRegistry (db: Db): LoadedRegistry {
@@ -53,8 +55,12 @@ export function changedSince (db: Db, revision: number, limit = REREAD_AFTER): C
   return changed
 }
 
-/** Whether so much changed after the revision that a loaded registry is better read again whole than refreshed. */
-export const needsFullRead = (db: Db, revision: number): boolean => changedSince(db, revision) === undefined
+/**
+ * Whether so much changed after the revision that a loaded registry is better read again whole than refreshed
+ * (changedSince would give undefined), without reading the changes themselves.
+ */
+export const needsFullRead = (db: Db, revision: number, limit = REREAD_AFTER): boolean =>
+  (statement(db, ENTRIES_SINCE).pluck().get(revision, limit + 1) as number) > limit
 
 /**
  * The loaded registry as the registry stands now, in one read transaction: the same one when nothing in it

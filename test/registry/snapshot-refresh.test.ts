@@ -77,6 +77,8 @@ t.test('past the limit, the registry is to be read again whole', async (t) => {
   for (const [i, p] of bundle.people.slice(0, 3).entries()) await ok(call, 'PATCH', `/v1/people/${p.id}`, { name: `Renamed ${i}` })
   t.equal(changedSince(app.db, loaded.revision, 3)?.get('people')?.size, 3, 'three changed records: at the limit')
   t.equal(refreshRegistry(app.db, loaded, 2), undefined, 'over it: not refreshed')
+  t.equal(needsFullRead(app.db, loaded.revision, 3), false, 'at the limit: refreshed')
+  t.equal(needsFullRead(app.db, loaded.revision, 2), true, 'over it: read again whole')
   t.equal(needsFullRead(app.db, loaded.revision), false, 'three are far below the default limit')
   t.equal(needsFullRead(app.db, -1), false, 'nor is the whole fixture')
 })
