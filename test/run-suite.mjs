@@ -30,8 +30,27 @@ const lines = createInterface({ input: tap.stdout })
 // tap's own closing count at the top level, e.g. "# { total: 12, pass: 10, fail: 1, skip: 1 }": leaf assertions only,
 // and a test file that crashed before its first assertion counts there as a failure.
 let summary
+// Every failure again at the end, under the names of the tests around it, so that the last lines of a long run tell
+// which test failed and why (CI keeps only the tail of the output).
+const failures = []
+const subtests = []
+let diagnostics
 lines.on('line', (line) => {
   console.log(line)
+  if (diagnostics !== undefined) {
+    if (diagnostics.length < 25) diagnostics.push(line)
+    if (line.trim() === '...') diagnostics = undefined
+  }
+  const subtest = /^( *)# Subtest: (.*)$/.exec(line)
+  if (subtest !== null) subtests.splice(subtest[1].length / 4, Infinity, subtest[2])
+  const failure = /^( *)not ok \d+ - (.*?)(?: # time=[\d.]+m?s)?$/.exec(line)
+  if (failure !== null) {
+    const path = subtests.slice(0, failure[1].length / 4).concat(failure[2]).join(' > ')
+    // A test that failed because something inside it failed: that failure is listed already.
+    if (failures.some((lines) => lines[0].startsWith(`${path} > `))) return
+    diagnostics = [path]
+    failures.push(diagnostics)
+  }
   const match = /^# \{ (total: \d+.*) \}$/.exec(line)
   if (match !== null) summary = Object.fromEntries([...match[1].matchAll(/(\w+): (\d+)/g)].map(([, key, n]) => [key, Number(n)]))
 })
@@ -45,6 +64,10 @@ tap.on('close', (code) => {
     passed += summary.pass ?? 0
     failed += summary.fail ?? 0
     skipped = (summary.skip ?? 0) + (summary.todo ?? 0)
+  }
+  if (failures.length > 0) {
+    console.log(`\n== failed: ${failures.length}`)
+    for (const lines of failures.slice(0, 40)) console.log(lines.join('\n'))
   }
   if (exitCode !== 0 && (summary?.fail ?? 0) === 0) {
     console.log(`tap exited with ${exitCode} but no failed assertion: a coverage threshold (the "tap" section of package.json) was missed, see the report above`)
