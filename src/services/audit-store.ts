@@ -203,7 +203,7 @@ async function storeFindings (db: Db, actor: Actor, run: RunRow, held: ReadonlyM
   const totals = { counts, newCount: 0, persistingCount: 0, resolvedCount: 0, waivedCount: 0 }
 
   const insert = statement(db, INSERT_SLICE)
-  const current = new Set<string>()
+  // Every fingerprint of this run, with its first row: what the next run compares with, and what tells the resolved.
   const nowHeld: Held = new Map()
   const slices = unpackSlices(packed)
   await paced(db, pace, () => {
@@ -229,7 +229,6 @@ async function storeFindings (db: Db, actor: Actor, run: RunRow, held: ReadonlyM
     if (changes !== keys.length) throw new Error(`a slice of ${keys.length} findings inserted ${changes} rows`)
     const first = Number(lastInsertRowid) - changes + 1
     keys.forEach(({ fingerprint }, i) => {
-      current.add(fingerprint)
       if (!nowHeld.has(fingerprint)) nowHeld.set(fingerprint, first + i)
     })
     return true
@@ -237,7 +236,7 @@ async function storeFindings (db: Db, actor: Actor, run: RunRow, held: ReadonlyM
 
   // Findings of the previous run that no longer hold: copied over as they were, marked resolved.
   const resolved: number[] = []
-  held.forEach((id, fingerprint) => { if (!current.has(fingerprint)) resolved.push(id) })
+  held.forEach((id, fingerprint) => { if (!nowHeld.has(fingerprint)) resolved.push(id) })
   totals.resolvedCount = resolved.length
   const copy = statement(db, `INSERT INTO findings (run_id, fingerprint, rule_id, severity, state, subject_kind, subject_id, related, message, data)
     SELECT ?, fingerprint, rule_id, severity, 'resolved', subject_kind, subject_id, related, message, data FROM findings WHERE id = ?`)
