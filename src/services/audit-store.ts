@@ -4,6 +4,7 @@
 import { open } from 'node:fs/promises'
 import { auditRuns } from '../../db/schema.js'
 import type { AuditScope } from '../audit/engine.js'
+import { FingerprintTable, isFingerprint } from '../audit/fingerprint-table.js'
 import { unpackSlices, type PackedRows } from '../audit/finding-row.js'
 import { now } from '../clock.js'
 import { statement, type Db } from '../database.js'
@@ -125,8 +126,8 @@ const HELD_PAGE = 100
 /** Scopes whose last run's fingerprints are kept (the whole registry's, and a few narrower ones). */
 const REMEMBERED_SCOPES = 8
 
-/** What `held` is: the first id of each fingerprint that still held in a run, in the order it stored them. */
-type Held = Map<string, number>
+/** What `held` is: the first id of each fingerprint that still held in a run (its ids ascend in the order it stored them). */
+type Held = FingerprintTable
 
 /** Per database and scope, the last run this process stored, with its held fingerprints: the next run then reads none. */
 const lastStored = new WeakMap<Db, Map<string, { runId: string, held: Held }>>()
@@ -147,7 +148,7 @@ function remember (db: Db, scopeKey: string, runId: string, held: Held): void {
  * findings, about `pace.ms` at a time (its findings are written together, so they are contiguous in id).
  */
 async function heldBefore (db: Db, scopeKey: string, pace: StorePace): Promise<Held> {
-  const held: Held = new Map()
+  const held: Held = new FingerprintTable()
   const previous = statement(db, "SELECT id FROM audit_runs WHERE scope_key = ? AND status = 'done' ORDER BY rowid DESC LIMIT 1").pluck().get(scopeKey) as string | undefined
   if (previous === undefined) return held
   const known = lastStored.get(db)?.get(scopeKey)
@@ -160,7 +161,8 @@ async function heldBefore (db: Db, scopeKey: string, pace: StorePace): Promise<H
     const until = performance.now() + pace.ms
     do {
       const rows = page.all(after, range.last, previous, HELD_PAGE) as { id: number, fingerprint: string, state: State }[]
-      for (const r of rows) if (r.state !== 'resolved' && !held.has(r.fingerprint)) held.set(r.fingerprint, r.id)
+      // A row that is not a fingerprint (a file edited by hand) can match no finding: passed over.
+      for (const r of rows) if (r.state !== 'resolved' && isFingerprint(r.fingerprint)) held.addIfAbsent(r.fingerprint, r.id)
       if (rows.length < HELD_PAGE) return held
       after = rows[rows.length - 1]!.id
     } while (performance.now() < until)
@@ -197,14 +199,14 @@ async function store (db: Db, actor: Actor, start: RunStart, packed: PackedRows,
 }
 
 /** The findings of the run, its resolved ones, and the last step: the run's totals, `done`, and its change-log entry. */
-async function storeFindings (db: Db, actor: Actor, run: RunRow, held: ReadonlyMap<string, number>, waivers: ReadonlyMap<string, AppliedWaiver>,
+async function storeFindings (db: Db, actor: Actor, run: RunRow, held: Held, waivers: ReadonlyMap<string, AppliedWaiver>,
   packed: PackedRows, pace: StorePace): Promise<Written<AuditRun>> {
   const counts = { error: 0, warning: 0, info: 0 }
   const totals = { counts, newCount: 0, persistingCount: 0, resolvedCount: 0, waivedCount: 0 }
 
   const insert = statement(db, INSERT_SLICE)
   // Every fingerprint of this run, with its first row: what the next run compares with, and what tells the resolved.
-  const nowHeld: Held = new Map()
+  const nowHeld: Held = new FingerprintTable(packed.count)
   const slices = unpackSlices(packed)
   await paced(db, pace, () => {
     const next = slices.next()
@@ -228,15 +230,12 @@ async function storeFindings (db: Db, actor: Actor, run: RunRow, held: ReadonlyM
     const { changes, lastInsertRowid } = insert.run({ runId: run.id, rows, states, waived: waived === null ? null : JSON.stringify(waived) })
     if (changes !== keys.length) throw new Error(`a slice of ${keys.length} findings inserted ${changes} rows`)
     const first = Number(lastInsertRowid) - changes + 1
-    keys.forEach(({ fingerprint }, i) => {
-      if (!nowHeld.has(fingerprint)) nowHeld.set(fingerprint, first + i)
-    })
+    keys.forEach(({ fingerprint }, i) => { nowHeld.addIfAbsent(fingerprint, first + i) })
     return true
   })
 
   // Findings of the previous run that no longer hold: copied over as they were, marked resolved.
-  const resolved: number[] = []
-  held.forEach((id, fingerprint) => { if (!nowHeld.has(fingerprint)) resolved.push(id) })
+  const resolved = held.idsMissingFrom(nowHeld)
   totals.resolvedCount = resolved.length
   const copy = statement(db, `INSERT INTO findings (run_id, fingerprint, rule_id, severity, state, subject_kind, subject_id, related, message, data)
     SELECT ?, fingerprint, rule_id, severity, 'resolved', subject_kind, subject_id, related, message, data FROM findings WHERE id = ?`)
