@@ -138,3 +138,16 @@ t.test('a scope compares with its last run whether this process remembers that r
   const again = await runAudit(app.db, actor, { at: AT, scope: null })
   t.strictSame({ new: again.record.new, persisting: again.record.persisting, resolved: again.record.resolved }, { new: 0, persisting: 7, resolved: 0 }, 'the run just stored, remembered')
 })
+
+t.test('a read-back run with a finding whose fingerprint was edited by hand: that row matches nothing, the rest compare', async (t) => {
+  const { app, call } = await buildTestApp(t)
+  await importFixture(t, call)
+  const first = await runAudit(app.db, actor, { at: AT, scope: null })
+  const total = first.record.new + first.record.persisting
+  // Eight more scopes: the whole registry's run is no longer remembered, and is read back from its findings.
+  for (const id of ['i-none', 'i-two', 'i-absent', 'i-deleg', 'i-ok', 'i-unan', 'i-done']) await runAudit(app.db, actor, { at: AT, scope: { initiativeIds: [id] } })
+  await runAudit(app.db, actor, { at: AT, scope: { domainId: 'pricing' } })
+  app.db.$client.prepare("UPDATE findings SET fingerprint = 'edited by hand' WHERE id = (SELECT min(id) FROM findings WHERE run_id = ?)").run(first.record.id)
+  const next = await runAudit(app.db, actor, { at: AT, scope: null })
+  t.strictSame({ new: next.record.new, persisting: next.record.persisting, resolved: next.record.resolved }, { new: 1, persisting: total - 1, resolved: 0 })
+})
