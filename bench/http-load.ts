@@ -55,16 +55,22 @@ function parseWrk (text: string): Load {
 
 /** Starts node with the arguments in the package root and waits until /health answers on the port. */
 export async function startProcess (args: string[], env: Record<string, string>, port: number): Promise<ChildProcess> {
+  // Another process on the port would answer in its place, and be measured instead: refuse to start.
+  if (await answers(port)) throw new Error(`port ${port} is taken by another process: stop it first`)
   const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'ignore', 'inherit'] })
-  for (let i = 0; i < 300; i++) {
-    try {
-      const res = await fetch(`http://127.0.0.1:${port}/health`)
-      if (res.status === 200 || res.status === 404) return child
-    } catch { /* not listening yet */ }
+  for (let i = 0; i < 300 && child.exitCode === null; i++) {
+    if (await answers(port)) return child
     await new Promise((resolve) => setTimeout(resolve, 100))
   }
   child.kill('SIGKILL')
-  throw new Error(`${args.join(' ')} did not start`)
+  throw new Error(`${args.join(' ')} did not start${child.exitCode === null ? '' : ` (exit code ${child.exitCode})`}`)
+}
+
+async function answers (port: number): Promise<boolean> {
+  try {
+    const res = await fetch(`http://127.0.0.1:${port}/health`)
+    return res.status === 200 || res.status === 404
+  } catch { return false } // not listening (yet)
 }
 
 /** SIGTERM, and wait for the exit. */
