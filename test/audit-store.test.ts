@@ -15,6 +15,9 @@ const actor = { keyId: null, label: 'audit-store test' }
 /** One finding per step: every run of the fixture takes several steps, with a turn of the event loop between each. */
 const SLOW: StorePace = { rows: 1, ms: 1000 }
 
+/** A scope per initiative of the fixture, and a domain's: with the whole registry's, more scopes than are remembered. */
+const NARROWER_SCOPES = [...['i-none', 'i-two', 'i-absent', 'i-deleg', 'i-ok', 'i-unan', 'i-done'].map((id) => ({ initiativeIds: [id] })), { domainId: 'pricing' }]
+
 const turn = async (): Promise<void> => { await new Promise((resolve) => setImmediate(resolve)) }
 const unfinished = (db: Db): string[] => db.$client.prepare("SELECT id FROM audit_runs WHERE status <> 'done' ORDER BY rowid").pluck().all() as string[]
 const storedRows = (db: Db, runId: string): number => db.$client.prepare('SELECT count(*) FROM findings WHERE run_id = ?').pluck().get(runId) as number
@@ -126,10 +129,8 @@ t.test('a run cut off half way (its database closed under it, as by a crash) is 
 t.test('a scope compares with its last run whether this process remembers that run or reads it back', async (t) => {
   const { app, call } = await buildTestApp(t)
   await importFixture(t, call)
-  const initiatives = ['i-none', 'i-two', 'i-absent', 'i-deleg', 'i-ok', 'i-unan', 'i-done']
   // Nine scopes, one run each: more than are remembered, so the first scope's run is read back from its findings.
-  const scopes = [null, ...initiatives.map((id) => ({ initiativeIds: [id] })), { domainId: 'pricing' }]
-  for (const scope of scopes) await runAudit(app.db, actor, { at: AT, scope })
+  for (const scope of [null, ...NARROWER_SCOPES]) await runAudit(app.db, actor, { at: AT, scope })
   t.equal((await call({ method: 'PATCH', url: '/v1/initiatives/i-two', payload: { decisionRule: 'pool' }, as: 'editor' })).statusCode, 200)
   const readBack = await runAudit(app.db, actor, { at: AT, scope: null })
   t.strictSame({ new: readBack.record.new, persisting: readBack.record.persisting, resolved: readBack.record.resolved }, { new: 0, persisting: 7, resolved: 1 }, 'read back')
@@ -145,8 +146,7 @@ t.test('a read-back run with a finding whose fingerprint was edited by hand: tha
   const first = await runAudit(app.db, actor, { at: AT, scope: null })
   const total = first.record.new + first.record.persisting
   // Eight more scopes: the whole registry's run is no longer remembered, and is read back from its findings.
-  for (const id of ['i-none', 'i-two', 'i-absent', 'i-deleg', 'i-ok', 'i-unan', 'i-done']) await runAudit(app.db, actor, { at: AT, scope: { initiativeIds: [id] } })
-  await runAudit(app.db, actor, { at: AT, scope: { domainId: 'pricing' } })
+  for (const scope of NARROWER_SCOPES) await runAudit(app.db, actor, { at: AT, scope })
   app.db.$client.prepare("UPDATE findings SET fingerprint = 'edited by hand' WHERE id = (SELECT min(id) FROM findings WHERE run_id = ?)").run(first.record.id)
   const next = await runAudit(app.db, actor, { at: AT, scope: null })
   t.strictSame({ new: next.record.new, persisting: next.record.persisting, resolved: next.record.resolved }, { new: 1, persisting: total - 1, resolved: 0 })

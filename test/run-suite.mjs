@@ -34,22 +34,25 @@ let summary
 // which test failed and why (CI keeps only the tail of the output).
 const failures = []
 const subtests = []
+/** The failure whose diagnostics (its YAML block, indented under it) are being read, and its indentation. */
 let diagnostics
 lines.on('line', (line) => {
   console.log(line)
-  if (diagnostics !== undefined) {
-    if (diagnostics.length < 25) diagnostics.push(line)
-    if (line.trim() === '...') diagnostics = undefined
-  }
+  const indent = /^ */.exec(line)[0].length
+  if (diagnostics !== undefined && (indent > diagnostics.indent || line.trim() === '')) {
+    if (diagnostics.lines.length < 40) diagnostics.lines.push(line)
+    if (line.trim() === '...') diagnostics = undefined // the block's end
+  } else diagnostics = undefined
   const subtest = /^( *)# Subtest: (.*)$/.exec(line)
-  if (subtest !== null) subtests.splice(subtest[1].length / 4, Infinity, subtest[2])
-  const failure = /^( *)not ok \d+ - (.*?)(?: # time=[\d.]+m?s)?$/.exec(line)
+  if (subtest !== null) subtests.splice(indent / 4, Infinity, subtest[2])
+  const failure = /^ *not ok \d+ - (.*?)(?: # time=[\d.]+m?s)?$/.exec(line)
   if (failure !== null) {
-    const path = subtests.slice(0, failure[1].length / 4).concat(failure[2]).join(' > ')
+    const path = subtests.slice(0, indent / 4).concat(failure[1]).join(' > ')
     // A test that failed because something inside it failed: that failure is listed already.
-    if (failures.some((lines) => lines[0].startsWith(`${path} > `))) return
-    diagnostics = [path]
-    failures.push(diagnostics)
+    if (!failures.some((lines) => lines[0].startsWith(`${path} > `))) {
+      diagnostics = { indent, lines: [path] }
+      failures.push(diagnostics.lines)
+    }
   }
   const match = /^# \{ (total: \d+.*) \}$/.exec(line)
   if (match !== null) summary = Object.fromEntries([...match[1].matchAll(/(\w+): (\d+)/g)].map(([, key, n]) => [key, Number(n)]))

@@ -35,16 +35,8 @@ export class FingerprintTable {
     this.#ids = new Float64Array(slots)
   }
 
-  get size (): number { return this.#size }
-
   has (fingerprint: string): boolean {
     return this.#ids[this.#slotOf(fingerprint)] !== 0
-  }
-
-  /** The row id of the fingerprint, or undefined. */
-  get (fingerprint: string): number | undefined {
-    const id = this.#ids[this.#slotOf(fingerprint)]!
-    return id === 0 ? undefined : id
   }
 
   /** Keeps the first id given for a fingerprint: a later one for the same fingerprint changes nothing. */
