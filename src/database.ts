@@ -9,9 +9,20 @@ import { migrationsFolder } from './config.js'
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database }
 
+/** How long a statement waits for a lock another connection holds (the audit process's, storing a run) before it fails. */
+export const BUSY_TIMEOUT_MS = 5000
+
+/** Opens the database and brings its schema up to date: what the server does, the owner of the schema. */
 export function openDatabase (path: string): Db {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
-  const sqlite = new Database(path)
+  const db = connect(path)
+  migrate(db, { migrationsFolder: migrationsFolder() })
+  return db
+}
+
+/** A connection with the registry's pragmas (the audit process's: to the file the server made, and keeps the schema of). */
+export function connect (path: string, options: { fileMustExist?: boolean } = {}): Db {
+  const sqlite = new Database(path, options)
   // WAL lets readers run beside the writer; FULL makes an acknowledged commit survive power loss.
   const journalMode = sqlite.pragma('journal_mode = WAL', { simple: true })
   if (path !== ':memory:' && journalMode !== 'wal') {
@@ -20,13 +31,11 @@ export function openDatabase (path: string): Db {
   }
   sqlite.pragma('synchronous = FULL')
   sqlite.pragma('foreign_keys = ON')
-  sqlite.pragma('busy_timeout = 5000')
+  sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`)
   // 16 MiB of page cache instead of 2: record reads and writes touch pages all over a large file. Who-decides
   // lookups are answered from memory (src/registry/decider-index.ts), so a larger cache mostly grows the process.
   sqlite.pragma('cache_size = -16384')
-  const db = drizzle({ client: sqlite, schema })
-  migrate(db, { migrationsFolder: migrationsFolder() })
-  return db
+  return drizzle({ client: sqlite, schema }) as Db
 }
 
 /** True when the database answers a trivial query. */

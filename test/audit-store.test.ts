@@ -10,6 +10,7 @@ import type { StorePace } from '../src/services/audit-store.js'
 import { runAudit } from '../src/services/audits.js'
 import { assertProblem, buildTestApp, type TestApp } from './helper.js'
 import { AT, importFixture, keysOf } from './audit-fixture.js'
+import { auditProcesses } from './audit-processes.js'
 
 const actor = { keyId: null, label: 'audit-store test' }
 /** One finding per step: every run of the fixture takes several steps, with a turn of the event loop between each. */
@@ -95,35 +96,35 @@ t.test('runs stored at once: each compares with the run stored before it', async
     'the resolved finding is the previous one, as it was, copied a step at a time')
 })
 
-t.test('a run cut off half way (its database closed under it, as by a crash) is never shown; the next run removes it', async (t) => {
+t.test('a run cut off half way (its audit process killed, as by a crash) is never shown; the next run removes it', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'whodecides-audit-store-'))
   t.teardown(() => rmSync(dir, { recursive: true, force: true }))
-  const dbPath = join(dir, 'registry.db')
-  const before = await buildTestApp(t, { dbPath })
-  await importFixture(t, before.call)
-  const first = (await before.call({ method: 'POST', url: '/v1/audits', payload: { at: AT }, as: 'auditor' })).json()
+  const { app, call } = await buildTestApp(t, { dbPath: join(dir, 'registry.db') })
+  await importFixture(t, call)
+  const first = (await call({ method: 'POST', url: '/v1/audits', payload: { at: AT }, as: 'auditor' })).json()
   // The registry changes, so the cut-off run would have said something new had it been stored.
-  t.equal((await before.call({ method: 'PATCH', url: '/v1/initiatives/i-two', payload: { decisionRule: 'pool' }, as: 'editor' })).statusCode, 200)
+  t.equal((await call({ method: 'PATCH', url: '/v1/initiatives/i-two', payload: { decisionRule: 'pool' }, as: 'editor' })).statusCode, 200)
 
-  const stored = runAudit(before.app.db, actor, { at: AT }, SLOW)
-  const cut = await whileStoring(before.app.db, 2)
-  before.app.db.$client.close()
-  await t.rejects(stored, /not open/, 'the store fails at its next step')
-  await before.app.close()
+  // A database file's runs are stored by its audit process, one finding per step here, with a pause after each.
+  const stored = runAudit(app.db, actor, { at: AT }, { ...SLOW, pauseMs: 50 })
+  const cut = await whileStoring(app.db, 2)
+  const processes = auditProcesses()
+  t.equal(processes.length, 1, 'one audit process')
+  process.kill(processes[0]!, 'SIGKILL')
+  await t.rejects(stored, /the audit worker stopped \(SIGKILL\)/, 'the store fails with its process')
 
-  const after = await buildTestApp(t, { dbPath })
-  t.strictSame(unfinished(after.app.db), [cut], 'the cut-off run is still in the file, unfinished')
-  t.ok(storedRows(after.app.db, cut) >= 2, 'with the findings it stored')
-  t.strictSame(await listedRuns(after.call), [first.id], 'but not listed')
-  assertProblem(t, await after.call({ method: 'GET', url: `/v1/audits/${cut}`, as: 'auditor' }), 404, 'WHODECIDES_ERR_NOT_FOUND')
-  assertProblem(t, await after.call({ method: 'GET', url: `/v1/audits/${cut}/findings`, as: 'auditor' }), 404, 'WHODECIDES_ERR_NOT_FOUND')
+  t.strictSame(unfinished(app.db), [cut], 'the cut-off run is still in the file, unfinished')
+  t.ok(storedRows(app.db, cut) >= 2, 'with the findings it stored')
+  t.strictSame(await listedRuns(call), [first.id], 'but not listed')
+  assertProblem(t, await call({ method: 'GET', url: `/v1/audits/${cut}`, as: 'auditor' }), 404, 'WHODECIDES_ERR_NOT_FOUND')
+  assertProblem(t, await call({ method: 'GET', url: `/v1/audits/${cut}/findings`, as: 'auditor' }), 404, 'WHODECIDES_ERR_NOT_FOUND')
 
-  const next = (await after.call({ method: 'POST', url: '/v1/audits', payload: { at: AT }, as: 'auditor' })).json()
+  const next = (await call({ method: 'POST', url: '/v1/audits', payload: { at: AT }, as: 'auditor' })).json()
   t.strictSame({ new: next.new, persisting: next.persisting, resolved: next.resolved }, { new: 0, persisting: 7, resolved: 1 },
-    'the next run compares with the last finished run')
-  t.strictSame(unfinished(after.app.db), [], 'and removed the cut-off run')
-  t.equal(storedRows(after.app.db, cut), 0, 'with its findings')
-  t.strictSame(await listedRuns(after.call), [next.id, first.id])
+    'the next run, in a fresh process, compares with the last finished run')
+  t.strictSame(unfinished(app.db), [], 'and removed the cut-off run')
+  t.equal(storedRows(app.db, cut), 0, 'with its findings')
+  t.strictSame(await listedRuns(call), [next.id, first.id])
 })
 
 t.test('a scope compares with its last run whether this process remembers that run or reads it back', async (t) => {

@@ -1,17 +1,23 @@
 // Audit runs: totals, new/persisting/resolved against the previous run of a scope, scopes, findings filters and paging.
-import { mkdtempSync, rmSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t, { type Test } from 'tap'
 import { runRules } from '../src/audit/engine.js'
-import { findingRow, unpackSlices, type FindingRow, type PackedRows } from '../src/audit/finding-row.js'
+import { findingRow, type FindingRow } from '../src/audit/finding-row.js'
 import { auditFindings, auditRows, loadRegistry, refreshRegistry } from '../src/audit/job.js'
-import { AuditWorker, findingsOffThread } from '../src/audit/run-in-worker.js'
+import { AuditWorker, auditOffThread } from '../src/audit/run-in-worker.js'
+import type { AuditJob } from '../src/audit/job.js'
+import type { AuditRun } from '../src/schemas/audits.js'
+import { canonicalScope } from '../src/services/audits.js'
+import type { Written } from '../src/services/records.js'
 import { createReadModel } from '../src/registry/read-model.js'
 import { loadSnapshot } from '../src/registry/snapshot.js'
 import { ruleConfigs } from '../src/services/rule-settings.js'
 import { assertProblem, buildTestApp, type TestApp } from './helper.js'
 import { AT, importFixture, keysOf } from './audit-fixture.js'
+import { auditProcesses, SCHED_IDLE, statFields } from './audit-processes.js'
 import { changeAt } from './seed-registry.js'
 
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/
@@ -49,7 +55,16 @@ async function allFindings (call: TestApp['call'], runId: string, query = ''): P
 const byState = (findings: any[], state: string): string[] => keysOf(findings.filter((f) => f.state === state))
 
 /** The rows of a packed result, every slice decoded. */
-const unpacked = (packed: PackedRows): FindingRow[] => [...unpackSlices(packed)].flatMap((slice) => JSON.parse(slice.rows) as FindingRow[])
+/** A finding as the API lists it, back in the shape of the row it was stored from. */
+const asRow = (f: any): FindingRow => [f.fingerprint, f.ruleId, f.severity, f.subject.kind, f.subject.id, JSON.stringify(f.related), f.message, f.data === null ? null : JSON.stringify(f.data)]
+
+let runs = 0
+/** What the server hands the audit process for the job: the run to store, and who asked. */
+const request = (job: AuditJob): Parameters<typeof auditOffThread>[1] => {
+  const { scope, key } = canonicalScope(job.scope)
+  return { job, run: { id: `run-${++runs}`, scopeKey: key, scope, at: job.at, startedAt: AT }, actor: { keyId: null, label: 'audits test' } }
+}
+
 
 t.test('a run over a registry with known problems: its totals, findings, headers and change-log entry', async (t) => {
   const { app, call } = await buildTestApp(t)
@@ -242,20 +257,25 @@ t.test('off the request thread: a database file is audited in a worker thread, w
   t.strictSame(fileRun.json().counts, memoryRun.counts)
   t.strictSame(await allFindings(onFile.call, fileRun.json().id), await allFindings(inMemory.call, memoryRun.id), 'the same findings, fingerprints and all')
 
-  // The app's worker again (started by the run above): jobs queue up and are answered in turn; a failed job fails alone.
+  // The app's audit process again (started by the run above): jobs queue up and are answered in turn, each run
+  // stored and compared with the one stored before it; a failed job fails alone.
   const job = { configs: ruleConfigs(onFile.app.db), scope: { domainId: 'pricing' }, at: AT }
   const broken = { ...job, configs: {} as typeof job.configs }
   const [pricing, failed, all] = await Promise.allSettled([
-    findingsOffThread(onFile.app.db, job), findingsOffThread(onFile.app.db, broken), findingsOffThread(onFile.app.db, { ...job, scope: null })
+    auditOffThread(onFile.app.db, request(job)), auditOffThread(onFile.app.db, request(broken)), auditOffThread(onFile.app.db, request({ ...job, scope: null }))
   ])
   t.equal(pricing.status, 'fulfilled')
-  t.strictSame(unpacked((pricing as PromiseFulfilledResult<PackedRows>).value), auditRows(onFile.app.db, job), 'the worker computes what the in-process job computes')
+  const pricingRun = (pricing as PromiseFulfilledResult<Written<AuditRun>>).value.record
+  t.strictSame((await onFile.call({ method: 'GET', url: `/v1/audits/${pricingRun.id}`, as: 'auditor' })).json(), pricingRun, 'the run the process stored, as the server reads it')
+  t.strictSame((await allFindings(onFile.call, pricingRun.id)).map(asRow), auditRows(onFile.app.db, job), 'the process finds what the in-process job finds')
   t.strictSame(auditRows(onFile.app.db, job), auditFindings(onFile.app.db, job).map(findingRow), 'the rows the run stores, of the findings of the engine')
   t.match(failed, { status: 'rejected', reason: { name: 'TypeError', message: /configs\.get is not a function/ } }, 'a failed job rejects with its error')
   t.equal(all.status, 'fulfilled')
-  t.strictSame(unpacked((all as PromiseFulfilledResult<PackedRows>).value).map((r) => `${r[1]} ${r[4]}`).sort(), FULL, 'and the worker goes on with the next job')
+  const allRun = (all as PromiseFulfilledResult<Written<AuditRun>>).value.record
+  t.strictSame(keysOf(await allFindings(onFile.call, allRun.id)), FULL, 'and the process goes on with the next job')
+  t.strictSame({ new: allRun.new, persisting: allRun.persisting }, { new: 0, persisting: FULL.length }, 'compared with the run of the same scope before it')
 
-  // The thread keeps the registry it read, and brings it up to date with the change log for the next job.
+  // The process keeps the registry it read, and brings it up to date with the change log for the next job.
   const loaded = loadRegistry(onFile.app.db)
   t.equal(refreshRegistry(onFile.app.db, loaded), loaded, 'unchanged: the same registry')
   t.equal((await onFile.call({ method: 'POST', url: '/v1/audits', payload: { at: AT }, as: 'auditor' })).statusCode, 201)
@@ -265,18 +285,49 @@ t.test('off the request thread: a database file is audited in a worker thread, w
   t.equal(refreshed?.snapshot.initiative('i-two')?.decisionRule, 'pool', 'an edited initiative is read again')
   t.equal(refreshed?.data.assignments, loaded.data.assignments, 'the assignments, unchanged, are not')
   const rerun = (await onFile.call({ method: 'POST', url: '/v1/audits', payload: { at: AT }, as: 'auditor' })).json()
-  t.equal(rerun.resolved, 1, 'so the next run in the worker sees it: i-two is no longer ambiguous')
+  t.equal(rerun.resolved, 1, 'so the next run in the process sees it: i-two is no longer ambiguous')
 
-  // Past the refresh limit, the next job goes to a fresh thread, which reads the registry whole.
+  // Past the refresh limit, the next job goes to a fresh process, which reads the registry whole and the last run back.
   const rereading = new AuditWorker(path, () => true)
   t.teardown(async () => { await rereading.close() })
-  const firstRows = unpacked(await rereading.run(job))
-  t.strictSame(unpacked(await rereading.run(job)), firstRows, 'a fresh thread finds the same')
+  const first = (await rereading.run(request(job))).record
+  const second = (await rereading.run(request(job))).record
+  t.strictSame({ new: second.new, persisting: second.persisting, resolved: second.resolved }, { new: 0, persisting: first.new + first.persisting, resolved: 0 },
+    'a fresh process finds the same')
 
   const stopped = new AuditWorker(path)
-  const inFlight = stopped.run(job)
+  const inFlight = stopped.run(request(job))
   await stopped.close()
   await t.rejects(inFlight, /the audit worker stopped/, 'closing a worker fails the jobs in flight')
+})
+
+t.test('the audit process: every thread of it at the lowest priority; a crash fails its jobs, the next job starts afresh', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'whodecides-audit-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const path = join(dir, 'registry.db')
+  const { app, call } = await buildTestApp(t, { dbPath: path })
+  await importFixture(t, call)
+  const worker = new AuditWorker(path)
+  t.teardown(async () => { await worker.close() })
+  const job = { configs: ruleConfigs(app.db), scope: null, at: AT }
+  const before = auditProcesses()
+  const first = await worker.run(request(job))
+  const [pid] = auditProcesses().filter((p) => !before.includes(p))
+  t.ok(pid !== undefined, 'a process of its own')
+  // In a thread's stat (proc(5)), field 19 is its nice value, field 41 its scheduling policy.
+  const threads = readdirSync(`/proc/${pid}/task`).map((tid) => statFields(`/proc/${pid}/task/${tid}/stat`))
+  t.ok(threads.length > 1, 'V8\'s helper threads among them')
+  t.strictSame(new Set(threads.map((fields) => fields[19 - 3])), new Set(['19']), 'every thread at nice 19')
+  if (spawnSync('chrt', ['--idle', '0', 'true']).status === 0) {
+    t.strictSame(new Set(threads.map((fields) => fields[41 - 3])), new Set([String(SCHED_IDLE)]), 'and, where chrt is, under SCHED_IDLE')
+  }
+
+  const running = worker.run(request(job))
+  process.kill(pid!, 'SIGKILL')
+  await t.rejects(running, /the audit worker stopped \(SIGKILL\)/, 'a crash fails the job in flight')
+  const next = (await worker.run(request(job))).record
+  t.equal(next.persisting, first.record.new, 'the next job starts a fresh process, which compares with the last run stored')
+  t.notOk(auditProcesses().includes(pid!), 'the crashed one is gone')
 })
 
 t.test('live findings of one initiative: the rules over its slice, at a time, nothing stored', async (t) => {

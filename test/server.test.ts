@@ -8,6 +8,7 @@ import Database from 'better-sqlite3'
 import t, { type Test } from 'tap'
 import { buildApp } from '../src/app.js'
 import { defaultConfig } from '../src/config.js'
+import { auditProcesses, ended } from './audit-processes.js'
 import { BOOT_TIMEOUT_MS, endProcess, listening, ROOT, spawnEntry, type Running } from './real-server.js'
 
 const CLOSE_TIMEOUT_MS = 10_000
@@ -112,6 +113,18 @@ t.test('first start, SIGTERM, then a restart on the same file', async (t) => {
   t.equal(after.mtimeMs, keyStat.mtimeMs, 'admin.key was not rewritten')
   t.equal(readFileSync(keyFile, 'utf8').trim(), token)
   t.notOk(logLines(t, second.output()).some((line) => 'keyFile' in line), 'the restart announces no new key file')
+})
+
+t.test('the audit process ends with the server: stopped, or killed without a word', async (t) => {
+  for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
+    const running = await start(t, { WHODECIDES_DB: join(tempDir(t), 'whodecides.db') })
+    const audits = auditProcesses(running.child.pid)
+    t.equal(audits.length, 1, 'the server starts its audit process once ready')
+    running.child.kill(signal)
+    await exited(running.child, CLOSE_TIMEOUT_MS)
+    for (let waited = 0; !ended(audits[0]!) && waited < CLOSE_TIMEOUT_MS; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20))
+    t.ok(ended(audits[0]!), `after ${signal} to the server, its audit process has ended`)
+  }
 })
 
 t.test('WHODECIDES_BOOTSTRAP_KEY becomes the admin key: no admin.key, and never logged', async (t) => {

@@ -1,99 +1,134 @@
-// Runs audits off the request thread: in a worker thread per database file, each job on its own read connection.
-import { Worker } from 'node:worker_threads'
+// Runs audits off the request thread: in a process of their own per database file, which also stores the runs.
+import { fork, spawnSync, type ChildProcess, type ForkOptions } from 'node:child_process'
 import type { Db } from '../database.js'
-import { packRows, type PackedRows } from './finding-row.js'
-import { auditRows, needsFullRead, type AuditJob } from './job.js'
-import type { WorkerReply, WorkerRequest } from './worker.js'
+import type { AuditRun } from '../schemas/audits.js'
+import { STORE_PACE, storeRun } from '../services/audit-store.js'
+import type { Written } from '../services/records.js'
+import { packRows } from './finding-row.js'
+import { auditRows, needsFullRead } from './job.js'
+import type { AuditRequest, WorkerReply, WorkerRequest } from './worker.js'
 
 /**
- * The worker's entry: a one-line module that first lowers the thread's priority — before the audit code is even
- * loaded, so lookups come first while an audit starts and runs (on Linux a nice value is per thread) — and then
- * imports the worker: the compiled worker.js from dist/, or worker.ts from sources, which a worker thread of Node 20
- * does not load through the parent's tsx hooks, so tsx is registered in the thread first.
+ * The process's entry, which lowers its threads' priority before it loads the audit code: the compiled one from
+ * dist/, or the source from src/, which the process loads through the TypeScript loader it inherits with the
+ * server's own Node options (tsx, or the test runner's).
  */
 function workerEntry (): URL {
   const here = new URL(import.meta.url)
-  const lowPriority = "try { (await import('node:os')).setPriority(19) } catch { /* not permitted: normal priority */ }"
-  const load = here.pathname.endsWith('.js')
-    ? `await import(${JSON.stringify(new URL('./worker.js', here).href)})`
-    : `(await import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))})).register(); await import(${JSON.stringify(new URL('./worker.ts', here).href)})`
-  return new URL(`data:text/javascript,${encodeURIComponent(`${lowPriority}\n${load}`)}`)
+  return new URL(here.pathname.endsWith('.js') ? './worker-process.js' : './worker-process.ts', here)
 }
 
-/** The audit error a worker reported, rebuilt on this side. */
+/**
+ * How the process is started: under `chrt --idle 0` (util-linux) where the system has it, so that every thread of
+ * the process runs under SCHED_IDLE — given a core only when no other thread wants it, and off it as soon as one does:
+ * a nice value alone still lets the audit finish its time slice (up to a few milliseconds) before a woken lookup runs.
+ * Checked once, by starting `true` so; without chrt, the process is started as it is and its entry lowers its nice value.
+ */
+let startOptions: ForkOptions | undefined
+function forkOptions (): ForkOptions {
+  if (startOptions === undefined) {
+    const idle = ['--idle', '0']
+    const usable = spawnSync('chrt', [...idle, 'true'], { stdio: 'ignore' }).status === 0
+    // Structured clone over the channel: the job's Map of rule configurations, the rows' byte arrays.
+    startOptions = usable
+      ? { serialization: 'advanced', execPath: 'chrt', execArgv: [...idle, process.execPath, ...process.execArgv] }
+      : { serialization: 'advanced' }
+  }
+  return startOptions
+}
+
+/** The audit error the process reported, rebuilt on this side. */
 function rebuild (error: { name: string, message: string, code?: string }): Error {
   return Object.assign(new Error(error.message), { name: error.name }, error.code === undefined ? {} : { code: error.code })
 }
 
 /**
- * A worker thread for one database file, started when an audit comes and kept, with the registry it last read
- * (worker.ts), which each job brings up to date: it runs one job at a time, in order, and holds the process open
- * only while a job is in flight. Once so much of the registry has changed that it is read again whole, the next job
- * goes to a fresh thread — stopping the old one hands its memory back at once, where V8 would keep the old
- * registry's heap until the new one needed the room, holding two registries at once.
+ * A process for one database file, started when an audit comes and kept, with the registry it last read
+ * (worker.ts), which each job brings up to date: it runs one job at a time, in order, and holds the server open
+ * only while a job is in flight. A process, not a thread: a worker thread's garbage collections run on V8's helper
+ * threads, which the whole server shares at normal priority — an audit's collections of a large registry then took
+ * a core from the lookups; in a process of its own, every thread of the audit runs at the lowest priority. Once so
+ * much of the registry has changed that it is read again whole, the next job goes to a fresh process — stopping the
+ * old one hands its memory back at once, where V8 would keep the old registry's heap until the new one needed the
+ * room, holding two registries at once.
  */
-type Pending = Map<number, { resolve: (rows: PackedRows) => void, reject: (error: Error) => void }>
+type Pending = Map<number, { resolve: (written: Written<AuditRun>) => void, reject: (error: Error) => void }>
 
 export class AuditWorker {
-  /** The thread, and the jobs it has not answered yet (a crashed thread fails its own jobs, never a successor's). */
-  #current: { worker: Worker, pending: Pending } | undefined
+  /** The process, and the jobs it has not answered yet (a crashed process fails its own jobs, never a successor's). */
+  #current: { child: ChildProcess, pending: Pending } | undefined
   #nextId = 1
-  /** The change-log revision of the registry the thread last read, as it reported. */
+  /** The change-log revision of the registry the process last read, as it reported. */
   #revision: number | undefined
 
   /** `fullRead(revision)`: whether the registry changed so much after that revision that it is read again whole (job.ts). */
   constructor (readonly dbPath: string, private readonly fullRead: (revision: number) => boolean = () => false) {}
 
-  async run (job: AuditJob): Promise<PackedRows> {
+  async run (audit: AuditRequest): Promise<Written<AuditRun>> {
     if (this.#current !== undefined && this.#current.pending.size === 0 && this.#revision !== undefined && this.fullRead(this.#revision)) {
-      void this.#current.worker.terminate()
+      this.#current.child.kill()
       this.#current = undefined
     }
-    const { worker, pending } = this.#current ??= this.#start()
-    const request: WorkerRequest = { id: this.#nextId++, job }
+    const { child, pending } = this.#current ??= this.#start()
+    const request: WorkerRequest = { id: this.#nextId++, ...audit }
     return await new Promise((resolve, reject) => {
       pending.set(request.id, { resolve, reject })
-      worker.ref()
-      worker.postMessage(request)
+      holdOpen(child, true)
+      child.send(request)
     })
   }
 
-  /** Starts the thread ahead of the first job, so that job does not wait for the thread and its modules to load. */
+  /** Starts the process ahead of the first job, so that job does not wait for the process and its modules to load. */
   prestart (): void {
     this.#current ??= this.#start()
   }
 
-  /** Stops the thread; jobs in flight fail. */
+  /** Stops the process; jobs in flight fail. */
   async close (): Promise<void> {
     const current = this.#current
     this.#current = undefined
-    if (current !== undefined) await current.worker.terminate()
+    if (current === undefined || current.child.exitCode !== null || current.child.signalCode !== null) return
+    await new Promise((resolve) => {
+      current.child.once('exit', resolve)
+      current.child.kill()
+    })
   }
 
-  #start (): { worker: Worker, pending: Pending } {
-    const worker = new Worker(workerEntry(), { workerData: { dbPath: this.dbPath } })
+  #start (): { child: ChildProcess, pending: Pending } {
+    const child = fork(workerEntry(), [this.dbPath], forkOptions())
     const pending: Pending = new Map()
-    const current = { worker, pending }
-    worker.unref()
-    worker.on('message', (reply: WorkerReply) => {
+    const current = { child, pending }
+    holdOpen(child, false)
+    child.on('message', (reply: WorkerReply) => {
       const job = pending.get(reply.id)
       pending.delete(reply.id)
-      if (pending.size === 0) worker.unref()
+      if (pending.size === 0) holdOpen(child, false)
       if ('error' in reply) job?.reject(rebuild(reply.error))
       else {
         if (this.#current === current) this.#revision = reply.revision
-        job?.resolve(reply.rows)
+        job?.resolve(reply.written)
       }
     })
-    // A crash or a stop fails every job in flight; the next job starts a fresh thread.
+    // A crash or a stop fails every job in flight; the next job starts a fresh process.
     const fail = (error: Error): void => {
       if (this.#current === current) this.#current = undefined
       for (const { reject } of pending.values()) reject(error)
       pending.clear()
     }
-    worker.on('error', fail)
-    worker.on('exit', (code) => fail(new Error(`the audit worker stopped (exit code ${code})`)))
+    child.on('error', fail)
+    child.on('exit', (code, signal) => fail(new Error(`the audit worker stopped (${signal === null ? `exit code ${code}` : signal})`)))
     return current
+  }
+}
+
+/** Whether the process and its channel keep the server's event loop alive: only while a job is in flight. */
+function holdOpen (child: ChildProcess, hold: boolean): void {
+  if (hold) {
+    child.ref()
+    child.channel?.ref()
+  } else {
+    child.unref()
+    child.channel?.unref()
   }
 }
 
@@ -107,13 +142,14 @@ function auditWorker (db: Db): AuditWorker | undefined {
   return worker
 }
 
-/** The findings of the job as the rows a run stores, computed in the database's worker thread; in-process for an in-memory database. */
-export async function findingsOffThread (db: Db, job: AuditJob): Promise<PackedRows> {
+/** Runs the audit and stores its run: in the database's audit process; on this thread for an in-memory database. */
+export async function auditOffThread (db: Db, audit: AuditRequest): Promise<Written<AuditRun>> {
   const worker = auditWorker(db)
-  return worker === undefined ? packRows(auditRows(db, job)) : await worker.run(job)
+  if (worker !== undefined) return await worker.run(audit)
+  return await storeRun(db, audit.actor, audit.run, packRows(auditRows(db, audit.job)), audit.pace ?? STORE_PACE)
 }
 
-/** Starts the database's audit thread now, ahead of the first audit (it reads the registry only when one comes). */
+/** Starts the database's audit process now, ahead of the first audit (it reads the registry only when one comes). */
 export function prestartAuditWorker (db: Db): void {
   auditWorker(db)?.prestart()
 }

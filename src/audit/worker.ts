@@ -1,60 +1,66 @@
-// Worker-thread entry of audits: each job opens its own read-only connection to the database file and posts the
-// findings back, as the rows a run stores (finding-row.ts).
+// The audit process (entered through worker-process.ts): runs each job's rules over the registry it keeps, and
+// stores the run itself, on its own connection to the database file (audit-store.ts), so that the server only
+// hands the job over and gets the stored run back.
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
-import { parentPort, workerData } from 'node:worker_threads'
-import Database from 'better-sqlite3'
-import { drizzle } from 'drizzle-orm/better-sqlite3'
-import * as schema from '../../db/schema.js'
-import type { Db } from '../database.js'
-import { packRows, type PackedRows } from './finding-row.js'
+import { connect, type Db } from '../database.js'
+import type { AuditRun } from '../schemas/audits.js'
+import { AUDIT_PROCESS_PACE, storeRun, type RunStart, type StorePace } from '../services/audit-store.js'
+import type { Actor } from '../services/change-log.js'
+import type { Written } from '../services/records.js'
+import { packRows } from './finding-row.js'
 import { auditRows, loadRegistry, refreshRegistry, type AuditJob, type LoadedRegistry } from './job.js'
 
-export interface WorkerRequest { id: number, job: AuditJob }
-/** `revision`: the change-log revision the thread's registry reflects, so the main thread knows when it is stale. */
-export type WorkerReply = { id: number, rows: PackedRows, revision: number } | { id: number, error: { name: string, message: string, code?: string } }
+/** One audit: its rules' job, the run to store (made on the server, which answered the request), who asked for it. */
+export interface AuditRequest { job: AuditJob, run: RunStart, actor: Actor, pace?: StorePace }
+export interface WorkerRequest extends AuditRequest { id: number }
+/** `revision`: the change-log revision the process's registry reflects, so the server knows when it is stale. */
+export type WorkerReply = { id: number, written: Written<AuditRun>, revision: number } | { id: number, error: { name: string, message: string, code?: string } }
 
-const { dbPath } = workerData as { dbPath: string }
+const dbPath = process.argv[2]!
 
 /**
- * A full garbage collection at the end of each job: an audit of a large registry leaves hundreds of MB of garbage,
- * which V8 would otherwise keep until it needed the room — growing the process by that much with each audit while
- * the registry is kept between them. Run before the answer, so it is over before the request thread stores the
- * findings. (The flag exposes gc to contexts made after it is set.)
+ * A full garbage collection after each job: an audit of a large registry leaves hundreds of MB of garbage, which V8
+ * would otherwise keep until it needed the room — growing the process by that much with each audit while the
+ * registry is kept between them. (The flag exposes gc to contexts made after it is set.)
  */
 setFlagsFromString('--expose-gc')
 const collectGarbage = runInNewContext('gc') as () => void
 
+/** The connection, kept between jobs: what the store remembers of the runs it stored is kept per connection. */
+let connection: Db | undefined
 /**
- * The registry this thread read for its last audit: the next audit brings it up to date with the change log, reading
- * again only the records changed since (loading 1M assignments takes seconds; one changed record, milliseconds).
+ * The registry this process read for its last audit: the next audit brings it up to date with the change log,
+ * reading again only the records changed since (loading 1M assignments takes seconds; one changed record, milliseconds).
  */
 let loaded: LoadedRegistry | undefined
 
-/** Read-only, without migrations (the main thread owns the schema); WAL lets it read beside the main thread's writes. */
-function run (job: AuditJob): { rows: PackedRows, revision: number } {
-  const sqlite = new Database(dbPath, { readonly: true, fileMustExist: true })
-  try {
-    sqlite.pragma('busy_timeout = 5000')
-    const db = drizzle({ client: sqlite, schema }) as Db
-    // One too far behind is let go before the registry is read again whole, so the two are never both held.
-    loaded = loaded === undefined ? undefined : refreshRegistry(db, loaded)
-    loaded ??= loadRegistry(db)
-    return { rows: packRows(auditRows(db, job, loaded)), revision: loaded.revision }
-  } finally {
-    sqlite.close()
-  }
+async function run ({ job, run, actor, pace }: AuditRequest): Promise<{ written: Written<AuditRun>, revision: number }> {
+  const db = connection ??= connect(dbPath, { fileMustExist: true })
+  // One too far behind is let go before the registry is read again whole, so the two are never both held.
+  loaded = loaded === undefined ? undefined : refreshRegistry(db, loaded)
+  loaded ??= loadRegistry(db)
+  const rows = packRows(auditRows(db, job, loaded))
+  return { written: await storeRun(db, actor, run, rows, pace ?? AUDIT_PROCESS_PACE), revision: loaded.revision }
 }
 
-// One job at a time: the handler is synchronous, so messages queue up behind it. The rows' buffer is transferred, not copied.
-parentPort?.on('message', ({ id, job }: WorkerRequest) => {
+async function answer ({ id, ...request }: WorkerRequest): Promise<void> {
   let reply: WorkerReply
   try {
-    reply = { id, ...run(job) }
-    collectGarbage()
+    reply = { id, ...await run(request) }
   } catch (err) {
     const e = err as Error & { code?: string }
     reply = { id, error: { name: e.name, message: e.message, ...(typeof e.code === 'string' ? { code: e.code } : {}) } }
   }
-  parentPort?.postMessage(reply, 'rows' in reply ? [reply.rows.bytes.buffer] : [])
+  process.send?.(reply)
+  collectGarbage()
+}
+
+// One job at a time, in the order they came: each run compares with the run stored before it.
+let queue = Promise.resolve()
+process.on('message', (request: WorkerRequest) => {
+  queue = queue.then(async () => { await answer(request) })
 })
+
+// The server is gone (stopped, or killed without a word): nothing is left to audit for.
+process.on('disconnect', () => process.exit(0))

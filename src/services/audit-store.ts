@@ -1,6 +1,6 @@
-// Storing an audit run without holding up the request thread: its findings are written in short steps, each its own
-// transaction, with the requests waiting in between served before the next; the run is shown only once its last
-// step marks it done.
+// Storing an audit run — in the audit process beside the server (or, for an in-memory database, on the request
+// thread) — without holding up the server: its findings are written in short steps, each its own transaction, with
+// the lock free (or the requests waiting served) before the next; the run is shown only once its last step marks it done.
 import { open } from 'node:fs/promises'
 import { auditRuns } from '../../db/schema.js'
 import type { AuditScope } from '../audit/engine.js'
@@ -31,14 +31,22 @@ export const runView = (r: RunRow): AuditRun => ({
 })
 
 /**
- * How storing a run shares the request thread: it writes in transactions of at most `rows` steps (a slice of
- * findings, a resolved finding copied, or a row removed) and about `ms` milliseconds, and lets the requests waiting
- * in between before the next one.
+ * How storing a run shares the database and the thread it runs on: it writes in transactions of at most `rows`
+ * steps (a slice of findings, a resolved finding copied, or a row removed) and about `ms` milliseconds, and between
+ * them pauses `pauseMs` — or, without it, lets the requests waiting on the thread have their turn before the next.
  */
-export interface StorePace { rows: number, ms: number }
+export interface StorePace { rows: number, ms: number, pauseMs?: number }
+/** On the request thread (an in-memory database, which no other process can reach): ~1 ms at a time between requests. */
 export const STORE_PACE: StorePace = { rows: 1000, ms: 1 }
+/**
+ * In the audit process: ~2 ms transactions with the write lock free for 1 ms after each, so that a server's write
+ * waiting for the lock (SQLite's busy handler retries after 1 ms) finds it free.
+ */
+export const AUDIT_PROCESS_PACE: StorePace = { rows: 1000, ms: 2, pauseMs: 1 }
 
-const nextTurn = async (): Promise<void> => { await new Promise((resolve) => setImmediate(resolve)) }
+const pause = async (pace: StorePace): Promise<void> => {
+  await new Promise((resolve) => pace.pauseMs === undefined ? setImmediate(resolve) : setTimeout(resolve, pace.pauseMs))
+}
 
 /** Per database, the run being stored: one at a time, so that each run compares with the run stored before it. */
 const storing = new WeakMap<Db, Promise<unknown>>()
@@ -83,7 +91,7 @@ function transactUnsynced<T> (db: Db, fn: () => T): T {
 
 /**
  * Runs `step` (a bounded piece of work, which says whether there is more) in transactions of at most `pace.rows`
- * steps and about `pace.ms`, and lets the requests waiting in between have their turn before the next one.
+ * steps and about `pace.ms`, pausing between them (see StorePace).
  */
 async function paced (db: Db, pace: StorePace, step: () => boolean): Promise<void> {
   for (let more = true; more;) {
@@ -93,7 +101,7 @@ async function paced (db: Db, pace: StorePace, step: () => boolean): Promise<voi
         if (performance.now() > until) break
       }
     })
-    if (more) await nextTurn()
+    if (more) await pause(pace)
   }
 }
 
@@ -116,7 +124,7 @@ async function removeUnfinished (db: Db, pace: StorePace): Promise<void> {
   const unfinished = statement(db, "SELECT id FROM audit_runs WHERE status <> 'done'").pluck().all() as string[]
   const some = statement(db, 'DELETE FROM findings WHERE id IN (SELECT id FROM findings WHERE run_id = ? LIMIT ?)')
   for (const runId of unfinished.filter((id) => !inProgress.has(id))) {
-    while (transactUnsynced(db, () => some.run(runId, pace.rows).changes) > 0) await nextTurn()
+    while (transactUnsynced(db, () => some.run(runId, pace.rows).changes) > 0) await pause(pace)
     transactUnsynced(db, () => statement(db, 'DELETE FROM audit_runs WHERE id = ?').run(runId))
   }
 }
@@ -166,7 +174,7 @@ async function heldBefore (db: Db, scopeKey: string, pace: StorePace): Promise<H
       if (rows.length < HELD_PAGE) return held
       after = rows[rows.length - 1]!.id
     } while (performance.now() < until)
-    await nextTurn()
+    await pause(pace)
   }
 }
 

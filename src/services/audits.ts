@@ -1,12 +1,12 @@
 // Use cases for audit runs: run every enabled rule off the request thread, store the run (audit-store.ts), read runs
 // and their findings.
 import type { AuditScope } from '../audit/engine.js'
-import { findingsOffThread } from '../audit/run-in-worker.js'
+import { auditOffThread } from '../audit/run-in-worker.js'
 import { now, toInstant } from '../clock.js'
 import { statement, type Db } from '../database.js'
 import { invalidField, notFound, ProblemError } from '../errors.js'
 import type { AuditCreate, AuditRun, AuditsQuery, Finding, FindingsQuery } from '../schemas/audits.js'
-import { runView, storeRun, STORE_PACE, type RunRow, type StorePace } from './audit-store.js'
+import { runView, type RunRow, type StorePace } from './audit-store.js'
 import type { Actor } from './change-log.js'
 import { newId } from './ids.js'
 import { cursorAfter, DEFAULT_PAGE_SIZE, toPage, type Page, type Written } from './records.js'
@@ -63,16 +63,17 @@ function assertScope (db: Db, scope: AuditCreate['scope']): void {
 }
 
 /**
- * Runs every enabled rule over the registry at `at` (default now) within the scope, off the request thread, and
- * stores the run, holding the request thread a step at a time only (see audit-store.ts).
+ * Runs every enabled rule over the registry at `at` (default now) within the scope, and stores the run: both in the
+ * audit process beside the server (run-in-worker.ts), which the request thread only waits for. `pace`: how the
+ * store steps (audit-store.ts), if not as usual.
  */
-export async function runAudit (db: Db, actor: Actor, input: AuditCreate, pace: StorePace = STORE_PACE): Promise<Written<AuditRun>> {
+export async function runAudit (db: Db, actor: Actor, input: AuditCreate, pace?: StorePace): Promise<Written<AuditRun>> {
   assertScope(db, input.scope)
   const { scope, key } = canonicalScope(input.scope)
   const startedAt = now()
   const at = input.at === undefined ? startedAt : toInstant(input.at)
-  const rows = await findingsOffThread(db, { configs: ruleConfigs(db), scope, at })
-  return await storeRun(db, actor, { id: newId(), scopeKey: key, scope, at, startedAt }, rows, pace)
+  const run = { id: newId(), scopeKey: key, scope, at, startedAt }
+  return await auditOffThread(db, { job: { configs: ruleConfigs(db), scope, at }, run, actor, ...(pace === undefined ? {} : { pace }) })
 }
 
 const RUN_COLUMNS = `id, scope_key AS scopeKey, scope, at, started_at AS startedAt, finished_at AS finishedAt, status, counts,
