@@ -2,7 +2,7 @@
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import t, { type Test } from 'tap'
-import { openDatabase, statement, type Db } from '../src/database.js'
+import { BUSY_TIMEOUT_MS, openDatabase, statement, type Db } from '../src/database.js'
 import { recordChange, transact } from '../src/services/change-log.js'
 import { queueWrite } from '../src/services/group-commit.js'
 import { createPerson, updatePerson } from '../src/services/people.js'
@@ -149,4 +149,44 @@ t.test('a transaction left open between turns: the queued writes wait for its en
   statement(db, 'ROLLBACK').run()
   t.equal((await written).record.title, 'Countess', 'run once that transaction has ended')
   t.equal(titleIn(other, 'ada'), 'Countess', 'and committed')
+})
+
+t.test('the write lock held by another connection: queued writes wait for it in later turns, in order, the thread free', async (t) => {
+  const { db } = fileRegistry(t)
+  createPerson(db, actor, { id: 'ada', name: 'Ada', email: 'ada@example.com' })
+  createPerson(db, actor, { id: 'bob', name: 'Bob', email: 'bob@example.com' })
+  // As the audit process does while it stores a run. On this thread: were a write to wait for the lock here, in
+  // SQLite's busy handler, the lock could never be given back, and the write would fail after the busy timeout.
+  const writer = new Database(db.$client.name)
+  t.teardown(() => { writer.close() })
+  writer.prepare('BEGIN IMMEDIATE').run()
+  const settled: string[] = []
+  const first = queueWrite(db, () => updatePerson(db, actor, 'ada', { title: 'first' })).finally(() => settled.push('first'))
+  for (let turn = 0; turn < 10; turn++) await new Promise((resolve) => setTimeout(resolve, 1))
+  const second = queueWrite(db, () => updatePerson(db, actor, 'bob', { title: 'second' })).finally(() => settled.push('second'))
+  for (let turn = 0; turn < 10; turn++) await new Promise((resolve) => setTimeout(resolve, 1))
+  t.strictSame(settled, [], 'neither is answered while the lock is held, and timers ran meanwhile')
+  writer.prepare('COMMIT').run()
+  const [a, b] = await Promise.all([first, second])
+  t.strictSame([a.record.title, b.record.title], ['first', 'second'], 'both are written once it is free')
+  t.ok(a.revision < b.revision, 'in the order they came')
+  t.equal(db.$client.pragma('busy_timeout', { simple: true }), BUSY_TIMEOUT_MS, 'other statements still wait out the busy timeout')
+})
+
+t.test('the write lock held past the busy timeout: the write answers 503 and writes nothing; lookups are answered meanwhile', async (t) => {
+  const { app, call } = await buildTestApp(t, { dbPath: join(t.testdir(), 'registry.db') })
+  t.equal((await call({ method: 'POST', url: '/v1/people', payload: { id: 'ada', name: 'Ada', email: 'ada@example.com' } })).statusCode, 201)
+  const writer = new Database(app.db.$client.name)
+  t.teardown(() => { writer.close() })
+  writer.prepare('BEGIN IMMEDIATE').run()
+  const answered: string[] = []
+  const patch = call({ method: 'PATCH', url: '/v1/people/ada', payload: { title: 'Countess' } }).finally(() => answered.push('write'))
+  await new Promise((resolve) => setTimeout(resolve, 20))
+  const lookup = await call({ url: '/v1/people/ada', as: 'reader' }).finally(() => answered.push('read'))
+  t.equal(lookup.statusCode, 200)
+  assertProblem(t, await patch, 503, 'WHODECIDES_ERR_UNAVAILABLE')
+  t.strictSame(answered, ['read', 'write'], 'a read sent while the write waits is answered first')
+  writer.prepare('ROLLBACK').run()
+  t.equal((await call({ url: '/v1/people/ada' })).json().title, null, 'nothing written')
+  t.equal((await call({ method: 'PATCH', url: '/v1/people/ada', payload: { title: 'Countess' } })).statusCode, 200, 'the lock free, the write goes through')
 })

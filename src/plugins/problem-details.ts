@@ -60,6 +60,8 @@ export function toProblem (error: FastifyError | ProblemError | Error): ProblemE
   if (typeof e.code === 'string' && e.code.startsWith('SQLITE_CONSTRAINT')) {
     return new ProblemError('WHODECIDES_ERR_CONFLICT', 'The change conflicts with the current records; reload and retry')
   }
+  // The write lock held by another connection past the busy timeout (the audit process storing a run): unavailable a moment.
+  if (e.code === 'SQLITE_BUSY') return new ProblemError('WHODECIDES_ERR_UNAVAILABLE', 'The database is busy with another writer; retry shortly')
   if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
     const code = e.statusCode === 404 ? 'WHODECIDES_ERR_NOT_FOUND' : e.statusCode === 413 ? 'WHODECIDES_ERR_BODY_TOO_LARGE' : 'WHODECIDES_ERR_VALIDATION'
     return new ProblemError(code, e.message)

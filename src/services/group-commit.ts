@@ -1,6 +1,6 @@
 // Group commit: the writes of one turn of the event loop run in one transaction, each in a savepoint of its own,
 // and are answered once that transaction is durable — one fsync for all of them instead of one each.
-import { statement, type Db } from '../database.js'
+import { BUSY_TIMEOUT_MS, statement, type Db } from '../database.js'
 
 /*
  * Why: with synchronous = FULL every commit waits for an fsync, on the one thread that serves every request. That
@@ -18,21 +18,47 @@ import { statement, type Db } from '../database.js'
 
 /** Writes per transaction at most: a long backlog commits in several, so that no one turn runs without end. */
 const MAX_BATCH = 256
+/** How soon a batch tries again for the write lock another connection holds. */
+const LOCK_RETRY_MS = 1
 
-interface Job { write: () => unknown, resolve: (value: unknown) => void, reject: (error: unknown) => void }
+/** `queuedAt`: when the write was first queued, for how long it may wait for the lock. */
+interface Job { write: () => unknown, resolve: (value: unknown) => void, reject: (error: unknown) => void, queuedAt: number }
 
 const queues = new WeakMap<Db, Job[]>()
 
 /** Runs the write in the next group commit on this connection; settles once it is committed, or failed. */
 export async function queueWrite<T> (db: Db, write: () => T): Promise<T> {
   return await new Promise<T>((resolve, reject) => {
-    let queue = queues.get(db)
-    if (queue === undefined) {
-      queues.set(db, queue = [])
-      setImmediate(() => { commitQueued(db) })
-    }
-    queue.push({ write, resolve: resolve as (value: unknown) => void, reject })
+    enqueue(db, { write, resolve: resolve as (value: unknown) => void, reject, queuedAt: performance.now() })
   })
+}
+
+function enqueue (db: Db, job: Job, delayMs?: number): void {
+  let queue = queues.get(db)
+  if (queue === undefined) {
+    queues.set(db, queue = [])
+    if (delayMs === undefined) setImmediate(() => { commitQueued(db) })
+    else setTimeout(() => { commitQueued(db) }, delayMs)
+  }
+  queue.push(job)
+}
+
+/**
+ * BEGIN IMMEDIATE without waiting for the write lock: SQLite's SQLITE_BUSY error while another connection holds it —
+ * the audit process, storing a run a short transaction at a time. SQLite's own wait (busy_timeout) would sleep on
+ * this thread, every request waiting with it; the batch tries again in a later turn instead (commitQueued).
+ */
+function beginWithoutWaiting (db: Db): Error | undefined {
+  statement(db, 'PRAGMA busy_timeout = 0').run()
+  try {
+    statement(db, 'BEGIN IMMEDIATE').run()
+    return undefined
+  } catch (error) {
+    if ((error as { code?: unknown }).code === 'SQLITE_BUSY') return error as Error
+    throw error
+  } finally {
+    statement(db, `PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`).run()
+  }
 }
 
 function commitQueued (db: Db): void {
@@ -41,14 +67,29 @@ function commitQueued (db: Db): void {
   queues.delete(db)
   // A transaction someone else left open (none should be, between turns) would swallow the batch: wait for its end.
   if (db.$client.inTransaction) {
-    for (const job of queue) void queueWrite(db, job.write).then(job.resolve, job.reject)
+    for (const job of queue) enqueue(db, job)
+    return
+  }
+  let locked: Error | undefined
+  try {
+    locked = beginWithoutWaiting(db)
+  } catch (error) {
+    for (const job of queue) job.reject(error)
+    return
+  }
+  if (locked !== undefined) {
+    // Once the oldest write has waited as long as SQLite itself would, the queue fails (503), as it would have there.
+    const waited = performance.now() - queue[0]!.queuedAt
+    for (const job of queue) {
+      if (waited >= BUSY_TIMEOUT_MS) job.reject(locked)
+      else enqueue(db, job, LOCK_RETRY_MS)
+    }
     return
   }
   const batch = queue.slice(0, MAX_BATCH)
-  for (const job of queue.slice(MAX_BATCH)) void queueWrite(db, job.write).then(job.resolve, job.reject)
+  for (const job of queue.slice(MAX_BATCH)) enqueue(db, job)
   const outcomes: Array<{ value: unknown } | { error: unknown }> = []
   try {
-    statement(db, 'BEGIN IMMEDIATE').run()
     for (const job of batch) outcomes.push(runInSavepoint(db, job.write))
     statement(db, 'COMMIT').run()
   } catch (error) {
