@@ -1,5 +1,5 @@
-// A finding as an audit run stores it, prepared where the rules ran (the worker thread), and packed for the trip to
-// the request thread, which then only decides each row's state and waiver and inserts the rows, a slice at a time.
+// A finding as an audit run stores it, prepared where the rules ran, and packed in slices for the store, which then
+// only decides each row's state and waiver and inserts the rows, a slice at a time (services/audit-store.ts).
 import type { Severity } from '../registry/types.js'
 import type { EngineFinding } from './engine.js'
 
@@ -15,9 +15,9 @@ export const findingRow = (f: EngineFinding): FindingRow =>
 
 /**
  * Rows in slices, each a JSON array, end to end in one buffer, and beside them each slice's keys: a line per row of
- * its fingerprint and severity. A worker hands the buffers over without a copy (a transfer); the request thread
- * reads the keys of a slice to decide each row's state and waiver, and hands the slice's JSON to SQLite as it is,
- * to be inserted by one statement: the rows are never rebuilt as objects on the request thread.
+ * its fingerprint and severity. The store reads the keys of a slice to decide each row's state and waiver, and hands
+ * the slice's JSON to SQLite as it is, to be inserted by one statement: the rows are never rebuilt as objects. (The
+ * buffers date from when the request thread stored runs, handed over from a worker thread without a copy.)
  */
 export interface PackedRows {
   bytes: Uint8Array<ArrayBuffer>

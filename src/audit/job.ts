@@ -1,4 +1,4 @@
-// One audit's work, the same whether it runs in a worker thread or in-process: load the registry (or bring the one
+// One audit's work, the same whether it runs in the audit process or in-process: load the registry (or bring the one
 // loaded before up to date with the change log), judge it, report.
 import type { Entity } from '../../db/schema.js'
 import type { Db } from '../database.js'
@@ -11,7 +11,7 @@ import { shapeAt } from '../registry/versions.js'
 import { runRules, type AuditScope, type EngineFinding, type RuleConfig } from './engine.js'
 import { findingRow, type FindingRow } from './finding-row.js'
 
-/** What the main thread hands over: plain data, so it crosses to a worker by structured clone. */
+/** What the server hands over: plain data, so it crosses to the audit process by structured clone. */
 export interface AuditJob {
   /** The effective configuration of every rule (disabled ones included: the engine skips them). */
   configs: Map<string, RuleConfig>
