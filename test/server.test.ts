@@ -1,7 +1,7 @@
 // The real process (test/real-server.ts): src/server.ts started with tsx on a free port and a database in a temporary folder.
 import type { ChildProcess } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
-import { connect, type Socket } from 'node:net'
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
@@ -125,6 +125,28 @@ t.test('the audit process ends with the server: stopped, or killed without a wor
     for (let waited = 0; !ended(audits[0]!) && waited < CLOSE_TIMEOUT_MS; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20))
     t.ok(ended(audits[0]!), `after ${signal} to the server, its audit process has ended`)
   }
+})
+
+t.test('a server started with the inspector: its audit process does not take the inspector\'s option', async (t) => {
+  const port = await new Promise<number>((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo
+      probe.close(() => resolve(port))
+    })
+  })
+  const token = 'wd_inspector-test-admin-token-0123456789'
+  const proc = spawnEntry({ WHODECIDES_DB: join(tempDir(t), 'whodecides.db'), WHODECIDES_BOOTSTRAP_KEY: token },
+    [`--inspect=127.0.0.1:${port}`, '--import', 'tsx', 'src/server.ts'])
+  t.teardown(async () => { await endProcess(proc, 'SIGKILL') })
+  const baseUrl = await listening(proc)
+  const [audit] = auditProcesses(proc.child.pid)
+  t.ok(audit !== undefined, 'the audit process started')
+  t.notMatch(readFileSync(`/proc/${audit!}/cmdline`, 'utf8'), /--inspect/, 'without --inspect')
+  // Once it has answered an audit, whatever it printed as it started has been read.
+  const run = await fetch(`${baseUrl}/v1/audits`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{}' })
+  t.equal(run.status, 201, 'it runs audits')
+  t.match(proc.output(), new RegExp(`Debugger listening on ws://127\\.0\\.0\\.1:${port}/`), 'the server\'s debugger listens')
+  t.notMatch(proc.output(), /Starting inspector on .* failed/, 'and nothing failed to take its port')
 })
 
 t.test('WHODECIDES_BOOTSTRAP_KEY becomes the admin key: no admin.key, and never logged', async (t) => {

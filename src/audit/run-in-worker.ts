@@ -19,6 +19,13 @@ function workerEntry (): URL {
 }
 
 /**
+ * The server's Node options, which the process takes too (the TypeScript loader among them, from sources), but for
+ * the inspector's: the process would try to listen on the port the server's debugger already has, and say it failed.
+ */
+const INSPECTOR = /^--(inspect|debug)/
+const inheritedOptions = (): string[] => process.execArgv.filter((option) => !INSPECTOR.test(option))
+
+/**
  * How the process is started: under `chrt --idle 0` (util-linux) where the system has it, so that every thread of
  * the process runs under SCHED_IDLE — given a core only when no other thread wants it, and off it as soon as one does:
  * a nice value alone still lets the audit finish its time slice (up to a few milliseconds) before a woken lookup runs.
@@ -29,10 +36,10 @@ function forkOptions (): ForkOptions {
   if (startOptions === undefined) {
     const idle = ['--idle', '0']
     const usable = spawnSync('chrt', [...idle, 'true'], { stdio: 'ignore' }).status === 0
-    // Structured clone over the channel: the job's Map of rule configurations, the rows' byte arrays.
+    // Structured clone over the channel: the job's Map of rule configurations.
     startOptions = usable
-      ? { serialization: 'advanced', execPath: 'chrt', execArgv: [...idle, process.execPath, ...process.execArgv] }
-      : { serialization: 'advanced' }
+      ? { serialization: 'advanced', execPath: 'chrt', execArgv: [...idle, process.execPath, ...inheritedOptions()] }
+      : { serialization: 'advanced', execArgv: inheritedOptions() }
   }
   return startOptions
 }
