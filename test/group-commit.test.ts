@@ -190,3 +190,14 @@ t.test('the write lock held past the busy timeout: the write answers 503 and wri
   t.equal((await call({ url: '/v1/people/ada' })).json().title, null, 'nothing written')
   t.equal((await call({ method: 'PATCH', url: '/v1/people/ada', payload: { title: 'Countess' } })).statusCode, 200, 'the lock free, the write goes through')
 })
+
+t.test('the write lock cannot be asked for at all (the connection closed): every queued write fails with that error', async (t) => {
+  const { db } = fileRegistry(t)
+  createPerson(db, actor, { id: 'ada', name: 'Ada', email: 'ada@example.com' })
+  const writes = [
+    queueWrite(db, () => updatePerson(db, actor, 'ada', { title: 'first' })),
+    queueWrite(db, () => updatePerson(db, actor, 'ada', { title: 'second' }))
+  ]
+  db.$client.close()
+  for (const write of writes) await t.rejects(write, /not open/, 'rejected, not left waiting')
+})

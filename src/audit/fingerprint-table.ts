@@ -2,8 +2,8 @@
 //
 // Why not a Map: a run at 1M assignments holds ~34k fingerprints. Built in a Map while the run is stored, each entry
 // and its string outlived a young-generation collection or two and was copied and promoted by it (0.4–0.9 MB a
-// collection, 2–2.5 ms pauses of the request thread, which stored runs then), and the Map's rehashes as it grew came on top. Here a
-// fingerprint is its 128 bits in typed arrays: the collector sees two array buffers, whatever the count.
+// collection, 2–2.5 ms pauses of the request thread, which stored runs then), and the Map's rehashes as it grew came
+// on top. Here a fingerprint is its 128 bits in typed arrays: the collector sees two array buffers, whatever the count.
 
 /** A fingerprint is 32 hexadecimal characters (fingerprint.ts): four 32-bit words. */
 const WORDS = 4

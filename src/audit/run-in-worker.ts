@@ -4,7 +4,6 @@ import type { Db } from '../database.js'
 import type { AuditRun } from '../schemas/audits.js'
 import { STORE_PACE, storeRun } from '../services/audit-store.js'
 import type { Written } from '../services/records.js'
-import { packRows } from './finding-row.js'
 import { auditRows, needsFullRead } from './job.js'
 import type { AuditRequest, WorkerReply, WorkerRequest } from './worker.js'
 
@@ -36,7 +35,7 @@ function forkOptions (): ForkOptions {
   if (startOptions === undefined) {
     const idle = ['--idle', '0']
     const usable = spawnSync('chrt', [...idle, 'true'], { stdio: 'ignore' }).status === 0
-    // Structured clone over the channel: the job's Map of rule configurations.
+    // Structured clone over the channel, for the job's Map of rule configurations.
     startOptions = usable
       ? { serialization: 'advanced', execPath: 'chrt', execArgv: [...idle, process.execPath, ...inheritedOptions()] }
       : { serialization: 'advanced', execArgv: inheritedOptions() }
@@ -153,7 +152,7 @@ function auditWorker (db: Db): AuditWorker | undefined {
 export async function auditOffThread (db: Db, audit: AuditRequest): Promise<Written<AuditRun>> {
   const worker = auditWorker(db)
   if (worker !== undefined) return await worker.run(audit)
-  return await storeRun(db, audit.actor, audit.run, packRows(auditRows(db, audit.job)), audit.pace ?? STORE_PACE)
+  return await storeRun(db, audit.actor, audit.run, auditRows(db, audit.job), audit.pace ?? STORE_PACE)
 }
 
 /** Starts the database's audit process now, ahead of the first audit (it reads the registry only when one comes). */

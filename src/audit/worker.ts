@@ -8,7 +8,6 @@ import type { AuditRun } from '../schemas/audits.js'
 import { AUDIT_PROCESS_PACE, storeRun, type RunStart, type StorePace } from '../services/audit-store.js'
 import type { Actor } from '../services/change-log.js'
 import type { Written } from '../services/records.js'
-import { packRows } from './finding-row.js'
 import { auditRows, loadRegistry, refreshRegistry, type AuditJob, type LoadedRegistry } from './job.js'
 
 /** One audit: its rules' job, the run to store (made on the server, which answered the request), who asked for it. */
@@ -40,8 +39,7 @@ async function run ({ job, run, actor, pace }: AuditRequest): Promise<{ written:
   // One too far behind is let go before the registry is read again whole, so the two are never both held.
   loaded = loaded === undefined ? undefined : refreshRegistry(db, loaded)
   loaded ??= loadRegistry(db)
-  const rows = packRows(auditRows(db, job, loaded))
-  return { written: await storeRun(db, actor, run, rows, pace ?? AUDIT_PROCESS_PACE), revision: loaded.revision }
+  return { written: await storeRun(db, actor, run, auditRows(db, job, loaded), pace ?? AUDIT_PROCESS_PACE), revision: loaded.revision }
 }
 
 async function answer ({ id, ...request }: WorkerRequest): Promise<void> {

@@ -5,7 +5,7 @@ import { open } from 'node:fs/promises'
 import { auditRuns } from '../../db/schema.js'
 import type { AuditScope } from '../audit/engine.js'
 import { FingerprintTable, isFingerprint } from '../audit/fingerprint-table.js'
-import { unpackSlices, type PackedRows } from '../audit/finding-row.js'
+import { rowSlices, type FindingRow } from '../audit/finding-row.js'
 import { now } from '../clock.js'
 import { statement, type Db } from '../database.js'
 import type { AuditRun, Finding } from '../schemas/audits.js'
@@ -40,7 +40,7 @@ export interface StorePace { rows: number, ms: number, pauseMs?: number }
 export const STORE_PACE: StorePace = { rows: 1000, ms: 1 }
 /**
  * In the audit process: ~2 ms transactions with the write lock free for 1 ms after each, so that a server's write
- * waiting for the lock (SQLite's busy handler retries after 1 ms) finds it free.
+ * waiting for the lock (the group commit, and SQLite's busy handler, try again after 1 ms) finds it free.
  */
 export const AUDIT_PROCESS_PACE: StorePace = { rows: 1000, ms: 2, pauseMs: 1 }
 
@@ -186,11 +186,11 @@ export interface RunStart { id: string, scopeKey: string, scope: AuditScope, at:
  * entry — the run is `running`, and no reader sees it; one interrupted half way stays so until the next store
  * removes it.
  */
-export async function storeRun (db: Db, actor: Actor, start: RunStart, packed: PackedRows, pace: StorePace): Promise<Written<AuditRun>> {
-  return await oneAtATime(db, async () => await store(db, actor, start, packed, pace))
+export async function storeRun (db: Db, actor: Actor, start: RunStart, rows: readonly FindingRow[], pace: StorePace): Promise<Written<AuditRun>> {
+  return await oneAtATime(db, async () => await store(db, actor, start, rows, pace))
 }
 
-async function store (db: Db, actor: Actor, start: RunStart, packed: PackedRows, pace: StorePace): Promise<Written<AuditRun>> {
+async function store (db: Db, actor: Actor, start: RunStart, rows: readonly FindingRow[], pace: StorePace): Promise<Written<AuditRun>> {
   await removeUnfinished(db, pace)
   const held = await heldBefore(db, start.scopeKey, pace)
   const waivers = liveWaivers(db, start.startedAt)
@@ -200,7 +200,7 @@ async function store (db: Db, actor: Actor, start: RunStart, packed: PackedRows,
   inProgress.add(run.id)
   try {
     transactUnsynced(db, () => db.insert(auditRuns).values(run).run())
-    return await storeFindings(db, actor, run, held, waivers, packed, pace)
+    return await storeFindings(db, actor, run, held, waivers, rows, pace)
   } finally {
     inProgress.delete(run.id)
   }
@@ -208,14 +208,14 @@ async function store (db: Db, actor: Actor, start: RunStart, packed: PackedRows,
 
 /** The findings of the run, its resolved ones, and the last step: the run's totals, `done`, and its change-log entry. */
 async function storeFindings (db: Db, actor: Actor, run: RunRow, held: Held, waivers: ReadonlyMap<string, AppliedWaiver>,
-  packed: PackedRows, pace: StorePace): Promise<Written<AuditRun>> {
+  found: readonly FindingRow[], pace: StorePace): Promise<Written<AuditRun>> {
   const counts = { error: 0, warning: 0, info: 0 }
   const totals = { counts, newCount: 0, persistingCount: 0, resolvedCount: 0, waivedCount: 0 }
 
   const insert = statement(db, INSERT_SLICE)
   // Every fingerprint of this run, with its first row: what the next run compares with, and what tells the resolved.
-  const nowHeld: Held = new FingerprintTable(packed.count)
-  const slices = unpackSlices(packed)
+  const nowHeld: Held = new FingerprintTable(found.length)
+  const slices = rowSlices(found)
   await paced(db, pace, () => {
     const next = slices.next()
     if (next.done === true) return false
