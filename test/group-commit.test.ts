@@ -191,6 +191,41 @@ t.test('the write lock held past the busy timeout: the write answers 503 and wri
   t.equal((await call({ method: 'PATCH', url: '/v1/people/ada', payload: { title: 'Countess' } })).statusCode, 200, 'the lock free, the write goes through')
 })
 
+// Every write of the API but an import and one with an Idempotency-Key goes through the group commit: while another
+// connection holds the lock (the audit process storing a run) none may put the thread to sleep in SQLite's busy
+// handler. There, the read below would be answered only after the write had given up, 5 s later, with a 503.
+const writesOfEveryKind: { name: string, method: 'POST' | 'PATCH' | 'DELETE', url: string, payload?: object, status: number }[] = [
+  { name: 'a person changed', method: 'PATCH', url: '/v1/people/ada', payload: { title: 'Countess' }, status: 200 },
+  { name: 'a key issued', method: 'POST', url: '/v1/keys', payload: { label: 'reporting', role: 'reader' }, status: 201 },
+  { name: 'a key revoked', method: 'DELETE', url: '/v1/keys/{spare}', status: 204 },
+  { name: 'a rule set', method: 'PATCH', url: '/v1/rules/consult-overload', payload: { enabled: false }, status: 200 },
+  { name: 'a waiver granted', method: 'POST', url: '/v1/waivers', payload: { fingerprint: 'abc123', reason: 'Known', expiresAt: '2999-01-01T00:00:00Z' }, status: 201 },
+  { name: 'a waiver withdrawn', method: 'DELETE', url: '/v1/waivers/{waiver}', status: 204 }
+]
+
+for (const write of writesOfEveryKind) {
+  t.test(`${write.name}, while another connection holds the write lock: reads are answered meanwhile, the write once it is free`, async (t) => {
+    const { app, call } = await buildTestApp(t, { dbPath: join(t.testdir(), 'registry.db') })
+    t.equal((await call({ method: 'POST', url: '/v1/people', payload: { id: 'ada', name: 'Ada', email: 'ada@example.com' } })).statusCode, 201)
+    const spare = (await call({ method: 'POST', url: '/v1/keys', payload: { label: 'spare', role: 'reader' } })).json().id as string
+    const waiver = (await call({ method: 'POST', url: '/v1/waivers', payload: { fingerprint: 'def456', reason: 'Known', expiresAt: '2999-01-01T00:00:00Z' } })).json().id as string
+    const writer = new Database(app.db.$client.name)
+    t.teardown(() => { writer.close() })
+    writer.prepare('BEGIN IMMEDIATE').run()
+    const answered: string[] = []
+    const url = write.url.replace('{spare}', spare).replace('{waiver}', waiver)
+    const pending = call({ method: write.method, url, ...(write.payload === undefined ? {} : { payload: write.payload }) }).finally(() => answered.push('write'))
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    const read = await call({ url: '/v1/people/ada', as: 'reader' }).finally(() => answered.push('read'))
+    t.equal(read.statusCode, 200)
+    t.strictSame(answered, ['read'], 'the read is answered while the write waits for the lock')
+    writer.prepare('COMMIT').run()
+    const res = await pending
+    t.equal(res.statusCode, write.status, res.body)
+    t.strictSame(answered, ['read', 'write'])
+  })
+}
+
 t.test('the write lock cannot be asked for at all (the connection closed): every queued write fails with that error', async (t) => {
   const { db } = fileRegistry(t)
   createPerson(db, actor, { id: 'ada', name: 'Ada', email: 'ada@example.com' })

@@ -4,7 +4,7 @@ import { actorOf } from '../plugins/auth.js'
 import { access, IfMatchHeaders, problems } from '../schemas/common.js'
 import { RuleParams, RulePatchSchema, RuleSchema, RulesSchema } from '../schemas/rules.js'
 import { listRules, updateRule } from '../services/rule-settings.js'
-import { written } from './replies.js'
+import { commitWrite, written } from './replies.js'
 
 const tags = ['rules']
 
@@ -20,7 +20,7 @@ const ruleRoutes: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'updateRule', tags, summary: 'Enable or disable a rule, set its severity (null: the default) or its options (checked against its optionsSchema)',
       params: RuleParams, headers: IfMatchHeaders, body: RulePatchSchema, response: { 200: RuleSchema, ...problems(404, 412, 413, 415) }
     }
-  }, async (request, reply) => written(reply, updateRule(app.db, actorOf(request.key), request.params.id, request.body, request.headers['if-match'])))
+  }, async (request, reply) => written(reply, await commitWrite(request, app.db, () => updateRule(app.db, actorOf(request.key), request.params.id, request.body, request.headers['if-match']))))
 }
 
 export default ruleRoutes
