@@ -104,8 +104,9 @@ function boolean (env: NodeJS.ProcessEnv, name: string, fallback: boolean): bool
   throw new ConfigError(`${name} must be true or false, got "${raw}"`)
 }
 
-// What a bearer token may hold (the auth plugin accepts nothing else): printable ASCII, no spaces, 24 to 512 long.
-const BOOTSTRAP_KEY = /^[\x21-\x7e]{24,512}$/
+// What a bearer token may hold (the auth plugin accepts nothing else): printable ASCII, no spaces, at most 512 long;
+// and at least 32, as a key an operator chose (not drawn at random) needs the length to resist guessing.
+const BOOTSTRAP_KEY = /^[\x21-\x7e]{32,512}$/
 
 /** Reads the environment once; throws ConfigError naming the variable that is wrong. */
 export function loadConfig (env: NodeJS.ProcessEnv = process.env, isTerminal = Boolean(process.stdout.isTTY)): Config {
@@ -116,7 +117,7 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env, isTerminal = B
   const bootstrapKey = read(env, 'WHODECIDES_BOOTSTRAP_KEY')
   // The message never repeats the value: it is a secret.
   if (bootstrapKey !== undefined && !BOOTSTRAP_KEY.test(bootstrapKey)) {
-    throw new ConfigError('WHODECIDES_BOOTSTRAP_KEY must be 24 to 512 printable ASCII characters without spaces')
+    throw new ConfigError('WHODECIDES_BOOTSTRAP_KEY must be 32 to 512 printable ASCII characters without spaces')
   }
   return {
     host: read(env, 'HOST') ?? defaultConfig.host,

@@ -5,7 +5,7 @@ import { getHeapStatistics } from 'node:v8'
 import t from 'tap'
 import { ConfigError, defaultConfig, loadConfig, migrationsFolder, packageRoot, type Config } from '../src/config.js'
 
-const KEY = 'wd_bootstrap-0123456789abcdef'
+const KEY = 'wd_bootstrap-0123456789abcdef0123456789'
 
 /** The hardening variables: the field each sets, and its range. */
 const HARDENING_VARIABLES = {
@@ -131,14 +131,15 @@ t.test('WHODECIDES_LOG_PRETTY: pretty on a terminal unless told otherwise', asyn
 })
 
 t.test('WHODECIDES_BOOTSTRAP_KEY', async (t) => {
-  t.equal(loadConfig({ WHODECIDES_BOOTSTRAP_KEY: 'x'.repeat(24) }, false).bootstrapKey, 'x'.repeat(24), '24 characters are enough')
+  t.equal(loadConfig({ WHODECIDES_BOOTSTRAP_KEY: 'x'.repeat(32) }, false).bootstrapKey, 'x'.repeat(32), '32 characters are enough')
   t.equal(loadConfig({ WHODECIDES_BOOTSTRAP_KEY: 'x'.repeat(512) }, false).bootstrapKey, 'x'.repeat(512), '512 at most')
-  const message = 'WHODECIDES_BOOTSTRAP_KEY must be 24 to 512 printable ASCII characters without spaces'
+  const message = 'WHODECIDES_BOOTSTRAP_KEY must be 32 to 512 printable ASCII characters without spaces'
   for (const [why, bad] of [
-    ['too short', 'x'.repeat(23)],
+    ['too short, by one', 'x'.repeat(31)],
+    ['as short as an API token may be', 'wd_' + 'x'.repeat(21)],
     ['too long', 'x'.repeat(513)],
-    ['a space', 'wd_bootstrap key 0123456789abcdef'],
-    ['not ASCII', 'wd_bootstrap-schlüssel-0123456789']
+    ['a space', 'wd_bootstrap key 0123456789abcdef0123'],
+    ['not ASCII', 'wd_bootstrap-schlüssel-0123456789abcd']
   ] as const) {
     t.throws(() => loadConfig({ WHODECIDES_BOOTSTRAP_KEY: bad }, false), new ConfigError(message), why)
   }
