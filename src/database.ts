@@ -1,5 +1,5 @@
 // Opens the SQLite database with the pragmas the registry relies on, and applies the committed migrations.
-import { mkdirSync } from 'node:fs'
+import { closeSync, constants, fchmodSync, mkdirSync, openSync } from 'node:fs'
 import { dirname } from 'node:path'
 import Database, { type Statement } from 'better-sqlite3'
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
@@ -14,10 +14,29 @@ export const BUSY_TIMEOUT_MS = 5000
 
 /** Opens the database and brings its schema up to date: what the server does, the owner of the schema. */
 export function openDatabase (path: string): Db {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
+  if (path !== ':memory:') {
+    mkdirSync(dirname(path), { recursive: true })
+    createPrivately(path)
+  }
   const db = connect(path)
   migrate(db, { migrationsFolder: migrationsFolder() })
   return db
+}
+
+/**
+ * Creates the database file, empty (which SQLite takes for a new database), readable and writable by its owner only
+ * whatever the umask; a file already there is left as it is. SQLite gives the -wal, -shm and -journal files it
+ * creates the mode of the database file, so they are the owner's alone too.
+ */
+function createPrivately (path: string): void {
+  let fd: number
+  try {
+    fd = openSync(path, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY | constants.O_NOFOLLOW, 0o600)
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return
+    throw err
+  }
+  try { fchmodSync(fd, 0o600) } finally { closeSync(fd) }
 }
 
 /** A connection with the registry's pragmas (the audit process's: to the file the server made, and keeps the schema of). */

@@ -43,6 +43,16 @@ function forkOptions (): ForkOptions {
   return startOptions
 }
 
+/**
+ * The server's environment for the process, but the bootstrap key: the process never needs it, and whatever can read
+ * a process's environment (/proc/<pid>/environ, a crash report) should find it in as few places as possible.
+ */
+function auditEnvironment (): NodeJS.ProcessEnv {
+  const env = { ...process.env }
+  delete env.WHODECIDES_BOOTSTRAP_KEY
+  return env
+}
+
 /** The audit error the process reported, rebuilt on this side. */
 function rebuild (error: { name: string, message: string, code?: string }): Error {
   return Object.assign(new Error(error.message), { name: error.name }, error.code === undefined ? {} : { code: error.code })
@@ -101,7 +111,7 @@ export class AuditWorker {
   }
 
   #start (): { child: ChildProcess, pending: Pending } {
-    const child = fork(workerEntry(), [this.dbPath], forkOptions())
+    const child = fork(workerEntry(), [this.dbPath], { ...forkOptions(), env: auditEnvironment() })
     const pending: Pending = new Map()
     const current = { child, pending }
     holdOpen(child, false)
