@@ -72,7 +72,14 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   await app.register(openapi)
   await app.register(routes, { config })
 
-  const keyFile = ensureAdminKey(app.db, config.dbPath, config.bootstrapKey)
+  let keyFile: string | undefined
+  try {
+    keyFile = ensureAdminKey(app.db, config.dbPath, config.bootstrapKey)
+  } catch (err) {
+    // A start refused (an admin.key that is not the service's own) leaves no database or thread open behind it.
+    await app.close()
+    throw err
+  }
   if (keyFile !== undefined) app.log.warn({ keyFile }, 'created the first admin key; read it from this file, then keep it safe')
   return app
 }

@@ -1,12 +1,15 @@
-// Keys: issue (token once), list without secrets, revoke at once, and the first admin key on a new database.
+// Keys: issue (token once), list without secrets, revoke at once, and the first admin key on a new database (admin.key).
 import { createHash } from 'node:crypto'
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { chownSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
+import Database from 'better-sqlite3'
 import t, { type Test } from 'tap'
 import { buildApp } from '../src/app.js'
-import { defaultConfig, type Config } from '../src/config.js'
+import { ConfigError, defaultConfig, type Config } from '../src/config.js'
 import { assertProblem, buildTestApp } from './helper.js'
+import { BOOT_TIMEOUT_MS, endProcess, spawnEntry } from './real-server.js'
 
 const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex')
 
@@ -133,21 +136,21 @@ t.test('WHODECIDES_BOOTSTRAP_KEY becomes the admin key of a new database, once',
   t.equal(listed.json().items.length, 1)
   await first.close()
 
-  const second = await buildApp(fileConfig(dir, { bootstrapKey: 'wd_another-bootstrap-token-0002' }))
+  const second = await buildApp(fileConfig(dir, { bootstrapKey: 'wd_another-bootstrap-token-for-this-test-0002' }))
   t.teardown(() => second.close())
   const again = await second.inject({ url: '/v1/keys', headers: asBootstrap })
   t.equal(again.statusCode, 200, 'the first token still works after a restart')
   t.equal(again.json().items.length, 1, 'a second start creates no key')
-  t.equal((await second.inject({ url: '/v1/keys', headers: { authorization: 'Bearer wd_another-bootstrap-token-0002' } })).statusCode, 401)
+  t.equal((await second.inject({ url: '/v1/keys', headers: { authorization: 'Bearer wd_another-bootstrap-token-for-this-test-0002' } })).statusCode, 401)
   t.throws(() => statSync(join(dir, 'admin.key')), 'no admin.key when a bootstrap key is given')
 })
 
-t.test('without a bootstrap key, the first admin key is written to admin.key (0600) beside the database', async (t) => {
+t.test('without a bootstrap key, the first admin key is written to a new admin.key (0600) beside the database', async (t) => {
   const dir = tempDir(t)
   const file = join(dir, 'admin.key')
-  // A stale, world-readable file must not keep its mode once it holds a live key.
-  writeFileSync(file, 'stale\n', { mode: 0o644 })
-  const first = await buildApp(fileConfig(dir))
+  // A umask that lets everyone read what is created: the mode must not depend on it.
+  const old = process.umask(0)
+  const first = await buildApp(fileConfig(dir)).finally(() => process.umask(old))
   t.equal(statSync(file).mode & 0o777, 0o600)
   const token = readFileSync(file, 'utf8').trim()
   t.match(token, /^wd_/)
@@ -161,6 +164,94 @@ t.test('without a bootstrap key, the first admin key is written to admin.key (06
   t.teardown(() => second.close())
   t.equal(readFileSync(file, 'utf8').trim(), token, 'a second start leaves the file alone')
   t.equal((await second.inject({ url: '/v1/keys', headers: asAdmin })).json().items.length, 1, 'and creates no key')
+})
+
+/** What lies beside the database in dir: each entry's name, type and mode, time of change, and content. */
+function beside (dir: string): unknown[] {
+  return readdirSync(dir).filter((name) => !name.startsWith('whodecides.db')).map((name) => {
+    const { mode, mtimeMs } = lstatSync(join(dir, name))
+    let content: string
+    try { content = readFileSync(join(dir, name), 'utf8') } catch (err) { content = (err as NodeJS.ErrnoException).code ?? 'unreadable' }
+    return [name, mode, mtimeMs, content]
+  })
+}
+
+/** The keys of the database at dir, read straight from the file. */
+function keysIn (dir: string): number {
+  const db = new Database(join(dir, 'whodecides.db'), { readonly: true })
+  try {
+    return db.prepare('SELECT count(*) FROM api_keys').pluck().get() as number
+  } finally {
+    db.close()
+  }
+}
+
+t.test('an admin.key that is not the service\'s own private file stops the start, says why, and is left as it was', async (t) => {
+  const cases: Array<[string, (file: string, dir: string) => void, (file: string) => string]> = [
+    ['readable by others', (file) => { writeFileSync(file, 'an older key\n', { mode: 0o644 }) },
+      (file) => `${file} has mode 0644, not 0600: others may have read the key in it; chmod 600 it (and revoke that key if it is live), or remove it`],
+    ['a symbolic link', (file, dir) => { writeFileSync(join(dir, 'elsewhere'), 'not the service\'s\n', { mode: 0o600 }); symlinkSync(join(dir, 'elsewhere'), file) },
+      (file) => `${file} is a symbolic link: admin.key must be a file of its own; remove the link`],
+    ['a folder', (file) => { mkdirSync(file) },
+      (file) => `${file} is not a regular file: remove it`]
+  ]
+  // Only root can give a file to another user.
+  if (process.getuid?.() === 0) {
+    cases.push(['owned by another user', (file) => { writeFileSync(file, 'planted\n', { mode: 0o600 }); chownSync(file, 65534, 65534) },
+      (file) => `${file} is owned by user 65534, not by the service's user 0: remove it, or run the service as that user`])
+  }
+  for (const [what, plant, message] of cases) {
+    for (const bootstrapKey of [undefined, 'wd_bootstrap-token-for-this-test-0003']) {
+      const dir = tempDir(t)
+      const file = join(dir, 'admin.key')
+      plant(file, dir)
+      const before = beside(dir)
+      await t.rejects(buildApp(fileConfig(dir, { bootstrapKey })), new ConfigError(message(file)),
+        `${what}${bootstrapKey === undefined ? '' : ', with a bootstrap key'}: refused, naming the file and why`)
+      t.same(beside(dir), before, 'the file, and what it may point to, are left as they were')
+      t.equal(keysIn(dir), 0, 'and no key was created')
+    }
+  }
+})
+
+t.test('an admin.key beside a database with no keys holds another database\'s key: the start stops, the file is kept', async (t) => {
+  const dir = tempDir(t)
+  const file = join(dir, 'admin.key')
+  const older = 'wd_a-key-of-another-database-0123456789\n'
+  writeFileSync(file, older, { mode: 0o600 })
+  await t.rejects(buildApp(fileConfig(dir)), new ConfigError(
+    `${file} exists, but the database holds no keys: it holds another database's key; move it away or remove it to have a new one written, or set WHODECIDES_BOOTSTRAP_KEY`))
+  t.equal(readFileSync(file, 'utf8'), older, 'the file is not overwritten')
+  t.equal(keysIn(dir), 0, 'and no key was created')
+
+  renameSync(file, join(tempDir(t), 'admin.key'))
+  const moved = await buildApp(fileConfig(dir))
+  t.teardown(() => moved.close())
+  const token = readFileSync(file, 'utf8').trim()
+  t.not(token, older.trim())
+  t.equal((await moved.inject({ url: '/v1/keys', headers: { authorization: `Bearer ${token}` } })).statusCode, 200, 'once it is moved away, a new one is written')
+
+  const withBootstrap = tempDir(t)
+  writeFileSync(join(withBootstrap, 'admin.key'), older, { mode: 0o600 })
+  const bootstrapKey = 'wd_bootstrap-token-for-this-test-0004'
+  const app = await buildApp(fileConfig(withBootstrap, { bootstrapKey }))
+  t.teardown(() => app.close())
+  t.equal((await app.inject({ url: '/v1/keys', headers: { authorization: `Bearer ${bootstrapKey}` } })).statusCode, 200,
+    'with a bootstrap key, the service starts on it')
+  t.equal(readFileSync(join(withBootstrap, 'admin.key'), 'utf8'), older, 'and leaves the file alone')
+})
+
+t.test('the real process: a wrong admin.key is a one-line start-up error and exit code 1', async (t) => {
+  const dir = tempDir(t)
+  const file = join(dir, 'admin.key')
+  writeFileSync(file, 'an older key\n', { mode: 0o640 })
+  const proc = spawnEntry({ WHODECIDES_DB: join(dir, 'whodecides.db') })
+  t.teardown(async () => { await endProcess(proc, 'SIGKILL') })
+  const { code } = await Promise.race([proc.exited, sleep(BOOT_TIMEOUT_MS).then(() => ({ code: 'still running' }))])
+  t.equal(code, 1)
+  const lines = proc.output().trimEnd().split('\n')
+  t.equal(lines.at(-1), `whodecides: ${file} has mode 0640, not 0600: others may have read the key in it; chmod 600 it (and revoke that key if it is live), or remove it`)
+  t.notOk(lines.some((line) => /^\s+at /.test(line)), 'without a stack trace')
 })
 
 t.test('an in-memory database without a bootstrap key gets no key and writes no file', async (t) => {

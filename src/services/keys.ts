@@ -1,10 +1,11 @@
 // API keys: issue, list, revoke, authenticate, and the admin key created on first start.
 import { hash, randomBytes, timingSafeEqual } from 'node:crypto'
-import { closeSync, fchmodSync, openSync, writeSync } from 'node:fs'
+import { closeSync, constants, existsSync, fchmodSync, fsyncSync, lstatSync, openSync, rmSync, writeSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { asc, eq, sql } from 'drizzle-orm'
 import { apiKeys } from '../../db/schema.js'
 import { now } from '../clock.js'
+import { ConfigError } from '../config.js'
 import { statement, type Db } from '../database.js'
 import { notFound, ProblemError } from '../errors.js'
 import type { Role } from '../schemas/common.js'
@@ -96,34 +97,88 @@ export function authenticate (db: Db, token: string): AuthenticatedKey | undefin
   return key
 }
 
-/** Writes a file only its owner can read: the mode is set before the secret is written, even over an older file. */
-function writeSecret (file: string, content: string): void {
-  const fd = openSync(file, 'w', 0o600)
+/**
+ * Why a file found at admin.key cannot be the service's own private file, or undefined when it can: a regular file
+ * (not a link, which could point anywhere), owned by the service's user, readable and writable by that user only.
+ */
+function notPrivate (file: string): string | undefined {
+  const stat = lstatSync(file, { throwIfNoEntry: false })
+  if (stat === undefined) return undefined
+  if (stat.isSymbolicLink()) return `${file} is a symbolic link: admin.key must be a file of its own; remove the link`
+  if (!stat.isFile()) return `${file} is not a regular file: remove it`
+  const uid = process.getuid?.()
+  if (uid !== undefined && stat.uid !== uid) {
+    return `${file} is owned by user ${stat.uid}, not by the service's user ${uid}: remove it, or run the service as that user`
+  }
+  const mode = stat.mode & 0o777
+  if (mode !== 0o600) {
+    return `${file} has mode ${mode.toString(8).padStart(4, '0')}, not 0600: others may have read the key in it; ` +
+      'chmod 600 it (and revoke that key if it is live), or remove it'
+  }
+  return undefined
+}
+
+const heldByAnother = (file: string): string =>
+  `${file} exists, but the database holds no keys: it holds another database's key; ` +
+  'move it away or remove it to have a new one written, or set WHODECIDES_BOOTSTRAP_KEY'
+
+/**
+ * Writes the secret to a file that did not exist (never through a link, never into someone else's file), readable
+ * and writable by its owner only whatever the umask. Returns the way to remove it again.
+ */
+function writeSecret (file: string, content: string): () => void {
+  let fd: number
+  try {
+    fd = openSync(file, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY | constants.O_NOFOLLOW, 0o600)
+  } catch (err) {
+    // Made between the check and here: the same answer as if it had been there at the check.
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new ConfigError(notPrivate(file) ?? heldByAnother(file))
+    throw err
+  }
+  const remove = (): void => { rmSync(file, { force: true }) }
   try {
     fchmodSync(fd, 0o600)
     writeSync(fd, content)
+    fsyncSync(fd)
+  } catch (err) {
+    remove()
+    throw err
   } finally {
     closeSync(fd)
   }
+  return remove
 }
 
 export const SYSTEM_ACTOR: Actor = { keyId: null, label: 'system' }
 
 /**
- * On a database with no keys: the bootstrap token becomes an admin key, or a new admin key is written to
+ * On a database with no keys: the bootstrap token becomes an admin key, or a new admin key is written to a new
  * admin.key beside the database file (mode 0600). Returns that file's path when one was written.
+ *
+ * A file already at admin.key must be the service's own private file (notPrivate), or the start stops with a
+ * ConfigError saying why. Beside a database with no keys it is never overwritten: it holds the key of another
+ * database (one moved or restored elsewhere), which its owner may still need.
  */
 export function ensureAdminKey (db: Db, dbPath: string, bootstrapKey: string | undefined): string | undefined {
+  const file = dbPath === ':memory:' ? undefined : resolve(join(dirname(dbPath), 'admin.key'))
+  const problem = file === undefined ? undefined : notPrivate(file)
+  if (problem !== undefined) throw new ConfigError(problem)
   if (db.select({ id: apiKeys.id }).from(apiKeys).limit(1).get() !== undefined) return undefined
   if (bootstrapKey !== undefined) {
     insertKey(db, SYSTEM_ACTOR, 'bootstrap admin', 'admin', bootstrapKey)
     return undefined
   }
-  if (dbPath === ':memory:') return undefined
-  // The file first: should the write fail, no key exists that nobody can read, and the next start tries again.
+  if (file === undefined) return undefined
+  if (existsSync(file)) throw new ConfigError(heldByAnother(file))
+  // The file first: should the write fail, no key exists that nobody can read. Should the key not be stored, the
+  // file goes too: the next start then finds neither, and tries again.
   const token = newToken()
-  const file = resolve(join(dirname(dbPath), 'admin.key'))
-  writeSecret(file, token + '\n')
-  insertKey(db, SYSTEM_ACTOR, 'first admin', 'admin', token)
+  const remove = writeSecret(file, token + '\n')
+  try {
+    insertKey(db, SYSTEM_ACTOR, 'first admin', 'admin', token)
+  } catch (err) {
+    remove()
+    throw err
+  }
   return file
 }
