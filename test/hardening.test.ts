@@ -10,7 +10,7 @@ import { FixedWindows } from '../src/plugins/fixed-windows.js'
 import { DOCS_CSP } from '../src/plugins/openapi.js'
 import { API_HELMET_OPTIONS, DOCS_HELMET_OPTIONS, helmetHeaders } from '../src/plugins/security-headers.js'
 import { generateOpenApi } from '../src/openapi-document.js'
-import { ADMIN_TOKEN, assertProblem, buildTestApp } from './helper.js'
+import { ADMIN_TOKEN, assertProblem, buildTestApp, type TestApp } from './helper.js'
 
 const person = (n: number | string): { name: string, email: string } => ({ name: `Person ${n}`, email: `p${n}@example.com` })
 
@@ -135,6 +135,62 @@ t.test('the refused-key counter: fixed windows, and a bounded number of addresse
   t.equal(failures.retryAfter('d', 2005), 1, 'a fourth address is tracked')
   failures.hit('a', 2005)
   t.equal(failures.retryAfter('a', 2006), 0, 'by forgetting the oldest, whose count starts again')
+})
+
+t.test('the counter never forgets a key over its limit: it forgets the oldest under it, and when full of keys over, a new key is over too', async (t) => {
+  const windows = new FixedWindows(2, 1000, 3)
+  windows.hit('a', 0)
+  windows.hit('a', 1)
+  windows.hit('b', 2)
+  windows.hit('c', 3)
+  windows.hit('c', 4)
+  for (let i = 0; i < 100; i++) windows.hit(`other ${i}`, 5 + i)
+  t.equal(windows.retryAfter('a', 200), 1, 'a hundred other keys did not flush the first one over its limit')
+  t.equal(windows.retryAfter('c', 200), 1, 'nor the second')
+  windows.hit('d', 201)
+  windows.hit('d', 202)
+  t.equal(windows.retryAfter('d', 202), 1, 'the third place goes to a key that reaches its limit')
+  t.same(windows.hit('e', 300), { count: Infinity, secondsLeft: 1 }, 'every place held by a key over its limit: a new key counts as over it, until the oldest window ends')
+  t.equal(windows.retryAfter('e', 301), 0, 'and is not tracked')
+  for (const key of ['a', 'c', 'd']) t.equal(windows.retryAfter(key, 302), 1, `${key} still waits`)
+  t.same(windows.hit('e', 1000), { count: 1, secondsLeft: 1 }, 'the oldest window ended: its place is free again')
+  t.equal(windows.retryAfter('a', 1000), 0)
+  t.equal(windows.retryAfter('c', 1001), 1, 'the other windows still run')
+})
+
+/** Sends one request from each of `count` addresses of 10.0.0.0/8. */
+async function fromManyAddresses (call: TestApp['call'], count: number, opts: Parameters<TestApp['call']>[0]): Promise<void> {
+  for (let i = 1; i <= count; i++) {
+    await call({ ...opts, remoteAddress: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}` })
+  }
+}
+
+t.test('refused keys: failures from 10,000 other addresses do not unlock an address, and a new failing address then gets 429 too', async (t) => {
+  const { call } = await buildTestApp(t, { authFailureLimit: 1, authFailureWindowMs: 60_000 })
+  const wrong = { as: null, headers: { authorization: 'Bearer wd_guess-0000000000000000000000' } }
+  const locked = { ...wrong, url: '/v1/people', remoteAddress: '192.0.2.1' }
+  assertProblem(t, await call(locked), 401, 'WHODECIDES_ERR_UNAUTHENTICATED')
+  assertProblem(t, await call(locked), 429, 'WHODECIDES_ERR_TOO_MANY_AUTH_FAILURES')
+  await fromManyAddresses(call, 10_000, { ...wrong, url: '/v1/people' })
+  assertProblem(t, await call(locked), 429, 'WHODECIDES_ERR_TOO_MANY_AUTH_FAILURES')
+  t.pass('the first address is still locked out')
+  const newcomer = await call({ ...wrong, url: '/v1/people', remoteAddress: '192.0.2.2' })
+  assertProblem(t, newcomer, 429, 'WHODECIDES_ERR_TOO_MANY_AUTH_FAILURES')
+  t.ok(Number(newcomer.headers['retry-after']) >= 1, 'a new failing address, with no place left to count it, is answered 429')
+  t.equal((await call({ url: '/v1/people', remoteAddress: '192.0.2.3' })).statusCode, 200, 'a live key from a new address still gets in')
+})
+
+t.test('per-address rate limit: 10,000 other addresses do not flush an address over its budget, nor take the places of API keys', async (t) => {
+  const { call } = await buildTestApp(t, { rateLimit: 1, rateLimitWindowMs: 60_000 })
+  const health = { url: '/health', as: null, remoteAddress: '192.0.2.1' }
+  t.equal((await call(health)).statusCode, 200)
+  assertProblem(t, await call(health), 429, 'WHODECIDES_ERR_RATE_LIMITED')
+  await fromManyAddresses(call, 10_000, { url: '/health', as: null })
+  assertProblem(t, await call(health), 429, 'WHODECIDES_ERR_RATE_LIMITED')
+  t.pass('the first address is still over its budget')
+  const newcomer = assertProblem(t, await call({ ...health, remoteAddress: '192.0.2.2' }), 429, 'WHODECIDES_ERR_RATE_LIMITED')
+  t.match(newcomer.detail, /Every address the service can count is over its budget/, 'every place held by an address over its budget: a new address waits too, and is told why')
+  t.equal((await call({ url: '/v1/people', remoteAddress: '192.0.2.3' })).statusCode, 200, 'an API key is counted apart from the addresses')
 })
 
 t.test('a key\'s tally: its count in the running window and the whole seconds left of it', async (t) => {

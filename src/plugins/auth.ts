@@ -62,7 +62,8 @@ function tooManyFailures (reply: FastifyReply, seconds: number): ProblemError {
 }
 
 async function auth (app: FastifyInstance, opts: Partial<AuthOptions>): Promise<void> {
-  const failures = new FixedWindows(opts.failureLimit ?? defaultConfig.authFailureLimit, opts.failureWindowMs ?? defaultConfig.authFailureWindowMs)
+  const failureLimit = opts.failureLimit ?? defaultConfig.authFailureLimit
+  const failures = new FixedWindows(failureLimit, opts.failureWindowMs ?? defaultConfig.authFailureWindowMs)
   const routeAccess: RouteAccessEntry[] = []
   app.decorate('routeAccess', routeAccess)
   // Fail closed: a /v1 route that forgot to say who may call it stops the service from starting.
@@ -87,8 +88,10 @@ async function auth (app: FastifyInstance, opts: Partial<AuthOptions>): Promise<
     const key = token === undefined ? undefined : authenticate(app.db, token)
     if (key === undefined) {
       // Only a token that was sent and refused counts: a missing header costs no lookup and guesses nothing.
-      if (token !== undefined) failures.hit(request.ip)
-      return done(unauthenticated(reply, token !== undefined))
+      if (token === undefined) return done(unauthenticated(reply, false))
+      // Over the limit only when every place is held by an address locked out: a new one cannot be counted, so it waits too.
+      const { count, secondsLeft } = failures.hit(request.ip)
+      return done(count > failureLimit ? tooManyFailures(reply, secondsLeft) : unauthenticated(reply, true))
     }
     if (!allow.includes(key.role)) {
       return done(new ProblemError('WHODECIDES_ERR_FORBIDDEN', `A ${key.role} key may not ${request.method} ${request.routeOptions.url ?? ''}; allowed: ${allow.join(', ')}`))
