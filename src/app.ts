@@ -11,6 +11,7 @@ import openapi from './plugins/openapi.js'
 import problemDetails, { handleError } from './plugins/problem-details.js'
 import rateLimits from './plugins/rate-limits.js'
 import securityHeaders from './plugins/security-headers.js'
+import { serializeRequest } from './log-redaction.js'
 import { requestLogger } from './request-logger.js'
 import routes from './routes/index.js'
 import { registerFormats } from './schemas/formats.js'
@@ -29,6 +30,7 @@ function loggerOptions (config: Config, logStream: BuildOptions['logStream']): F
     level: config.logLevel,
     // Keys must never reach a log line, whatever a later change logs.
     redact: { paths: ['req.headers.authorization', 'token', '*.token', 'bootstrapKey'], censor: '[redacted]' },
+    serializers: { req: serializeRequest },
     ...(logStream !== undefined
       ? { stream: logStream }
       : config.prettyLogs ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } } } : {})

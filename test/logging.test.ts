@@ -71,6 +71,32 @@ t.test('keys never reach a log line', async (t) => {
   t.equal(careless.token, '[redacted]')
 })
 
+t.test('a token sent in the query string is redacted from every line, whatever the parameter\'s case or spelling', async (t) => {
+  const { app, raw, since } = await buildLoggedApp(t)
+  const names = ['token', 'access_token', 'api_key', 'apikey', 'key', 'authorization', 'Authorization', 'API-KEY', 'X-Api-Key', 'refresh_token', '%74oken', 'api%5Fkey']
+  const asAdmin = { authorization: `Bearer ${ADMIN_TOKEN}` }
+  for (const [i, name] of names.entries()) {
+    const secret = `wd_query-secret-${i}-0123456789abcdef`
+    const from = raw.length
+    for (const request of [
+      { url: `/v1/people?limit=5&${name}=${secret}`, headers: asAdmin },
+      { url: `/v1/people?${name}=${secret}` },
+      { url: `/health?${name}=${encodeURIComponent(secret)}&x=1` },
+      { url: `/no/such/route?${name}=${secret}`, headers: asAdmin }
+    ]) {
+      await app.inject({ method: 'GET', ...request })
+    }
+    const lines = raw.slice(from).join('')
+    t.ok(since(from).length >= 8, `${name}: the requests were logged`)
+    t.notOk(lines.includes(secret), `${name}: the token is in no line`)
+    t.ok(since(from).some((line) => line.req?.url === `/v1/people?limit=5&${name}=[redacted]`), `${name}: the URL is logged, with its value redacted`)
+  }
+
+  const from = raw.length
+  await app.inject({ method: 'GET', url: '/v1/people?status=active&limit=5&tag=founder', headers: asAdmin })
+  t.ok(since(from).some((line) => line.req?.url === '/v1/people?status=active&limit=5&tag=founder'), 'any other query is logged as it came')
+})
+
 t.test('the first admin key: its file is logged, its token is not', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'whodecides-logging-'))
   t.teardown(() => rmSync(dir, { recursive: true, force: true }))
