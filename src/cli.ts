@@ -7,7 +7,8 @@ import { ConfigError, loadConfig } from './config.js'
 
 const USAGE = `usage: whodecides <openapi|backup> [args]
   openapi [file]           print the OpenAPI document, or write it to file
-  backup <file> [--force]  copy the database named by WHODECIDES_DB to file, online; --force replaces an existing file`
+  backup <file> [--force]  copy the database named by WHODECIDES_DB to file, online; --force replaces an existing file
+                           (a regular file: never the database, its -wal, -shm or -journal, a link or a device)`
 
 /** A mistake in the command line itself: one line naming it, exit code 2. */
 class UsageError extends Error {}

@@ -1,6 +1,7 @@
 // Online backup (`npm run backup -- <file>`): taken from the real server's database while writes go on, the copy opens,
 // passes integrity_check, holds every write acknowledged before the backup began, and restores as the README says.
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { copyFileSync, existsSync, linkSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -124,11 +125,12 @@ t.test('backup errors: one line, a non-zero exit, nothing written', async (t) =>
   writeFileSync(taken, 'an older backup')
   const env = { WHODECIDES_DB: dbFile }
 
-  const [noFile, exists, missing, badOption] = await Promise.all([
+  const [noFile, exists, missing, badOption, walForced] = await Promise.all([
     runCli(['backup'], env),
     runCli(['backup', taken], env),
     runCli(['backup', join(dir, 'never.db')], { WHODECIDES_DB: join(dir, 'missing.db') }),
-    runCli(['backup', join(dir, 'never.db'), '--frce'], env)
+    runCli(['backup', join(dir, 'never.db'), '--frce'], env),
+    runCli(['backup', `${dbFile}-wal`, '--force'], env)
   ])
   const oneLine = (text: string): string[] => text.trimEnd().split('\n')
 
@@ -142,6 +144,10 @@ t.test('backup errors: one line, a non-zero exit, nothing written', async (t) =>
   t.not(missing.code, 0, 'no database → a non-zero exit')
   t.same(oneLine(missing.stderr), [`whodecides: no database at ${join(dir, 'missing.db')}: set WHODECIDES_DB to the file the service uses`])
   t.notOk(existsSync(join(dir, 'missing.db')), 'no database is created')
+
+  t.equal(walForced.code, 1, 'the database\'s -wal, even with --force → exit code 1')
+  t.same(oneLine(walForced.stderr), [`whodecides: ${dbFile}-wal is the database's -wal file: name another file`])
+  t.notOk(existsSync(`${dbFile}-wal`), 'and no -wal was written')
 
   t.not(badOption.code, 0, 'an unknown option → a non-zero exit')
   t.match(oneLine(badOption.stderr), [/^whodecides: Unknown option '--frce'/])
@@ -184,4 +190,92 @@ t.test('backupDatabase refuses what would lose data, and replaces cleanly when t
   t.same(checkChangeLog(copy), [], 'the copy opens as a registry')
   copy.close()
   t.same(readdirSync(dir).filter((name) => name.includes('.partial')), [], 'no partial file is left behind')
+})
+
+t.test('never, even with --force, onto the database, its -wal, -shm or -journal, a link to one, or what is not a regular file', async (t) => {
+  const dir = tempDir(t)
+  const dbFile = join(dir, 'whodecides.db')
+  // The service's connection, open: its -wal holds commits not yet in the database file.
+  const live = openDatabase(dbFile)
+  t.teardown(() => live.$client.close())
+  live.$client.pragma('wal_autocheckpoint = 0')
+  live.$client.exec("CREATE TABLE scratch (x TEXT); INSERT INTO scratch VALUES ('acknowledged')")
+  const wal = readFileSync(`${dbFile}-wal`)
+  t.ok(wal.length > 0, 'the -wal holds the last commits')
+
+  symlinkSync(`${dbFile}-wal`, join(dir, 'link-to-wal'))
+  symlinkSync(dbFile, join(dir, 'link-to-db'))
+  linkSync(`${dbFile}-shm`, join(dir, 'hard-link-to-shm'))
+  symlinkSync('/dev/null', join(dir, 'link-to-null'))
+  writeFileSync(join(dir, 'older.db'), 'an older backup')
+  symlinkSync(join(dir, 'older.db'), join(dir, 'link-to-older'))
+  execFileSync('mkfifo', [join(dir, 'fifo')])
+  mkdirSync(join(dir, 'sub'))
+  const cases: Array<[string, string, boolean?]> = [
+    [`${dbFile}-wal`, `${dbFile}-wal is the database's -wal file: name another file`],
+    [`${dbFile}-shm`, `${dbFile}-shm is the database's -shm file: name another file`],
+    [`${dbFile}-journal`, `${dbFile}-journal is the database's -journal file: name another file`],
+    [join(dir, 'sub', '..', 'whodecides.db-wal'), `${dbFile}-wal is the database's -wal file: name another file`],
+    [join(dir, 'link-to-wal'), `${join(dir, 'link-to-wal')} is the database's -wal file (through a link): name another file`],
+    [join(dir, 'link-to-db'), `${join(dir, 'link-to-db')} is the database itself (through a link): name another file`],
+    [join(dir, 'hard-link-to-shm'), `${join(dir, 'hard-link-to-shm')} is the database's -shm file (through a link): name another file`],
+    [join(dir, 'fifo'), `${join(dir, 'fifo')} is not a regular file (a FIFO): name another file`],
+    [join(dir, 'link-to-null'), `${join(dir, 'link-to-null')} is not a regular file (a character device): name another file`],
+    // Replacing it would replace the link, not the file it points to.
+    [join(dir, 'link-to-older'), `${join(dir, 'link-to-older')} is a symbolic link: name the file it points to, or another file`],
+    // Without --force only: with it, code that renamed over a device would replace /dev/null itself.
+    ['/dev/null', '/dev/null is not a regular file (a character device): name another file', false]
+  ]
+  for (const [destination, message, forceToo] of cases) {
+    for (const overwrite of forceToo === false ? [false] : [false, true]) {
+      await t.rejects(backupDatabase(dbFile, destination, { overwrite }), new BackupError(message), `${destination}${overwrite ? ' --force' : ''}: refused`)
+    }
+  }
+  // Replacing a file removes the -wal and -shm beside it: never when one of them is the database.
+  const odd = join(dir, 'odd.db')
+  openDatabase(`${odd}-wal`).$client.close()
+  for (const overwrite of [false, true]) {
+    await t.rejects(backupDatabase(`${odd}-wal`, odd, { overwrite }),
+      new BackupError(`${odd} would take the database's files with it (its -wal or -shm is the database): name another file`), 'a file whose -wal is the database: refused')
+  }
+  t.ok(existsSync(`${odd}-wal`), 'that database is still there')
+
+  t.ok(readFileSync(`${dbFile}-wal`).equals(wal), 'the -wal is as it was')
+  t.ok(lstatSync(join(dir, 'fifo')).isFIFO(), 'the FIFO is still one')
+  t.ok(lstatSync(join(dir, 'link-to-null')).isSymbolicLink(), 'the links are still links')
+  t.ok(lstatSync(join(dir, 'link-to-older')).isSymbolicLink())
+  t.equal(readFileSync(join(dir, 'older.db'), 'utf8'), 'an older backup', 'to the files they were')
+  t.notOk(existsSync(`${dbFile}-journal`), 'no -journal was written')
+  t.same(readdirSync(dir).filter((name) => name.includes('.partial')), [], 'no temporary file is left behind')
+  t.equal(live.$client.prepare('SELECT x FROM scratch').pluck().get(), 'acknowledged', 'the service reads on')
+  const other = new Database(dbFile, { readonly: true })
+  t.equal(other.prepare('SELECT x FROM scratch').pluck().get(), 'acknowledged', 'and a new connection sees the acknowledged write')
+  other.close()
+})
+
+t.test('the copy is written under a name no one can guess, never through a planted link, and readable by its owner only', async (t) => {
+  const dir = tempDir(t)
+  const dbFile = join(dir, 'whodecides.db')
+  openDatabase(dbFile).$client.close()
+  const to = join(dir, 'backup.db')
+  // A link where the temporary copy used to go (its name was the destination's and the process id), to a file
+  // another user cares about.
+  const victim = join(dir, 'victim')
+  writeFileSync(victim, 'precious')
+  symlinkSync(victim, join(dir, `.backup.db.${process.pid}.partial`))
+
+  const old = process.umask(0o002)
+  const made = await backupDatabase(dbFile, to).finally(() => process.umask(old))
+  t.same(made.integrity, ['ok'])
+  t.equal(readFileSync(victim, 'utf8'), 'precious', 'the file behind the planted link is untouched')
+  t.ok(lstatSync(to).isFile(), 'the copy is a file of its own')
+  t.equal(lstatSync(to).mode & 0o777, 0o600, 'readable and writable by its owner only, whatever the umask')
+
+  const replaced = join(dir, 'replaced.db')
+  writeFileSync(replaced, 'an older backup', { mode: 0o644 })
+  await backupDatabase(dbFile, replaced, { overwrite: true })
+  t.equal(lstatSync(replaced).mode & 0o777, 0o600, 'a replaced file is too')
+  const copy = new Database(replaced, { readonly: true })
+  t.same(checkChangeLog(copy), [], 'and holds the copy')
+  copy.close()
 })
