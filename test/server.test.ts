@@ -177,7 +177,8 @@ t.test('a port already taken: exits non-zero naming the address', async (t) => {
   const dir = tempDir(t)
   const running = await start(t, { WHODECIDES_DB: join(dir, 'first.db') })
   const port = new URL(running.baseUrl).port
-  const { child, output } = spawnEntry({ WHODECIDES_DB: join(dir, 'second.db'), PORT: port })
+  // In a folder of its own: beside first.db, the admin.key of first.db would stop the start before it listens.
+  const { child, output } = spawnEntry({ WHODECIDES_DB: join(dir, 'second', 'whodecides.db'), PORT: port })
   const { code } = await exited(child, BOOT_TIMEOUT_MS)
   t.equal(code, 1)
   const fatal = logLines(t, output()).find((line) => line.level === 60)
