@@ -11,7 +11,8 @@ import { DomainCreateSchema } from '../schemas/domains.js'
 import { InfluenceCreateSchema } from '../schemas/influences.js'
 import { InitiativeCreateSchema } from '../schemas/initiatives.js'
 import { PersonCreateSchema } from '../schemas/people.js'
-import type { BundleCollection, BundleRow } from './bundle-tables.js'
+import { BUNDLE_COLLECTIONS, type BundleCollection, type BundleRow } from './bundle-tables.js'
+import { overlapFinder, type Period } from './overlapping-periods.js'
 import { isPeriod } from './targets.js'
 
 export interface InvalidRow { collection: BundleCollection, index: number, field: string, reason: string }
@@ -156,51 +157,53 @@ export function invariantErrors (rows: Located[], final: FinalState): InvalidRow
     if (l.collection === 'influences' && l.row.overPersonId === l.row.personId) report(l, '/overPersonId', 'a person cannot influence themselves')
   }
 
-  const inBundle = (collection: BundleCollection): Located[] => rows.filter((l) => l.collection === collection)
+  const inBundle = byCollection(rows)
   const loops = (collection: 'people' | 'domains', field: string, what: string): void => {
     const map = final[collection]
     const onLoop = idsOnLoops((id) => map.get(id)?.[field], map.keys())
-    for (const l of inBundle(collection)) if (onLoop.has(l.row.id)) report(l, `/${field}`, what)
+    for (const l of inBundle[collection]) if (onLoop.has(l.row.id)) report(l, `/${field}`, what)
   }
   loops('people', 'managerId', 'would make a reporting loop')
   loops('domains', 'parentId', 'would make the domain tree loop')
 
   for (const field of ['email', 'externalId'] as const) {
-    const owners = new Map<string, string[]>()
+    const owners = new Map<string, number>()
+    const keyOf = (value: unknown): string | undefined => typeof value !== 'string' ? undefined : field === 'email' ? value.toLowerCase() : value
     for (const person of final.people.values()) {
-      const value = person[field]
-      if (typeof value !== 'string') continue
-      const k = field === 'email' ? value.toLowerCase() : value
-      pushTo(owners, k, person.id)
+      const k = keyOf(person[field])
+      if (k !== undefined) owners.set(k, (owners.get(k) ?? 0) + 1)
     }
-    for (const l of inBundle('people')) {
-      const value = l.row[field]
-      const k = typeof value === 'string' ? (field === 'email' ? value.toLowerCase() : value) : undefined
-      if (k !== undefined && (owners.get(k)?.length ?? 0) > 1) report(l, `/${field}`, `"${String(value)}" belongs to more than one person`)
+    for (const l of inBundle.people) {
+      const k = keyOf(l.row[field])
+      if (k !== undefined && owners.get(k)! > 1) report(l, `/${field}`, `"${String(l.row[field])}" belongs to more than one person`)
     }
   }
 
-  const cells = new Map<string, BundleRow[]>()
-  for (const a of final.assignments.values()) {
-    pushTo(cells, key(a.personId, a.role, a.initiativeId, a.domainId), a)
-  }
-  for (const l of inBundle('assignments')) {
-    const mine = l.row
-    const clash = cells.get(key(mine.personId, mine.role, mine.initiativeId, mine.domainId))
-      ?.find((other) => other.id !== mine.id && overlaps(mine, other))
+  const cells = new Map<string, Period[]>()
+  for (const a of final.assignments.values()) pushTo(cells, cellOf(a), a as BundleRow & Period)
+  const finders = new Map<string, ReturnType<typeof overlapFinder>>()
+  for (const l of inBundle.assignments) {
+    const cell = cellOf(l.row)
+    let finder = finders.get(cell)
+    if (finder === undefined) finders.set(cell, finder = overlapFinder(cells.get(cell)!))
+    const clash = finder(l.row as BundleRow & Period)
     if (clash !== undefined) report(l, '/validFrom', `overlaps assignment "${clash.id}" of the same person, role and target`)
   }
   return invalid
 }
+
+/** The bundle's rows of each collection, in bundle order. */
+function byCollection (rows: Located[]): Record<BundleCollection, Located[]> {
+  const out = Object.fromEntries(BUNDLE_COLLECTIONS.map((c) => [c, [] as Located[]])) as Record<BundleCollection, Located[]>
+  for (const l of rows) out[l.collection].push(l)
+  return out
+}
+
+/** An assignment's cell: person, role and target; periods in one cell must not overlap. */
+const cellOf = (a: BundleRow): string => key(a.personId, a.role, a.initiativeId, a.domainId)
 
 function pushTo<T> (map: Map<string, T[]>, k: string, value: T): void {
   const list = map.get(k)
   if (list === undefined) map.set(k, [value])
   else list.push(value)
 }
-
-// An empty period (an assignment ended before it began) holds at no time, so it overlaps nothing.
-const overlaps = (a: BundleRow, b: BundleRow): boolean =>
-  a.validTo !== a.validFrom && b.validTo !== b.validFrom &&
-  (b.validTo === null || (a.validFrom as string) < (b.validTo as string)) &&
-  (a.validTo === null || (b.validFrom as string) < (a.validTo as string))
