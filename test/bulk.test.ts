@@ -41,7 +41,8 @@ async function changeCount (call: TestApp['call']): Promise<number> {
 
 t.test('export, import into an empty registry, export again: the bundles are equal', async (t) => {
   const first = await buildTestApp(t)
-  const imported = await first.call({ method: 'POST', url: '/v1/import', as: 'editor', payload: bundle })
+  // Influences are the auditors' and admins' to write: the bundle carries one, so an admin imports it.
+  const imported = await first.call({ method: 'POST', url: '/v1/import', as: 'admin', payload: bundle })
   t.equal(imported.statusCode, 200, imported.body)
   t.match(imported.json(), { mode: 'upsert', dryRun: false, invalidCount: 0, collections: { people: { created: 2 }, assignments: { created: 2 }, decisions: { created: 1 } } })
   t.match(imported.headers['x-revision'], /^\d+$/)
@@ -57,9 +58,10 @@ t.test('export, import into an empty registry, export again: the bundles are equ
   t.equal((await second.call({ method: 'POST', url: '/v1/import', payload: exported })).statusCode, 200)
   t.same(await exportAll(second.call), exported)
 
-  const again = await first.call({ method: 'POST', url: '/v1/import', payload: exported })
+  const again = await first.call({ method: 'POST', url: '/v1/import', as: 'editor', payload: exported })
   t.match(again.json(), { revision: null, collections: { people: { created: 0, updated: 0, unchanged: 2 }, decisions: { created: 0, updated: 0, unchanged: 1 } } })
   t.equal(again.headers['x-revision'], undefined, 'nothing written, no revision')
+  t.equal(again.statusCode, 200, 'an editor may import an export that carries influences and decisions it does not change')
 })
 
 t.test('imported records behave like records written through the API', async (t) => {
@@ -94,12 +96,15 @@ t.test('upsert changes what differs, replace removes what the bundle leaves out'
   t.match(dry.collections.people, { removed: 1, ids: { removed: ['cy'] } })
   t.equal((await call({ method: 'GET', url: '/v1/people/cy' })).statusCode, 200, 'a dry run writes nothing')
 
-  const replaced = await call({ method: 'POST', url: '/v1/import?mode=replace', payload: { people: changedBundle.people } })
+  // Decision records are never deleted: the bundle keeps the decision, its initiative and the initiative's domains.
+  const kept = { people: changedBundle.people, domains: bundle.domains, initiatives: bundle.initiatives, decisions: bundle.decisions }
+  const replaced = await call({ method: 'POST', url: '/v1/import?mode=replace', payload: kept })
   t.equal(replaced.statusCode, 200, replaced.body)
-  t.match(replaced.json().collections, { people: { removed: 1 }, assignments: { removed: 2 }, domains: { removed: 2 }, influences: { removed: 1 }, decisions: { removed: 1 } })
+  t.match(replaced.json().collections, { people: { removed: 1 }, assignments: { removed: 2 }, delegations: { removed: 1 }, influences: { removed: 1 }, decisions: { removed: 0, unchanged: 1 } })
   const after = await exportAll(call)
   t.same(after.people.map((p: { id: string }) => p.id), ['ada', 'bob'])
-  t.same([after.domains, after.initiatives, after.assignments, after.delegations, after.influences, after.decisions], [[], [], [], [], [], []])
+  t.same([after.assignments, after.delegations, after.influences], [[], [], []])
+  t.same(after.decisions.map((d: { id: string }) => d.id), ['tiers-go'])
 })
 
 t.test('rows without an id match existing records on their natural key', async (t) => {
@@ -219,4 +224,59 @@ t.test('self-influence, a shared externalId and bounded overlapping periods are 
     'people[0]/externalId',
     'people[1]/externalId'
   ], 'a3 and a4 only touch, so neither is reported')
+})
+
+t.test('an editor may not write influences through the import: the whole bundle is refused with a 403 naming them', async (t) => {
+  const { call } = await buildTestApp(t)
+  t.equal((await call({ method: 'POST', url: '/v1/import', payload: bundle })).statusCode, 200)
+  const before = await changeCount(call)
+  const exported = await exportAll(call)
+  const edited = {
+    ...exported,
+    people: [...exported.people, { id: 'cy', name: 'Cy', email: 'cy@example.com' }],
+    influences: [{ ...exported.influences[0], note: 'steers less' }, { id: 'i2', personId: 'bob', initiativeId: 'tiers', strength: 'low', observedAt: '2026-03-02T00:00:00Z' }]
+  }
+  for (const url of ['/v1/import', '/v1/import?dryRun=true']) {
+    const problem = assertProblem(t, await call({ as: 'editor', method: 'POST', url, payload: edited }), 403, 'WHODECIDES_ERR_FORBIDDEN')
+    t.same(problem.errors, [{ in: 'body', path: '/influences', message: 'may not create 1 row(s) (allowed: auditor, admin), change 1 record(s) (allowed: auditor, admin)' }], url)
+    t.match(problem.detail, /^An editor key may not .*nothing was imported\. influences: may not create 1 row\(s\)/)
+  }
+  const replaced = { ...exported, influences: [] }
+  const removal = assertProblem(t, await call({ as: 'editor', method: 'POST', url: '/v1/import?mode=replace', payload: replaced }), 403, 'WHODECIDES_ERR_FORBIDDEN')
+  t.same(removal.errors, [{ in: 'body', path: '/influences', message: 'may not delete 1 record(s) the bundle leaves out (allowed: auditor, admin)' }])
+  t.equal(await changeCount(call), before, 'nothing written')
+  t.same(await exportAll(call), exported)
+  t.equal((await call({ as: 'admin', method: 'POST', url: '/v1/import?mode=replace', payload: replaced })).statusCode, 200, 'an admin may')
+})
+
+t.test('decision records stay append-only through the import, for every role', async (t) => {
+  const { call } = await buildTestApp(t)
+  t.equal((await call({ method: 'POST', url: '/v1/import', payload: bundle })).statusCode, 200)
+  const before = await changeCount(call)
+  const exported = await exportAll(call)
+  const rewritten = { decisions: [{ ...exported.decisions[0], outcome: 'Two tiers', rationale: null }] }
+  for (const as of ['editor', 'admin'] as const) {
+    for (const url of ['/v1/import', '/v1/import?dryRun=true']) {
+      const problem = assertProblem(t, await call({ as, method: 'POST', url, payload: rewritten }), 422, 'WHODECIDES_ERR_INVALID_BUNDLE')
+      t.same(problem.report.invalid, [{
+        collection: 'decisions', index: 0, field: '/outcome', reason: '"tiers-go" is already on record, and decisions are never changed (append-only); this row differs in outcome, rationale'
+      }], `${as} ${url}`)
+    }
+    // Matched on its natural key (initiative, decider, time) instead of its id: the same record, still not to be changed.
+    const { id: _id, ...withoutId } = rewritten.decisions[0]
+    const byKey = assertProblem(t, await call({ as, method: 'POST', url: '/v1/import', payload: { decisions: [withoutId] } }), 422, 'WHODECIDES_ERR_INVALID_BUNDLE')
+    t.match(byKey.report.invalid, [{ collection: 'decisions', index: 0, reason: /"tiers-go" is already on record/ }])
+
+    const dropped = { ...exported, decisions: [] }
+    for (const url of ['/v1/import?mode=replace', '/v1/import?mode=replace&dryRun=true']) {
+      const problem = assertProblem(t, await call({ as, method: 'POST', url, payload: dropped }), 409, 'WHODECIDES_ERR_CONFLICT')
+      t.same(problem.blockedBy, [{ entity: 'decisions', id: 'tiers-go' }], `${as} ${url}`)
+      t.match(problem.detail, /mode=replace would delete 1 record\(s\) that are never deleted \(decisions\): decisions\/tiers-go/)
+    }
+  }
+  t.equal(await changeCount(call), before, 'nothing written')
+  t.same(await exportAll(call), exported)
+  const added = await call({ as: 'editor', method: 'POST', url: '/v1/import', payload: { decisions: [...exported.decisions, { initiativeId: 'tiers', decidedBy: 'ada', decidedAt: '2026-05-01T00:00:00Z', outcome: 'Reversed' }] } })
+  t.equal(added.statusCode, 200, added.body)
+  t.match(added.json().collections.decisions, { created: 1, unchanged: 1, updated: 0 }, 'a new decision is recorded beside the old one')
 })

@@ -4,7 +4,9 @@ import t, { type Test } from 'tap'
 import auth, { type RouteAccessEntry } from '../src/plugins/auth.js'
 import db from '../src/plugins/db.js'
 import type { Role } from '../src/schemas/common.js'
-import { buildTestApp, type TestApp } from './helper.js'
+import { BUNDLE_COLLECTIONS, type BundleCollection } from '../src/services/bundle-tables.js'
+import { IMPORT_WRITES, OPERATIONS, type Operation } from '../src/services/import-permissions.js'
+import { assertProblem, buildTestApp, type TestApp } from './helper.js'
 
 const ROLES = ['reader', 'editor', 'auditor', 'admin'] as const satisfies readonly Role[]
 
@@ -134,4 +136,130 @@ t.test('the service refuses to start with a /v1 route that declares no roles', a
   })
   t.same(app.routeAccess.map((r) => `${r.method} ${r.url} ${String(r.allow)}`),
     ['GET /health null', 'HEAD /health null', 'GET /v1/fine admin', 'HEAD /v1/fine admin'], 'a route outside /v1 may be public')
+})
+
+/** The import's policy as the issue states it, written out independently of the permission table. */
+function expectedImport (role: Role, collection: BundleCollection, operation: Operation): 'door' | 'forbidden' | 'append-only' | 'allowed' {
+  if (role === 'reader' || role === 'auditor') return 'door' // POST /v1/import itself is for editors and admins
+  if (collection === 'decisions' && operation !== 'create') return 'append-only'
+  if (collection === 'influences' && role !== 'admin') return 'forbidden'
+  return 'allowed'
+}
+
+t.test('the import\'s permission table is the single-record write routes\' own', async (t) => {
+  const { app } = await buildTestApp(t)
+  await app.ready()
+  const routes = v1Routes(app)
+  const byName = new Map(routes.map((r) => [`${r.method} ${r.url}`, r]))
+  const listed = new Set<string>()
+  for (const collection of BUNDLE_COLLECTIONS) {
+    for (const operation of OPERATIONS) {
+      const write = IMPORT_WRITES[collection][operation]
+      if (write === null) continue
+      const route = byName.get(`${write.method} ${write.url}`)
+      t.ok(route, `${collection} ${operation}: ${write.method} ${write.url} is a route`)
+      t.same([...write.allow].sort(), [...route?.allow ?? []].sort(), `${collection} ${operation}: the same roles as ${write.method} ${write.url}`)
+      listed.add(`${write.method} ${write.url}`)
+    }
+  }
+  // Every write route on a record of a bundle collection is in the table: a new one cannot be left out of the import's checks.
+  const writes = routes.filter((r) => ['POST', 'PUT', 'PATCH', 'DELETE'].includes(r.method) &&
+    BUNDLE_COLLECTIONS.some((c) => new RegExp(`^/v1/(${c}|[a-z]+/:id/${c})(/:[A-Za-z]+)?$`).test(r.url)))
+  t.ok(writes.length >= 19, `${writes.length} single-record write routes`)
+  for (const route of writes) t.ok(listed.has(`${route.method} ${route.url}`), `${route.method} ${route.url} is in the import's table`)
+  // Where the table says no route changes or deletes a collection, there is none.
+  for (const collection of BUNDLE_COLLECTIONS) {
+    for (const operation of ['change', 'delete'] as const) {
+      if (IMPORT_WRITES[collection][operation] !== null) continue
+      const method = operation === 'change' ? /^(PUT|PATCH)$/ : /^DELETE$/
+      t.same(routes.filter((r) => method.test(r.method) && r.url.includes(`/${collection}`)).map((r) => r.url), [], `no route to ${operation} ${collection}`)
+    }
+  }
+})
+
+/** One record of each collection that nothing refers to, so a replace may leave it out, and one new row to create. */
+const SEED = {
+  people: [{ id: 'p1', name: 'P1', email: 'p1@example.com' }, { id: 'p2', name: 'P2', email: 'p2@example.com' }, { id: 'leaf', name: 'Leaf', email: 'leaf@example.com' }],
+  domains: [{ id: 'd1', name: 'D1' }, { id: 'leaf', name: 'Leaf' }],
+  initiatives: [{ id: 'i1', title: 'I1', domainId: 'd1' }, { id: 'leaf', title: 'Leaf' }],
+  assignments: [{ id: 'leaf', personId: 'p1', role: 'A', domainId: 'd1', validFrom: '2026-01-01T00:00:00Z' }],
+  delegations: [{ id: 'leaf', fromPersonId: 'p1', toPersonId: 'p2', allScopes: true, validFrom: '2026-01-01T00:00:00Z' }],
+  influences: [{ id: 'leaf', personId: 'p2', initiativeId: 'i1', strength: 'high', observedAt: '2026-01-01T00:00:00Z' }],
+  decisions: [{ id: 'leaf', initiativeId: 'i1', decidedBy: 'p1', decidedAt: '2026-02-01T00:00:00Z', outcome: 'Go' }]
+}
+const NEW_ROW: Record<BundleCollection, Record<string, unknown>> = {
+  people: { id: 'new', name: 'New', email: 'new@example.com' },
+  domains: { id: 'new', name: 'New' },
+  initiatives: { id: 'new', title: 'New' },
+  assignments: { id: 'new', personId: 'p2', role: 'C', initiativeId: 'i1', validFrom: '2026-01-01T00:00:00Z' },
+  delegations: { id: 'new', fromPersonId: 'p2', toPersonId: 'p1', domainId: 'd1', validFrom: '2026-01-01T00:00:00Z' },
+  influences: { id: 'new', personId: 'p1', overPersonId: 'p2', strength: 'low', observedAt: '2026-01-01T00:00:00Z' },
+  decisions: { id: 'new', initiativeId: 'i1', decidedBy: 'p2', decidedAt: '2026-03-01T00:00:00Z', outcome: 'Stop' }
+}
+const CHANGE: Record<BundleCollection, Record<string, unknown>> = {
+  people: { title: 'Changed' },
+  domains: { description: 'Changed' },
+  initiatives: { destination: 'Changed' },
+  assignments: { validTo: '2026-06-01T00:00:00.000Z' },
+  delegations: { reason: 'Changed' },
+  influences: { note: 'Changed' },
+  decisions: { outcome: 'Changed' }
+}
+
+t.test('import matrix: each role × collection × operation gets exactly what the single-record routes give it', async (t) => {
+  const { call } = await buildTestApp(t)
+  t.equal((await call({ method: 'POST', url: '/v1/import', payload: SEED })).statusCode, 200)
+  const exported = async (): Promise<Record<BundleCollection, { id: string }[]>> => (await call({ method: 'GET', url: '/v1/export' })).json()
+  const baseline = await exported()
+
+  /** The import that does one operation on one record of the collection, and nothing else. */
+  const importOf = (collection: BundleCollection, operation: Operation): { mode: string, payload: Record<string, unknown> } => {
+    const leaf = baseline[collection].find((r) => r.id === 'leaf')!
+    if (operation === 'create') return { mode: 'upsert', payload: { [collection]: [NEW_ROW[collection]] } }
+    if (operation === 'change') return { mode: 'upsert', payload: { [collection]: [{ ...leaf, ...CHANGE[collection] }] } }
+    return { mode: 'replace', payload: { ...baseline, [collection]: baseline[collection].filter((r) => r !== leaf) } }
+  }
+  const counted: Record<Operation, string> = { create: 'created', change: 'updated', delete: 'removed' }
+
+  for (const role of ROLES) {
+    for (const collection of BUNDLE_COLLECTIONS) {
+      for (const operation of OPERATIONS) {
+        const name = `${role} ${operation} ${collection}`
+        const expected = expectedImport(role, collection, operation)
+        const { mode, payload } = importOf(collection, operation)
+        // A refusal is checked written for real and as a dry run; an allowed import as a dry run, so the registry stays the baseline.
+        for (const dryRun of expected === 'allowed' ? [true] : [false, true]) {
+          const res = await call({ as: role, method: 'POST', url: `/v1/import?mode=${mode}&dryRun=${String(dryRun)}`, payload })
+          const what = `${name}${dryRun ? ' (dry run)' : ''}`
+          if (expected === 'door') {
+            t.match(assertProblem(t, res, 403, 'WHODECIDES_ERR_FORBIDDEN').detail, /allowed: editor, admin$/, what)
+          } else if (expected === 'forbidden') {
+            const problem = assertProblem(t, res, 403, 'WHODECIDES_ERR_FORBIDDEN')
+            t.match(problem.errors, [{ in: 'body', path: `/${collection}`, message: new RegExp(`^may not ${operation} 1 `) }], what)
+            t.equal(problem.errors.length, 1, `${what}: only that collection is named`)
+          } else if (expected === 'append-only' && operation === 'change') {
+            const problem = assertProblem(t, res, 422, 'WHODECIDES_ERR_INVALID_BUNDLE')
+            t.match(problem.report.invalid, [{ collection, index: 0, field: '/outcome', reason: /"leaf" is already on record, and decisions are never changed/ }], what)
+          } else if (expected === 'append-only') {
+            const problem = assertProblem(t, res, 409, 'WHODECIDES_ERR_CONFLICT')
+            t.same(problem.blockedBy, [{ entity: collection, id: 'leaf' }], what)
+          } else {
+            t.equal(res.statusCode, 200, `${what}: ${res.body.slice(0, 300)}`)
+            t.match(res.json().collections[collection], { [counted[operation]]: 1 }, what)
+          }
+          t.equal(res.headers['x-revision'], undefined, `${what}: nothing written`)
+        }
+      }
+    }
+  }
+  t.same(await exported(), baseline, 'no refused import wrote anything')
+
+  // And an allowed import really writes: an admin's influence, an editor's everything else.
+  const influence = await call({ as: 'admin', method: 'POST', url: '/v1/import', payload: importOf('influences', 'create').payload })
+  t.equal(influence.statusCode, 200, influence.body)
+  for (const collection of BUNDLE_COLLECTIONS.filter((c) => c !== 'influences')) {
+    const res = await call({ as: 'editor', method: 'POST', url: '/v1/import', payload: importOf(collection, 'change').payload })
+    t.equal(res.statusCode, collection === 'decisions' ? 422 : 200, `editor changes ${collection}`)
+  }
+  t.match(await exported(), { influences: [{ id: 'leaf' }, { id: 'new' }], people: [{ id: 'leaf', title: 'Changed' }, { id: 'p1' }, { id: 'p2' }] })
 })

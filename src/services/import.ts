@@ -3,13 +3,20 @@ import { BEGINNING_OF_TIME, type PersonStatus } from '../../db/schema.js'
 import { now } from '../clock.js'
 import type { Db } from '../database.js'
 import { invalidField, ProblemError } from '../errors.js'
+import type { Role } from '../schemas/common.js'
 import { BUNDLE_COLLECTIONS, readAll, tableWriter, toBundleRow, type BundleCollection, type BundleRow, type StoredRecord } from './bundle-tables.js'
 import { recordChange, transact, type Actor } from './change-log.js'
 import { newId } from './ids.js'
+import { assertMayImport, IMPORT_WRITES, type OperationCounts } from './import-permissions.js'
 import { invariantErrors, normalizeRow, rowSchemaErrors, RULES, type FinalState, type InvalidRow, type Located } from './import-rules.js'
 import { recordStatus } from './people.js'
 
-export interface ImportOptions { mode: 'upsert' | 'replace', dryRun: boolean }
+export interface ImportOptions {
+  mode: 'upsert' | 'replace'
+  dryRun: boolean
+  /** The caller's role: the import creates, changes and deletes only what the role's single-record routes may. */
+  role: Role
+}
 
 export interface CollectionOutcome {
   created: number
@@ -100,6 +107,10 @@ function finalState (p: Plan, mode: ImportOptions['mode']): FinalState {
 const sameRow = (row: BundleRow, stored: StoredRecord): boolean =>
   Object.keys(row).every((k) => JSON.stringify(row[k]) === JSON.stringify(stored[k]))
 
+/** The fields of a bundle row whose value differs from the stored record's, in the record's field order. */
+const changedFields = (row: BundleRow, stored: StoredRecord): string[] =>
+  [...new Set([...Object.keys(stored), ...Object.keys(row)])].filter((k) => k in row && JSON.stringify(row[k]) !== JSON.stringify(stored[k]))
+
 function emptyOutcome (): CollectionOutcome {
   return { created: 0, updated: 0, removed: 0, unchanged: 0, ids: { created: [], updated: [], removed: [] } }
 }
@@ -109,38 +120,82 @@ function count (outcome: CollectionOutcome, kind: 'created' | 'updated' | 'remov
   if (outcome.ids[kind].length < LISTED_IDS) outcome.ids[kind].push(id)
 }
 
-/** Validates and, unless a dry run, applies the bundle; an invalid bundle throws a 422 carrying the report. */
+const operationsOf = (collections: ImportReport['collections']): OperationCounts =>
+  Object.fromEntries(BUNDLE_COLLECTIONS.map((c) => [c, { create: collections[c].created, change: collections[c].updated, delete: collections[c].removed }])) as OperationCounts
+
+interface Removal { collection: BundleCollection, record: StoredRecord }
+
+/**
+ * Validates and, unless a dry run, applies the bundle. Refused whole, with nothing written, dry run or not: a 403 when
+ * the role may not make one of its changes, a 422 carrying the report when a row is invalid (a changed append-only
+ * record among them), a 409 when mode=replace would delete append-only records.
+ */
 export function importBundle (db: Db, actor: Actor, bundle: unknown, options: ImportOptions): ImportReport {
   const at = now()
   const p = plan(db, collectionsOf(bundle), at)
-  const invalid = [...p.invalid, ...invariantErrors(p.located, finalState(p, options.mode))]
   const collections = Object.fromEntries(BUNDLE_COLLECTIONS.map((c) => [c, emptyOutcome()])) as ImportReport['collections']
   const updates: Located[] = []
   const creates: Located[] = []
+  const appendOnly: InvalidRow[] = []
   for (const l of p.located) {
     const before = p.existing[l.collection].get(l.row.id)
-    if (before === undefined) { creates.push(l); count(collections[l.collection], 'created', l.row.id) } else if (sameRow(l.row, before)) collections[l.collection].unchanged++
-    else { updates.push(l); count(collections[l.collection], 'updated', l.row.id) }
+    if (before === undefined) {
+      creates.push(l)
+      count(collections[l.collection], 'created', l.row.id)
+    } else if (sameRow(l.row, before)) {
+      collections[l.collection].unchanged++
+    } else {
+      updates.push(l)
+      count(collections[l.collection], 'updated', l.row.id)
+      if (IMPORT_WRITES[l.collection].change === null) {
+        const changed = changedFields(l.row, before)
+        appendOnly.push({ collection: l.collection, index: l.index, field: `/${changed[0]!}`, reason: neverChanged(l.collection, l.row.id, changed) })
+      }
+    }
   }
-  const inBundle = new Set(p.located.map((l) => `${l.collection}/${l.row.id}`))
-  const removals = options.mode !== 'replace'
-    ? []
-    : BUNDLE_COLLECTIONS.flatMap((c) => [...p.existing[c].values()].filter((r) => !inBundle.has(`${c}/${r.id}`)).map((record) => ({ collection: c, record })))
-  for (const r of removals) count(collections[r.collection], 'removed', r.record.id)
+  const removals: Removal[] = []
+  if (options.mode === 'replace') {
+    const kept = new Set(p.located.map((l) => `${l.collection}/${l.row.id}`))
+    for (const collection of BUNDLE_COLLECTIONS) {
+      for (const record of p.existing[collection].values()) {
+        if (kept.has(`${collection}/${record.id}`)) continue
+        removals.push({ collection, record })
+        count(collections[collection], 'removed', record.id)
+      }
+    }
+  }
+  assertMayImport(options.role, operationsOf(collections))
 
+  const invalid = [...p.invalid, ...invariantErrors(p.located, finalState(p, options.mode)), ...appendOnly]
   const report: ImportReport = {
     mode: options.mode, dryRun: options.dryRun, revision: null, collections, invalidCount: invalid.length, invalid: invalid.slice(0, LISTED_INVALID)
   }
   if (invalid.length > 0) {
     throw new ProblemError('WHODECIDES_ERR_INVALID_BUNDLE', `${invalid.length} invalid row(s); nothing was imported`, { report })
   }
+  assertKeepsAppendOnly(removals)
   if (options.dryRun) return report
   report.revision = apply(db, actor, at, p, creates, updates, removals)
   return report
 }
 
+const neverChanged = (collection: BundleCollection, id: string, fields: string[]): string =>
+  `"${id}" is already on record, and ${collection} are never changed (append-only); this row differs in ${fields.join(', ')}`
+
+/** A 409 naming the append-only records that mode=replace would delete because the bundle leaves them out. */
+function assertKeepsAppendOnly (removals: Removal[]): void {
+  const kept = removals.filter((r) => IMPORT_WRITES[r.collection].delete === null)
+  if (kept.length === 0) return
+  const named = kept.slice(0, LISTED_IDS).map((r) => ({ entity: r.collection, id: r.record.id }))
+  throw new ProblemError('WHODECIDES_ERR_CONFLICT',
+    `mode=replace would delete ${kept.length} record(s) that are never deleted (${[...new Set(kept.map((r) => r.collection))].join(', ')}): ` +
+      named.slice(0, 5).map((r) => `${r.entity}/${r.id}`).join(', ') + (kept.length > 5 ? ', …' : '') +
+      '; keep them in the bundle. Nothing was imported',
+    { blockedBy: named })
+}
+
 function apply (db: Db, actor: Actor, at: string, p: Plan, creates: Located[], updates: Located[],
-  removals: { collection: BundleCollection, record: StoredRecord }[]): number | null {
+  removals: Removal[]): number | null {
   return transact(db, () => {
     // Rows may point at rows later in the bundle (a manager listed after their report): check at commit.
     db.$client.pragma('defer_foreign_keys = ON')
