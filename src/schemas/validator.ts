@@ -1,7 +1,7 @@
 // The request validator: TypeBox's compiled check of each part of a request against the route's schema.
 import type { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox'
-import { Compile } from 'typebox/compile'
 import { Value } from 'typebox/value'
+import { compileChecker } from './checker.js'
 
 /**
  * Path, query and header values arrive as strings; they are converted to the schema's types only when they do not
@@ -9,11 +9,11 @@ import { Value } from 'typebox/value'
  * more than the check itself. A body is JSON already: it is never converted.
  */
 export const validatorCompiler: typeof TypeBoxValidatorCompiler = ({ schema, httpPart }) => {
-  const check = Compile(schema)
+  const check = compileChecker(schema)
   return (value) => {
     if (check.Check(value)) return { value }
     const converted = httpPart === 'body' ? value : Value.Convert(schema, value)
-    if (check.Check(converted)) return { value: converted }
+    if (httpPart !== 'body' && check.Check(converted)) return { value: converted }
     return { error: check.Errors(converted) as never }
   }
 }

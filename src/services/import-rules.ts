@@ -1,9 +1,9 @@
 // What makes a bundle valid: each collection's row schema, defaults, natural key and references, and the
 // registry's invariants checked over the state the import would leave behind — all in memory, no SQL.
-import { Compile } from 'typebox/compile'
 import { toInstant } from '../clock.js'
 import type { TSchema } from 'typebox'
 import { fieldErrors } from '../plugins/problem-details.js'
+import { compileChecker, type Checker } from '../schemas/checker.js'
 import { AssignmentCreateSchema } from '../schemas/assignments.js'
 import { DecisionBundleRowSchema } from '../schemas/decisions.js'
 import { DelegationCreateSchema } from '../schemas/delegations.js'
@@ -87,12 +87,12 @@ export const RULES: Record<BundleCollection, CollectionRules> = {
   }
 }
 
-const checkers = new Map<BundleCollection, ReturnType<typeof Compile>>()
+const checkers = new Map<BundleCollection, Checker>()
 
 /** Schema errors of one row, as (field, reason) pairs. */
 export function rowSchemaErrors (collection: BundleCollection, row: unknown): { field: string, reason: string }[] {
   let checker = checkers.get(collection)
-  if (checker === undefined) checkers.set(collection, checker = Compile(RULES[collection].schema))
+  if (checker === undefined) checkers.set(collection, checker = compileChecker(RULES[collection].schema))
   if (checker.Check(row)) return []
   return fieldErrors(checker.Errors(row) as Parameters<typeof fieldErrors>[0], 'body').map((e) => ({ field: e.path, reason: e.message }))
 }
