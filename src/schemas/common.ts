@@ -1,13 +1,27 @@
 // Building blocks shared by every API contract: ids, times, pages, problem details, access lists.
 import Type, { type Static, type TSchema } from 'typebox'
 import { KEY_ROLES } from '../../db/schema.js'
+import { LINES_PATTERN, ONE_LINE_PATTERN, STATEMENT_PATTERN } from './text.js'
 
 export const ID_PATTERN = '^[a-z0-9][a-z0-9._-]{0,63}$'
 
 export const Id = Type.String({ pattern: ID_PATTERN, maxLength: 64, description: 'Record id: lower-case letters, digits, ".", "_" and "-"', examples: ['ada-lovelace'] })
 export const Timestamp = Type.String({ format: 'date-time', maxLength: 40, description: 'ISO-8601 time', examples: ['2026-03-03T09:00:00.000Z'] })
-export const ShortText = (description: string, maxLength = 200) => Type.String({ minLength: 1, maxLength, description })
-export const LongText = (description: string) => Type.String({ maxLength: 4000, description })
+/** Names, titles, labels: one line of well-formed text, not blank (src/schemas/text.ts). */
+export const ShortText = (description: string, maxLength = 200) => Type.String({
+  minLength: 1, maxLength, pattern: ONE_LINE_PATTERN,
+  description: `${description}. One line, not blank; no control or bidirectional-override characters`
+})
+/** Descriptions, notes: well-formed text of any number of lines, possibly empty. */
+export const LongText = (description: string, maxLength = 4000) => Type.String({
+  maxLength, pattern: LINES_PATTERN,
+  description: `${description}. Tabs and line breaks allowed; no other control or bidirectional-override characters`
+})
+/** An outcome, a reason: well-formed text of any number of lines, not blank. */
+export const Statement = (description: string, maxLength: number) => Type.String({
+  minLength: 1, maxLength, pattern: STATEMENT_PATTERN,
+  description: `${description}. Not blank; tabs and line breaks allowed, no other control or bidirectional-override characters`
+})
 
 /** A field a client may leave out (or send null) on create, and clear with null on PATCH. */
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()])

@@ -1,6 +1,6 @@
 // API contract of decision records: who actually made a call on an initiative, when, and what was decided.
 import Type, { type Static } from 'typebox'
-import { AtQuery, Id, LongText, Nullable, PageQuery, RecordMeta, ShortText, Timestamp } from './common.js'
+import { AtQuery, Id, LongText, Nullable, PageQuery, RecordMeta, Statement, Timestamp } from './common.js'
 
 const example = {
   id: 'eu-prices-go',
@@ -29,7 +29,7 @@ const fields = {
   id: Type.Optional(Id),
   decidedBy: { ...Id, description: 'The person who made the call (whether they held the authority is for the audit to judge)' },
   decidedAt: { ...Timestamp, description: 'When the call was made' },
-  outcome: ShortText('What was decided', 2000),
+  outcome: Statement('What was decided', 2000),
   rationale: Type.Optional(Nullable(LongText('Why')))
 }
 

@@ -1,6 +1,6 @@
 // API contract of delegations: a decider hands their authority to a deputy for a while, on one scope or all.
 import Type, { type Static } from 'typebox'
-import { AtQuery, Id, Nullable, PageQuery, RecordMeta, ShortText, Timestamp } from './common.js'
+import { AtQuery, Id, Nullable, PageQuery, RecordMeta, Statement, Timestamp } from './common.js'
 
 const example = {
   id: 'ada-to-grace-leave',
@@ -37,7 +37,7 @@ const writable = {
   domainId: Type.Optional(Nullable({ ...Id, description: `The domain delegated, with its initiatives and sub-domains ${scopeNote}` })),
   allScopes: Type.Optional(Type.Boolean({ description: `Delegate everything the delegator decides ${scopeNote}` })),
   validTo: Type.Optional(Nullable({ ...Timestamp, description: 'When the delegation stops (exclusive); null while open-ended' })),
-  reason: Type.Optional(Nullable(ShortText('Why the authority is handed over (leave, travel…)', 500)))
+  reason: Type.Optional(Nullable(Statement('Why the authority is handed over (leave, travel…)', 500)))
 }
 
 export const DelegationCreateSchema = Type.Object({

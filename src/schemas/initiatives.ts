@@ -1,7 +1,7 @@
 // API contract of initiatives (change efforts and decisions to be made) and of their RACI view.
 import Type, { type Static } from 'typebox'
 import { DECISION_RULES, INITIATIVE_STATUSES, RACI_ROLES } from '../../db/schema.js'
-import { AtQuery, Id, LongText, Nullable, PageQuery, RecordMeta, ShortText, Timestamp } from './common.js'
+import { AtQuery, Id, LongText, Nullable, PageQuery, RecordMeta, ShortText, Statement, Timestamp } from './common.js'
 
 export const InitiativeStatus = Type.Enum([...INITIATIVE_STATUSES], { description: 'proposed, active, on_hold, decided, done or abandoned' })
 export const DecisionRule = Type.Enum([...DECISION_RULES], {
@@ -33,7 +33,7 @@ export const InitiativeSchema = Type.Object({
 export type Initiative = Static<typeof InitiativeSchema>
 
 const writable = {
-  destination: Type.Optional(Nullable(ShortText('The agreed "where": what the organization should look like once this is done', 1000))),
+  destination: Type.Optional(Nullable(Statement('The agreed "where": what the organization should look like once this is done', 1000))),
   description: Type.Optional(Nullable(LongText('Background and scope'))),
   domainId: Type.Optional(Nullable(Id)),
   status: Type.Optional(InitiativeStatus),

@@ -1,6 +1,6 @@
 // API contract of waivers: a finding accepted, by fingerprint, for a stated reason until a date.
 import Type, { type Static } from 'typebox'
-import { Id, PageQuery, RecordMeta, Timestamp } from './common.js'
+import { Id, PageQuery, RecordMeta, Statement, Timestamp } from './common.js'
 
 const Fingerprint = Type.String({ pattern: '^[0-9a-f]{1,64}$', maxLength: 64, description: 'The fingerprint of the finding to accept (lower-case hex)' })
 
@@ -21,7 +21,7 @@ export type Waiver = Static<typeof WaiverSchema>
 
 export const WaiverCreateSchema = Type.Object({
   fingerprint: Fingerprint,
-  reason: Type.String({ minLength: 1, maxLength: 2000, description: 'Why the finding is accepted' }),
+  reason: Statement('Why the finding is accepted', 2000),
   expiresAt: { ...Timestamp, description: 'Until when; must be in the future' }
 }, { additionalProperties: false, examples: [example] })
 export type WaiverCreate = Static<typeof WaiverCreateSchema>

@@ -3,6 +3,7 @@
 import type { Rng } from './prng.js'
 import type { Operation, Schema } from './spec.js'
 import { collectionOf, COLLECTIONS, type Collection, type Known, type Registry } from './state.js'
+import { ONE_LINE_PATTERN } from '../../src/schemas/text.js'
 import { isSimplePattern, ODD_STRINGS, samplePattern, timeFor } from './values.js'
 
 /** Fields that name a record of another collection. */
@@ -14,8 +15,8 @@ const REFERENCES: Record<string, Collection> = {
 /** The fields of which a record has exactly one (its target or scope): a valid body sets one of those present. */
 const TARGETS = ['initiativeId', 'domainId', 'allScopes', 'overPersonId']
 
-/** Odd strings that are still valid text where any text goes. */
-const VALID_ODD = ODD_STRINGS.filter((s) => s.trim() !== '')
+/** Odd strings that are still valid text where any text goes: one line, well-formed, not blank (src/schemas/text.ts). */
+const VALID_ODD = ODD_STRINGS.filter((s) => new RegExp(ONE_LINE_PATTERN, 'u').test(s))
 
 const KNOWN_TAGS = ['founder', 'shareholder', 'board', 'executive', 'advisor', 'external']
 const WORDS = ['pricing', 'hiring', 'roadmap', 'Ada', 'Grace', 'Élodie', 'Zoë', 'Łukasz', 'İlkay', '李雷', 'Müller', 'plan', 'go', 'no-go', '🚀']
@@ -141,9 +142,10 @@ export class ValueGenerator {
     if (candidate !== undefined && fits(candidate)) return candidate
     if (typeof schema.pattern === 'string') {
       if (isSimplePattern(schema.pattern)) return samplePattern(this.rng, schema.pattern).slice(0, schema.maxLength ?? undefined)
-      // A richer pattern (a header's token syntax, say): plain words first, then whatever the fallback texts offer.
+      // A richer pattern (a text's, a header's token syntax): the fallback texts first, which fit a text's pattern
+      // with odd Unicode and up to its length, then plain words.
       for (let i = 0; i < 20; i++) {
-        const guess = i < 10 ? this.rng.word(Math.max(1, schema.minLength ?? 1), 12) : this.text(schema.minLength ?? 0, 30)
+        const guess = i < 10 ? this.text(schema.minLength ?? 0, schema.maxLength ?? 30) : this.rng.word(Math.max(1, schema.minLength ?? 1), 12)
         if (fits(guess)) return guess
       }
       throw new Error(`${name}: no value found for the pattern ${schema.pattern as string}; teach the generator (test/fuzz/generate.ts)`)
