@@ -5,13 +5,14 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import type { Config } from './config.js'
 import { serializeRequest } from './log-redaction.js'
 import auth from './plugins/auth.js'
+import connectionLimit from './plugins/connection-limit.js'
 import db from './plugins/db.js'
 import idempotency from './plugins/idempotency.js'
 import loadShedding from './plugins/load-shedding.js'
 import openapi from './plugins/openapi.js'
-import problemDetails, { handleError } from './plugins/problem-details.js'
+import problemDetails, { clientErrorHandler, handleError } from './plugins/problem-details.js'
 import rateLimits from './plugins/rate-limits.js'
-import securityHeaders from './plugins/security-headers.js'
+import securityHeaders, { apiSecurityHeaders, stampAnswer } from './plugins/security-headers.js'
 import { requestLogger } from './request-logger.js'
 import routes from './routes/index.js'
 import { registerFormats } from './schemas/formats.js'
@@ -38,6 +39,9 @@ function loggerOptions (config: Config, logStream: BuildOptions['logStream']): F
 }
 
 export async function buildApp (config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
+  // Every answer carries them, also those that come before any hook (the router's and Node's own refusals below).
+  const headers = await apiSecurityHeaders()
+  const stamp = stampAnswer(headers)
   const app = Fastify({
     logger: loggerOptions(config, options.logStream),
     bodyLimit: config.bodyLimit,
@@ -48,23 +52,38 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     connectionTimeout: config.connectionTimeoutMs,
     requestTimeout: config.requestTimeoutMs,
     keepAliveTimeout: config.keepAliveTimeoutMs,
+    http: {
+      // A connection that has not sent its headers after headersTimeoutMs is closed (with a 408), one that sends nothing
+      // included; Node looks for them every connectionsCheckingInterval (its default, 30 s, would let them stay that much
+      // longer). A missing Host is refused by the security-headers plugin, so that its answer carries the headers too.
+      headersTimeout: config.requestTimeoutMs > 0 ? Math.min(config.headersTimeoutMs, config.requestTimeoutMs) : config.headersTimeoutMs,
+      connectionsCheckingInterval: Math.min(1000, config.headersTimeoutMs),
+      requireHostHeader: false
+    },
     // On close, idle keep-alive connections are dropped at once (Fastify 5's default on Node 20, said here on purpose);
     // a request still arriving on a busy one gets the load-shedding plugin's 503 problem instead of Fastify's plain one.
     forceCloseConnections: 'idle',
     return503OnClosing: false,
     // The router's own refusals (a URL that is not valid percent-encoding, a parameter over maxParamLength) come
-    // before any hook: without this they are Fastify's plain JSON instead of problem details.
-    frameworkErrors: (error, request, reply) => { handleError(error, request, reply.header('x-request-id', request.id)) }
+    // before any hook: without this they are Fastify's plain JSON instead of problem details, without the headers.
+    frameworkErrors: (error, request, reply) => {
+      stamp(request, reply)
+      handleError(error, request, reply)
+    },
+    // Node's own refusals of a malformed request (400, 431) and of one not received in time (408).
+    clientErrorHandler: clientErrorHandler(headers)
   }).withTypeProvider<TypeBoxTypeProvider>()
   app.setValidatorCompiler(validatorCompiler)
   // Every body is JSON: a text/plain body is an unsupported media type, not a string that fails validation.
   app.removeContentTypeParser('text/plain')
 
-  // Set before anything can fail, so problem answers carry it too; a sync hook costs no extra tick per request.
-  app.addHook('onRequest', (request, reply, done) => { reply.header('x-request-id', request.id); done() })
+  // Node answers an Expect other than 100-continue with a bare 417 of its own; the API has no use for one: served as usual.
+  app.server.on('checkExpectation', app.routing)
 
-  // Refusals come first, so they cost as little as possible: headers, overload and shutdown, then auth, then the rate limit.
-  await app.register(securityHeaders)
+  // Refusals come first, so they cost as little as possible: connections past the cap, headers, overload and shutdown,
+  // then auth, then the rate limit.
+  await app.register(connectionLimit, { config, headers })
+  await app.register(securityHeaders, { headers })
   await app.register(loadShedding, { config })
   await app.register(problemDetails)
   await app.register(db, { dbPath: config.dbPath })

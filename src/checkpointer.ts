@@ -82,6 +82,11 @@ function finishCheckpoint (db: Db): void {
   }
 }
 
+/** Runs a step of the request thread's part on the thread's events, where a throw would end the process: a failure waits for the next time. */
+function survive (step: () => void): void {
+  try { step() } catch { /* the log keeps every commit meanwhile; the next ask, or SQLite's own checkpoint, copies it */ }
+}
+
 export class Checkpointer {
   private constructor (private readonly worker: Worker) {}
 
@@ -101,13 +106,13 @@ export class Checkpointer {
     // Asked to finish: between two transactions (one left open until a later turn finishes it first), the rest of
     // the log is copied here; it is asked again if a write slipped in before.
     worker.on('message', () => {
-      if (db.$client.open && !db.$client.inTransaction) finishCheckpoint(db)
-      worker.postMessage('finished')
+      survive(() => { if (db.$client.open && !db.$client.inTransaction) finishCheckpoint(db) })
+      survive(() => { worker.postMessage('finished') })
     })
     // A thread that stopped on its own (it crashed): the server's connection checkpoints itself again, as SQLite does.
     worker.on('error', () => { /* followed by 'exit' */ })
     worker.once('exit', () => {
-      if (!checkpointer.#stopping && db.$client.open) db.$client.pragma(`wal_autocheckpoint = ${SQLITE_AUTOCHECKPOINT}`)
+      survive(() => { if (!checkpointer.#stopping && db.$client.open) db.$client.pragma(`wal_autocheckpoint = ${SQLITE_AUTOCHECKPOINT}`) })
     })
     return checkpointer
   }

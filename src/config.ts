@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { getHeapStatistics } from 'node:v8'
+import { connectionsWithin, descriptorLimit } from './descriptor-limit.js'
 
 export interface Config {
   host: string
@@ -23,8 +24,12 @@ export interface Config {
   connectionTimeoutMs: number
   /** Time in ms a client has to send a whole request, headers and body. 0: none. */
   requestTimeoutMs: number
+  /** Time in ms a new connection has to send its request's headers (a connection that sends nothing is closed after it). */
+  headersTimeoutMs: number
   /** Time in ms an idle keep-alive connection stays open. */
   keepAliveTimeoutMs: number
+  /** Connections open at once; past it, a new one gets a 503 and is closed. 0: no cap. */
+  maxConnections: number
   /** Requests one API key (a request without one: its IP address) may make per window; more get 429. */
   rateLimit: number
   rateLimitWindowMs: number
@@ -58,8 +63,12 @@ export const defaultConfig: Config = {
   // Above the slowest legitimate request (a large import runs for tens of seconds); idle sockets go by keepAliveTimeoutMs.
   connectionTimeoutMs: 120_000,
   requestTimeoutMs: 60_000,
+  // A client sends its request line and headers in one go; a connection silent this long holds a connection slot for nothing.
+  headersTimeoutMs: 10_000,
   // Fastify's default: longer than the 60 s idle timeout of common load balancers, so they close first.
   keepAliveTimeoutMs: 72_000,
+  // What fits under the descriptor limit, with room for the service's own files (src/descriptor-limit.ts).
+  maxConnections: connectionsWithin(descriptorLimit()),
   // 50,000 requests a second per key on average: far above what one process serves, so only a runaway client meets it.
   rateLimit: 500_000,
   rateLimitWindowMs: 10_000,
@@ -130,7 +139,9 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env, isTerminal = B
     importBodyLimit: integer(env, 'WHODECIDES_IMPORT_BODY_LIMIT', defaultConfig.importBodyLimit, 1024, 1024 ** 3),
     connectionTimeoutMs: integer(env, 'WHODECIDES_CONNECTION_TIMEOUT_MS', defaultConfig.connectionTimeoutMs, 0, HOUR_MS),
     requestTimeoutMs: integer(env, 'WHODECIDES_REQUEST_TIMEOUT_MS', defaultConfig.requestTimeoutMs, 0, HOUR_MS),
+    headersTimeoutMs: integer(env, 'WHODECIDES_HEADERS_TIMEOUT_MS', defaultConfig.headersTimeoutMs, 1, HOUR_MS),
     keepAliveTimeoutMs: integer(env, 'WHODECIDES_KEEP_ALIVE_TIMEOUT_MS', defaultConfig.keepAliveTimeoutMs, 1, HOUR_MS),
+    maxConnections: integer(env, 'WHODECIDES_MAX_CONNECTIONS', defaultConfig.maxConnections, 0, 1_000_000),
     rateLimit: integer(env, 'WHODECIDES_RATE_LIMIT', defaultConfig.rateLimit, 1, 1e9),
     rateLimitWindowMs: integer(env, 'WHODECIDES_RATE_LIMIT_WINDOW_MS', defaultConfig.rateLimitWindowMs, 1000, HOUR_MS),
     authFailureLimit: integer(env, 'WHODECIDES_AUTH_FAILURE_LIMIT', defaultConfig.authFailureLimit, 1, 1e9),

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { getHeapStatistics } from 'node:v8'
 import t from 'tap'
 import { ConfigError, defaultConfig, loadConfig, migrationsFolder, packageRoot, type Config } from '../src/config.js'
+import { connectionsWithin, descriptorLimit } from '../src/descriptor-limit.js'
 
 const KEY = 'wd_bootstrap-0123456789abcdef0123456789'
 
@@ -11,7 +12,9 @@ const KEY = 'wd_bootstrap-0123456789abcdef0123456789'
 const HARDENING_VARIABLES = {
   WHODECIDES_CONNECTION_TIMEOUT_MS: ['connectionTimeoutMs', 0, 3_600_000],
   WHODECIDES_REQUEST_TIMEOUT_MS: ['requestTimeoutMs', 0, 3_600_000],
+  WHODECIDES_HEADERS_TIMEOUT_MS: ['headersTimeoutMs', 1, 3_600_000],
   WHODECIDES_KEEP_ALIVE_TIMEOUT_MS: ['keepAliveTimeoutMs', 1, 3_600_000],
+  WHODECIDES_MAX_CONNECTIONS: ['maxConnections', 0, 1_000_000],
   WHODECIDES_RATE_LIMIT: ['rateLimit', 1, 1e9],
   WHODECIDES_RATE_LIMIT_WINDOW_MS: ['rateLimitWindowMs', 1000, 3_600_000],
   WHODECIDES_AUTH_FAILURE_LIMIT: ['authFailureLimit', 1, 1e9],
@@ -36,7 +39,9 @@ t.test('an empty environment gives the defaults', async (t) => {
     importBodyLimit: 64 * 1024 * 1024,
     connectionTimeoutMs: 120_000,
     requestTimeoutMs: 60_000,
+    headersTimeoutMs: 10_000,
     keepAliveTimeoutMs: 72_000,
+    maxConnections: connectionsWithin(descriptorLimit()),
     rateLimit: 500_000,
     rateLimitWindowMs: 10_000,
     authFailureLimit: 30,

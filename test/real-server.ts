@@ -39,14 +39,15 @@ export interface ServerProcess {
  * nothing here; so the child starts as a shell that drops NODE_OPTIONS and then becomes node (exec: the same pid, so
  * a signal sent to the child reaches node).
  */
-function spawnNode (argv: string[], env: Record<string, string>, stdin: 'pipe' | 'ignore'): ChildProcess {
-  return spawn('/bin/sh', ['-c', 'unset NODE_OPTIONS; exec "$@"', 'sh', process.execPath, ...argv],
+function spawnNode (argv: string[], env: Record<string, string>, stdin: 'pipe' | 'ignore', descriptorLimit?: number): ChildProcess {
+  const limit = descriptorLimit === undefined ? '' : `ulimit -n ${descriptorLimit}; `
+  return spawn('/bin/sh', ['-c', `${limit}unset NODE_OPTIONS; exec "$@"`, 'sh', process.execPath, ...argv],
     { cwd: ROOT, env: plainEnv(env), stdio: [stdin, 'pipe', 'pipe'] })
 }
 
-/** Runs node with these arguments in the package folder (src/server.ts under tsx by default). */
-export function spawnEntry (env: Record<string, string>, argv = ['--import', 'tsx', 'src/server.ts']): ServerProcess {
-  const child = spawnNode(argv, env, 'pipe')
+/** Runs node with these arguments in the package folder (src/server.ts under tsx by default), under the limit on open files if given. */
+export function spawnEntry (env: Record<string, string>, argv = ['--import', 'tsx', 'src/server.ts'], descriptorLimit?: number): ServerProcess {
+  const child = spawnNode(argv, env, 'pipe', descriptorLimit)
   let output = ''
   const keep = (chunk: string): void => {
     output += chunk

@@ -34,11 +34,16 @@ let startOptions: ForkOptions | undefined
 function forkOptions (): ForkOptions {
   if (startOptions === undefined) {
     const idle = ['--idle', '0']
-    const usable = spawnSync('chrt', [...idle, 'true'], { stdio: 'ignore' }).status === 0
+    const tried = spawnSync('chrt', [...idle, 'true'], { stdio: 'ignore' })
+    const usable = tried.status === 0
     // Structured clone over the channel, for the job's Map of rule configurations.
-    startOptions = usable
+    const options: ForkOptions = usable
       ? { serialization: 'advanced', execPath: 'chrt', execArgv: [...idle, process.execPath, ...inheritedOptions()] }
       : { serialization: 'advanced', execArgv: inheritedOptions() }
+    // Kept, unless the check could not run for want of file descriptors: then it is made again next time.
+    const failure = (tried.error as NodeJS.ErrnoException | undefined)?.code
+    if (failure !== 'EMFILE' && failure !== 'ENFILE') startOptions = options
+    return options
   }
   return startOptions
 }
@@ -89,6 +94,8 @@ export class AuditWorker {
     const request: WorkerRequest = { id: this.#nextId++, ...audit }
     return await new Promise((resolve, reject) => {
       pending.set(request.id, { resolve, reject })
+      // A process that could not be started (no file descriptors left, say) has no channel: its 'error' fails the job.
+      if (child.pid === undefined) return
       holdOpen(child, true)
       child.send(request)
     })

@@ -1,7 +1,12 @@
-// Turns every error into RFC 9457 problem details: catalogue errors, Fastify's own, and the unexpected.
+// Turns every error into RFC 9457 problem details: catalogue errors, Fastify's own, Node's refusals of a malformed
+// request, and the unexpected.
+import { randomUUID } from 'node:crypto'
+import { maxHeaderSize, STATUS_CODES, type ServerResponse } from 'node:http'
+import type { Socket } from 'node:net'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { problemCatalogue, ProblemError, problemType, type FieldError, type ProblemCode } from '../errors.js'
+import type { SecurityHeaders } from './security-headers.js'
 
 interface ValidationIssue {
   keyword: string
@@ -53,6 +58,15 @@ export function toProblem (error: FastifyError | ProblemError | Error): ProblemE
     FST_ERR_CTP_EMPTY_JSON_BODY: 'WHODECIDES_ERR_MALFORMED_JSON',
     FST_ERR_CTP_INVALID_JSON_BODY: 'WHODECIDES_ERR_MALFORMED_JSON'
   }
+  // The router's own refusals, which come before any hook (app.ts: frameworkErrors): named without echoing the URL.
+  if (e.code === 'FST_ERR_BAD_URL') {
+    return new ProblemError('WHODECIDES_ERR_VALIDATION', 'The path is not valid percent-encoding',
+      { errors: [{ in: 'params', path: '', message: 'is not valid percent-encoding' }] })
+  }
+  if (e.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    return new ProblemError('WHODECIDES_ERR_VALIDATION', 'A path parameter is longer than the service takes',
+      { errors: [{ in: 'params', path: '', message: 'is too long' }] })
+  }
   const mapped = e.code === undefined ? undefined : byFastifyCode[e.code]
   if (mapped !== undefined) return new ProblemError(mapped, e.message)
   if (e instanceof SyntaxError && e.statusCode === 400) return new ProblemError('WHODECIDES_ERR_MALFORMED_JSON', e.message)
@@ -62,6 +76,8 @@ export function toProblem (error: FastifyError | ProblemError | Error): ProblemE
   }
   // The write lock held by another connection past the busy timeout (the audit process storing a run): unavailable a moment.
   if (e.code === 'SQLITE_BUSY') return new ProblemError('WHODECIDES_ERR_UNAVAILABLE', 'The database is busy with another writer; retry shortly')
+  // The process or the system out of file descriptors (too many connections, say): unavailable until some close.
+  if (e.code === 'EMFILE' || e.code === 'ENFILE') return new ProblemError('WHODECIDES_ERR_UNAVAILABLE', 'The service has too many files open; retry shortly')
   if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
     const code = e.statusCode === 404 ? 'WHODECIDES_ERR_NOT_FOUND' : e.statusCode === 413 ? 'WHODECIDES_ERR_BODY_TOO_LARGE' : 'WHODECIDES_ERR_VALIDATION'
     return new ProblemError(code, e.message)
@@ -99,6 +115,73 @@ export function handleError (error: FastifyError, request: FastifyRequest, reply
     request.log.info({ code: problem.code, detail: problem.message }, 'request refused')
   }
   return sendProblem(request, reply, problem)
+}
+
+/**
+ * A whole HTTP/1.1 answer with a problem document, for the refusals written straight to a connection, before there is
+ * a request (a malformed one, a connection past the cap): the security headers, the id the log line names, and
+ * `connection: close`. No `instance`: there is no URL to trust.
+ */
+export function rawProblem (problem: ProblemError, headers: SecurityHeaders, requestId: string, extraLines = ''): string {
+  const status = problem.statusCode
+  const body = JSON.stringify({
+    type: problemType(problem.code),
+    title: problemCatalogue[problem.code].title,
+    status,
+    detail: problem.message,
+    code: problem.code,
+    requestId,
+    ...problem.extras
+  })
+  return `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nx-request-id: ${requestId}\r\n${headers.lines}${extraLines}` +
+    `content-type: application/problem+json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`
+}
+
+/** Writes the answer, then closes the connection once it is sent. */
+export function answerAndClose (socket: Socket, answer: string): void {
+  socket.end(answer, () => socket.destroy())
+}
+
+/** Node's refusals of what its parser or its timers found wrong, as problems; any other parse error is a 400. */
+function clientProblem (error: Error & { code?: string }): ProblemError {
+  switch (error.code) {
+    case 'HPE_HEADER_OVERFLOW':
+      return new ProblemError('WHODECIDES_ERR_HEADERS_TOO_LARGE', `The request line and headers are larger than the server reads (${maxHeaderSize} bytes)`,
+        { errors: [{ in: 'headers', path: '', message: 'are too large' }] })
+    case 'HPE_CHUNK_EXTENSIONS_OVERFLOW':
+      return new ProblemError('WHODECIDES_ERR_BODY_TOO_LARGE', 'The chunk extensions of the body are too large')
+    case 'ERR_HTTP_REQUEST_TIMEOUT':
+      return new ProblemError('WHODECIDES_ERR_REQUEST_TIMEOUT', 'The request was not received in time; send it whole, without pauses')
+    default:
+      return new ProblemError('WHODECIDES_ERR_VALIDATION', `The request is not well-formed HTTP/1.1: ${error.message}`)
+  }
+}
+
+/**
+ * The server's 'clientError' handler (Fastify's clientErrorHandler): Node found the request malformed, or not received
+ * in time, before any request object exists. Answered as problem details with the security headers, as every answer
+ * is; then the connection is closed, as Node does. It must never throw: it runs on the server's event.
+ */
+export function clientErrorHandler (headers: SecurityHeaders) {
+  return function (this: FastifyInstance, error: Error & { code?: string }, socket: Socket): void {
+    try {
+      // A reset connection has nobody to answer.
+      if (error.code === 'ECONNRESET' || socket.destroyed) return
+      // As Node does: nothing is written into an answer already under way on this connection.
+      const answering = (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage
+      if (!socket.writable || (answering != null && answering.headersSent)) {
+        socket.destroy()
+        return
+      }
+      const problem = clientProblem(error)
+      const requestId = randomUUID()
+      this.log.info({ reqId: requestId, code: problem.code, detail: problem.message }, 'request refused')
+      answerAndClose(socket, rawProblem(problem, headers, requestId))
+    } catch (err) {
+      this.log.error({ err }, 'cannot answer a malformed request')
+      socket.destroy()
+    }
+  }
 }
 
 async function problemDetails (app: FastifyInstance): Promise<void> {
