@@ -59,3 +59,15 @@ t.test('through the API: duplicates over the limit name the field; within it, na
   const bundle = assertProblem(t, await call({ method: 'POST', url: '/v1/import?dryRun=true', payload: { people: [{ name: 'X', email: 'x@example.com', tags: Array(50_000).fill('a') }] } }), 422, 'WHODECIDES_ERR_INVALID_BUNDLE')
   t.match(bundle.report.invalid, [{ collection: 'people', index: 0, field: '/tags' }])
 })
+
+t.test('a deeply nested value where a list of unique items is expected is a 400 naming it, not a 500', async (t) => {
+  const { call } = await buildTestApp(t)
+  const deep = '['.repeat(100_000) + ']'.repeat(100_000)
+  const json = { 'content-type': 'application/json' }
+  const tags = assertProblem(t, await call({ method: 'POST', url: '/v1/people', headers: json, payload: `{"name":"X","email":"x@example.com","tags":[${deep}]}` }), 400, 'WHODECIDES_ERR_VALIDATION')
+  t.match(tags.errors, [{ in: 'body', path: '/tags/0' }])
+  const ids = assertProblem(t, await call({ as: 'reader', method: 'POST', url: '/v1/deciders/resolve', headers: json, payload: `{"initiativeIds":[${deep},"a"]}` }), 400, 'WHODECIDES_ERR_VALIDATION')
+  t.match(ids.errors, [{ in: 'body', path: '/initiativeIds/0' }])
+  const bundle = assertProblem(t, await call({ method: 'POST', url: '/v1/import?dryRun=true', headers: json, payload: `{"people":[{"name":"X","email":"x@example.com","tags":[${deep}]}]}` }), 422, 'WHODECIDES_ERR_INVALID_BUNDLE')
+  t.match(bundle.report.invalid, [{ collection: 'people', index: 0, field: '/tags/0' }])
+})

@@ -48,17 +48,25 @@ function withoutUniqueItems (schema: unknown, path: string): unknown {
   return out
 }
 
+/** Below this depth a value is left as it is: no schema here is deeper, and a deeper walk could run out of stack. */
+const CUT_DEPTH = 32
+
 /** The value with each array cut to its first EXPLAINED_ITEMS items (a copy where anything was cut). */
-function cut (value: unknown): unknown {
+function cut (value: unknown, depth = 0): unknown {
+  if (typeof value !== 'object' || value === null || depth === CUT_DEPTH) return value
+  let changed = false
+  const cutOne = (item: unknown): unknown => {
+    const shorter = cut(item, depth + 1)
+    changed ||= shorter !== item
+    return shorter
+  }
   if (Array.isArray(value)) {
     const items = value.length > EXPLAINED_ITEMS ? value.slice(0, EXPLAINED_ITEMS) : value
-    let changed = items !== value
-    const out = items.map((item) => { const c = cut(item); changed ||= c !== item; return c })
+    changed = items !== value
+    const out = items.map(cutOne)
     return changed ? out : value
   }
-  if (typeof value !== 'object' || value === null) return value
-  let changed = false
-  const out = Object.fromEntries(Object.entries(value).map(([k, v]) => { const c = cut(v); changed ||= c !== v; return [k, c] }))
+  const out = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, cutOne(v)]))
   return changed ? out : value
 }
 
