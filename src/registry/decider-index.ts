@@ -4,6 +4,7 @@ import { statement, type Db } from '../database.js'
 import { condensed } from './condensed-history.js'
 import { holdsAt, statusFromTimeline } from './snapshot.js'
 import { SqlSource } from './sql-source.js'
+import { SqlSourceAt } from './sql-source-at.js'
 import { loadHistories, loadHistory, versionAt, type History } from './versions.js'
 import type {
   AssignmentRecord, DelegationRecord, DomainRecord, InitiativeRecord, PersonRecord, RaciRoleName, RegistrySource, StatusPeriod, Target
@@ -20,12 +21,18 @@ import type {
  * insertRecord/replaceRecord and the import all go through recordChange). Before answering, once anything was
  * written on the connection since it last looked, the index compares the log's last revision with the one it has
  * applied, and reloads from the tables just the records the new entries name — or everything, after a large
- * import. A write that bypasses the change log is not seen: the change log is the registry's one account of what
- * changed. Nor is a write on another connection: the server's connection is the registry's one writer.
+ * change. A write that bypasses the change log is not seen: the change log is the registry's one account of what
+ * changed. Nor is a write on another connection, unless its writer says so: the import process, whose commit
+ * (followCommit) the index reads in steps between requests, about a millisecond each — a large import names hundreds
+ * of thousands of records, a second or more of reading — while lookups read SQL (SqlSourceAt, which answers as the
+ * index would); the import answers once the index has caught up.
  */
 
 /** Past this many changed records, reading all the tables once is cheaper than reading the records one by one. */
 const REBUILD_AFTER = 20_000
+/** Following a commit made elsewhere: change-log entries read per statement, and time spent per turn at most. */
+const FOLLOW_CHUNK = 64
+const FOLLOW_STEP_MS = 1
 
 const PERSON = 'SELECT id, name, status, tags, stake_percent AS stakePercent, manager_id AS managerId FROM people'
 const STATUS = 'SELECT person_id AS personId, status, valid_from AS validFrom FROM person_statuses'
@@ -37,7 +44,11 @@ const ASSIGNMENT = `SELECT id, person_id AS personId, role, initiative_id AS ini
 const DELEGATION = `SELECT id, from_person_id AS fromPersonId, to_person_id AS toPersonId, initiative_id AS initiativeId,
   domain_id AS domainId, all_scopes AS allScopes, valid_from AS validFrom, valid_to AS validTo FROM delegations`
 const LAST_REVISION = 'SELECT coalesce(max(revision), 0) FROM changes'
-const CHANGED_SINCE = 'SELECT DISTINCT entity, entity_id AS id FROM changes WHERE revision > ? AND revision <= ?'
+// Passed over: the entries of assignments that are not an A before the change nor after it (most of a large import):
+// the index holds none of them. An entry that does not say its role is read.
+const CHANGED_SINCE = `SELECT DISTINCT entity, entity_id AS id FROM changes WHERE revision > ? AND revision <= ?
+  AND NOT (entity = 'assignments' AND coalesce(json_extract(after, '$.role'), '') IN ('R', 'C', 'I')
+    AND (before IS NULL OR coalesce(json_extract(before, '$.role'), '') IN ('R', 'C', 'I')))`
 
 type PersonRow = Omit<PersonRecord, 'tags'> & { tags: string }
 type StatusRow = StatusPeriod & { personId: string }
@@ -94,15 +105,17 @@ export class DeciderIndex implements RegistrySource {
   private writesSeen = -1
   /** The last source asOf gave, with its time. */
   private lastAsOf: { at: string, source: RegistrySource } | undefined
+  /** While the index reads a commit made elsewhere, step by step: who waits for which revision. */
+  private following: Array<{ revision: number, resolve: () => void, reject: (error: Error) => void }> | undefined
 
   constructor (private readonly db: Db) {}
 
   /**
-   * Brings the index up to the change log; false inside an open transaction, whose changes may yet roll back —
-   * the caller then reads SQL instead.
+   * Brings the index up to the change log; false inside an open transaction, whose changes may yet roll back, and
+   * while the index follows a commit made elsewhere — the caller then reads SQL instead.
    */
   refresh (): boolean {
-    if (this.db.$client.inTransaction) return false
+    if (this.db.$client.inTransaction || this.following !== undefined) return false
     // Nothing written on this connection, nothing to read: total_changes() costs a tenth of a microsecond, the
     // change log's last revision forty times that.
     const writes = statement(this.db, 'SELECT total_changes()').pluck().get() as number
@@ -117,6 +130,59 @@ export class DeciderIndex implements RegistrySource {
     else for (const { entity, id } of changed) this.reload(entity, id)
     this.revision = last
     return true
+  }
+
+  /**
+   * Settles once the index holds the change log up to `revision`, written on another connection (or on this one):
+   * read in steps of about FOLLOW_STEP_MS, between which lookups are answered from SQL, so none waits for the whole.
+   */
+  async follow (revision: number): Promise<void> {
+    if (this.following === undefined && revision <= this.revision) return
+    await new Promise<void>((resolve, reject) => {
+      if (this.following === undefined) {
+        this.following = []
+        setImmediate(() => { this.step() })
+      }
+      this.following.push({ revision, resolve, reject })
+    })
+  }
+
+  /** One step of following: the next change-log entries, until the index has them all or the step's time is up. */
+  private step (): void {
+    const waiting = this.following!
+    const sqlite = this.db.$client
+    if (!sqlite.open) {
+      this.following = undefined
+      for (const { reject } of waiting) reject(new Error('the database was closed while the decider index followed a commit'))
+      return
+    }
+    // A transaction left open between turns (none should be) would hide what it has not committed yet.
+    if (sqlite.inTransaction) {
+      setImmediate(() => { this.step() })
+      return
+    }
+    const last = statement(this.db, LAST_REVISION).pluck().get() as number
+    if (this.revision < 0 || last < this.revision) {
+      this.rebuild()
+      this.revision = last
+    }
+    const until = performance.now() + FOLLOW_STEP_MS
+    while (this.revision < last && performance.now() < until) {
+      const to = Math.min(last, this.revision + FOLLOW_CHUNK)
+      for (const { entity, id } of statement(this.db, CHANGED_SINCE).all(this.revision, to) as { entity: Entity, id: string }[]) this.reload(entity, id)
+      this.revision = to
+    }
+    if (this.revision < last) {
+      setImmediate(() => { this.step() })
+      return
+    }
+    // Whatever this connection wrote is in the log read up to `last`.
+    this.writesSeen = statement(this.db, 'SELECT total_changes()').pluck().get() as number
+    this.following = undefined
+    for (const { revision, resolve, reject } of waiting) {
+      if (revision <= last) resolve()
+      else reject(new Error(`the change log ends at revision ${last}, before ${revision}`))
+    }
   }
 
   /** Every record read afresh, in one read transaction so that they are one state of the registry. */
@@ -271,9 +337,19 @@ export function deciderIndex (db: Db): DeciderIndex | undefined {
 }
 
 /**
- * The source for lookups at `at` on this connection: the index as of `at`; inside a transaction, SQL, which reads
- * the shape as it is now.
+ * The source for lookups at `at` on this connection: the index as of `at`; when it cannot answer (inside a
+ * transaction, while it follows a commit made elsewhere), SQL, with the registry's shape as recorded at `at` too.
  */
 export function deciderSource (db: Db, at: string): RegistrySource {
-  return deciderIndex(db)?.asOf(at) ?? new SqlSource(db)
+  return deciderIndex(db)?.asOf(at) ?? new SqlSourceAt(db, at)
+}
+
+/**
+ * Settles once the connection's index holds the change log up to `revision`, committed on another connection (the
+ * import process) or on this one; lookups read SQL until then. The index is made if it was not yet.
+ */
+export async function followCommit (db: Db, revision: number): Promise<void> {
+  let index = indexes.get(db)
+  if (index === undefined) indexes.set(db, index = new DeciderIndex(db))
+  await index.follow(revision)
 }

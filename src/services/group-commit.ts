@@ -21,10 +21,23 @@ const MAX_BATCH = 256
 /** How soon a batch tries again for the write lock another connection holds. */
 const LOCK_RETRY_MS = 1
 
-/** `queuedAt`: when the write was first queued, for how long it may wait for the lock. */
+/** `queuedAt`: since when the write has waited for the lock (the end of an import, if one held it), for how long it may. */
 interface Job { write: () => unknown, resolve: (value: unknown) => void, reject: (error: unknown) => void, queuedAt: number }
 
 const queues = new WeakMap<Db, Job[]>()
+
+/** Per connection: whether a writer of this server's own runs that takes the write lock for seconds (an import). */
+const longWriters = new WeakMap<Db, () => boolean>()
+
+/**
+ * While `writing()` holds, queued writes wait without asking for the lock, however long, and their busy timeout counts
+ * from its end. The import process (import-runner.ts) takes the lock for the whole of a large import, which is known
+ * to end: a write that came meanwhile should not fail for it; and SQLite's busy handler keeps no queue — batches
+ * committed back to back here would keep the import from ever taking the lock.
+ */
+export function waitForWriterWhile (db: Db, writing: () => boolean): void {
+  longWriters.set(db, writing)
+}
 
 /** Runs the write in the next group commit on this connection; settles once it is committed, or failed. */
 export async function queueWrite<T> (db: Db, write: () => T): Promise<T> {
@@ -68,6 +81,14 @@ function commitQueued (db: Db): void {
   // A transaction someone else left open (none should be, between turns) would swallow the batch: wait for its end.
   if (db.$client.inTransaction) {
     for (const job of queue) enqueue(db, job)
+    return
+  }
+  if (longWriters.get(db)?.() === true) {
+    const now = performance.now()
+    for (const job of queue) {
+      job.queuedAt = now
+      enqueue(db, job, LOCK_RETRY_MS)
+    }
     return
   }
   let locked: Error | undefined
