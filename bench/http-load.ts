@@ -5,7 +5,7 @@ import { packageRoot } from '../src/config.js'
 
 export const ROOT = packageRoot()
 
-export interface Load { rps: number, p50: number, p99: number, errors: number }
+export interface Load { rps: number, p50: number, p99: number, max: number, errors: number }
 
 const wrkArgs = (url: string, duration: string, script?: string): string[] =>
   ['-t1', '-c10', `-d${duration}`, '--latency', ...(script === undefined ? [] : ['-s', join(ROOT, 'bench', script)]), url]
@@ -46,11 +46,14 @@ function parseWrk (text: string): Load {
     if (m === null) throw new Error(`no ${label} in wrk output:\n${text}`)
     return Number(m[1]) * { us: 0.001, ms: 1, s: 1000 }[m[2] as 'us' | 'ms' | 's']
   }
+  // The thread line: average, deviation, then the slowest request.
+  const slowest = /Latency\s+[\d.]+(?:us|ms|s)\s+[\d.]+(?:us|ms|s)\s+([\d.]+)(us|ms|s)/.exec(text)
+  const max = slowest === null ? Number.NaN : Number(slowest[1]) * { us: 0.001, ms: 1, s: 1000 }[slowest[2] as 'us' | 'ms' | 's']
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(text)?.[1] ?? 0)
   const non2xx = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(text)?.[1] ?? 0)
   const socket = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(text)
   const errors = non2xx + (socket === null ? 0 : socket.slice(1).reduce((n, v) => n + Number(v), 0))
-  return { rps, p50: ms('50%'), p99: ms('99%'), errors }
+  return { rps, p50: ms('50%'), p99: ms('99%'), max, errors }
 }
 
 /** Starts node with the arguments in the package root and waits until /health answers on the port. */
