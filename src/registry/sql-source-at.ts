@@ -8,6 +8,8 @@ import type { DomainRecord, InitiativeRecord, PersonRecord, StatusPeriod } from 
 import { loadHistory, versionAt, type Structural, type StructuralRecord } from './versions.js'
 
 const TIMELINE = 'SELECT status, valid_from AS validFrom FROM person_statuses WHERE person_id = ? ORDER BY valid_from'
+// Served by changes_at_idx: the time of the latest recorded change, whatever it changed (a deletion too).
+const LATEST_CHANGE = 'SELECT max(at) FROM changes'
 
 /**
  * The records with the registry's shape as recorded at `at` — a person, a domain, an initiative as they stood then,
@@ -16,12 +18,17 @@ const TIMELINE = 'SELECT status, valid_from AS validFrom FROM person_statuses WH
  */
 export class SqlSourceAt extends SqlSource {
   private readonly shaped = new Map<string, unknown>()
+  /** Whether nothing was recorded after `at` (a lookup at now, as a rule): the shape then is the shape now. */
+  private readonly current: boolean
 
   constructor (private readonly database: Db, private readonly at: string) {
     super(database)
+    const latest = statement(database, LATEST_CHANGE).pluck().get() as string | null
+    this.current = latest === null || at >= latest
   }
 
   private version<E extends Structural> (entity: E, id: string, current: StructuralRecord[E] | undefined): StructuralRecord[E] | undefined {
+    if (this.current) return current
     const key = `${entity}/${id}`
     if (!this.shaped.has(key)) this.shaped.set(key, versionAt(current, loadHistory(this.database, entity, id), this.at))
     return this.shaped.get(key) as StructuralRecord[E] | undefined
