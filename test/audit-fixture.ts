@@ -76,8 +76,9 @@ export const bundle = {
   ]
 }
 
+/** Imported by an admin: the bundle holds influences (auditors and admins) and the other records (editors and admins). */
 export async function importFixture (t: Test, call: TestApp['call']): Promise<void> {
-  const res = await call({ method: 'POST', url: '/v1/import', payload: bundle, as: 'editor' })
+  const res = await call({ method: 'POST', url: '/v1/import', payload: bundle, as: 'admin' })
   t.equal(res.statusCode, 200, `fixture imported (${res.body.slice(0, 500)})`)
 }
 
