@@ -1,23 +1,11 @@
-// Checkpoints of the write-ahead log, off the request thread but for the last few frames. SQLite checkpoints in the
-// connection whose commit takes the log past 1000 pages, inside that commit: on the server's connection, a checkpoint
-// copied 4 MB into the database file and synced it twice while every request waited (measured during the storing of
-// a large audit run: three checkpoints, 3–13 ms of fsync each, most of a second of reads and writes in all; and
-// under load, stalls long enough for lookups to fall behind). Here the server's connection never checkpoints on its
-// own (wal_autocheckpoint = 0): a worker thread with a connection of its own copies the log's frames into the
-// database file as they come, in PASSIVE mode — it never waits for, nor holds up, a reader or the writer — every
-// CHECKPOINT_EVERY_MS while the log is quiet, again at once while it grows.
-//
-// Only a checkpoint that completes lets the log start again from its beginning, and under writes that never pause
-// the thread's, racing the writer, never quite do (the log grew without end: 1.9 GB in 30 s of PATCHes). So once the
-// log passes LOG_LIMIT_FRAMES the thread stops and asks the request thread to finish: between two of its transactions,
-// just after the thread synced the database file, its checkpoint has only the frames written meanwhile to copy.
-// A commit is as durable as before: it is synced in the log when it returns; the copy only keeps the log short.
-//
-// The thread runs at normal priority, unlike the audit thread: what it does is short, and at the lowest priority any
-// other busy process on the machine starved it and the log grew without end (20–38 MB within a second of writes in
-// test/checkpointer.test.ts with two busy loops beside it, against 1.8 MB at normal priority).
-import { createRequire } from 'node:module'
+// Checkpoints of the write-ahead log, off the request thread but for the last few frames. Contract: for a database
+// file, the server's connection never checkpoints on its own (wal_autocheckpoint = 0) while the thread lives; the
+// thread (checkpointer-thread.ts) copies the log PASSIVE, every CHECKPOINT_EVERY_MS while the log is quiet and again at
+// once while it grows; past LOG_LIMIT_FRAMES it asks the server to finish, which does so between two of its transactions
+// without waiting for anyone. On stop, one last checkpoint; a thread that dies hands checkpoints back to SQLite's own.
+// A commit is as durable as before: it is synced in the log when it returns. Why, and what was tried: docs/checkpointer.md.
 import { Worker } from 'node:worker_threads'
+import type { CheckpointerThreadData, ServerMessage, ThreadMessage } from './checkpointer-thread.js'
 import type { Db } from './database.js'
 
 /** How often the thread checkpoints while the log does not grow. */
@@ -29,42 +17,22 @@ export const LOG_LIMIT_FRAMES = 4096
 /** SQLite's own threshold: what the server's connection falls back to if the thread stops on its own. */
 const SQLITE_AUTOCHECKPOINT = 1000
 
+/** An option naming tsx: `--import tsx`, or its loader by path as the tsx command gives it. */
+const TSX = /(^|[\\/=])tsx([\\/]|$)/
+
 /**
- * The thread's code, plain CommonJS (it needs no TypeScript, and runs the same from the sources and from dist/):
- * the driver is required by the absolute path the server resolved. A checkpoint that fails (the disk full, say) is
- * tried again at the next tick; the log meanwhile keeps every commit.
+ * The thread's module: compiled beside this one in dist/; from the sources, the TypeScript module, loaded through the
+ * TypeScript loader the server runs under, whose Node options a worker thread inherits. tsx (npm run dev, scripts)
+ * registers its hooks in the main thread only on Node 20: under it, the thread registers them itself first.
  */
-const THREAD = `
-const { parentPort, workerData } = require('node:worker_threads')
-const Database = require(workerData.driver)
-const db = new Database(workerData.dbPath, { fileMustExist: true })
-db.pragma('synchronous = FULL')
-db.pragma('wal_autocheckpoint = 0')
-let asked = false
-const checkpoint = () => {
-  if (asked) return true // the request thread's turn: its checkpoint would find this one's lock taken
-  try {
-    const [{ log, checkpointed }] = db.pragma('wal_checkpoint(PASSIVE)')
-    if (log >= workerData.limitFrames) {
-      asked = true
-      parentPort.postMessage('finish')
-    }
-    return checkpointed < log
-  } catch { return false }
+function threadModule (): { url: URL, execArgv?: string[] } {
+  const here = new URL(import.meta.url)
+  if (here.pathname.endsWith('.js')) return { url: new URL('./checkpointer-thread.js', here) }
+  const url = new URL('./checkpointer-thread.ts', here)
+  if (!process.execArgv.some((option) => TSX.test(option))) return { url }
+  const register = `import { register } from ${JSON.stringify(import.meta.resolve('tsx/esm/api'))}; register()`
+  return { url, execArgv: [...process.execArgv, '--import', `data:text/javascript,${encodeURIComponent(register)}`] }
 }
-let timer
-const tick = () => { timer = setTimeout(tick, checkpoint() ? workerData.againMs : workerData.everyMs) }
-timer = setTimeout(tick, workerData.everyMs)
-parentPort.on('message', (message) => {
-  if (message === 'finished') { asked = false; return }
-  // Stopping: one last checkpoint, even while the request thread was asked to finish one.
-  clearTimeout(timer)
-  try { db.pragma('wal_checkpoint(PASSIVE)') } catch {}
-  try { db.close() } catch {}
-  parentPort.close()
-})
-parentPort.postMessage('ready')
-`
 
 /**
  * The request thread's part: copies what is left and has the next write start the log again (RESTART), without
@@ -87,6 +55,8 @@ function survive (step: () => void): void {
   try { step() } catch { /* the log keeps every commit meanwhile; the next ask, or SQLite's own checkpoint, copies it */ }
 }
 
+const send = (worker: Worker, message: ServerMessage): void => { worker.postMessage(message) }
+
 export class Checkpointer {
   private constructor (private readonly worker: Worker) {}
 
@@ -94,8 +64,9 @@ export class Checkpointer {
 
   /** Starts the database's checkpoint thread; resolves once the thread has its connection. */
   static async start (db: Db, everyMs = CHECKPOINT_EVERY_MS, limitFrames = LOG_LIMIT_FRAMES): Promise<Checkpointer> {
-    const driver = createRequire(import.meta.url).resolve('better-sqlite3')
-    const worker = new Worker(THREAD, { eval: true, workerData: { dbPath: db.$client.name, driver, everyMs, againMs: AGAIN_MS, limitFrames } })
+    const { url, execArgv } = threadModule()
+    const workerData: CheckpointerThreadData = { dbPath: db.$client.name, everyMs, againMs: AGAIN_MS, limitFrames }
+    const worker = new Worker(url, { workerData, ...(execArgv === undefined ? {} : { execArgv }) })
     await new Promise<void>((resolve, reject) => {
       worker.once('message', () => { resolve() })
       worker.once('error', reject)
@@ -105,9 +76,10 @@ export class Checkpointer {
     const checkpointer = new Checkpointer(worker)
     // Asked to finish: between two transactions (one left open until a later turn finishes it first), the rest of
     // the log is copied here; it is asked again if a write slipped in before.
-    worker.on('message', () => {
+    worker.on('message', (message: ThreadMessage) => {
+      if (message !== 'finish') return
       survive(() => { if (db.$client.open && !db.$client.inTransaction) finishCheckpoint(db) })
-      survive(() => { worker.postMessage('finished') })
+      survive(() => { send(worker, 'finished') })
     })
     // A thread that stopped on its own (it crashed): the server's connection checkpoints itself again, as SQLite does.
     worker.on('error', () => { /* followed by 'exit' */ })
@@ -122,7 +94,7 @@ export class Checkpointer {
     this.#stopping = true
     const exited = new Promise((resolve) => this.worker.once('exit', resolve))
     this.worker.ref() // the process waits for the last checkpoint
-    this.worker.postMessage('stop')
+    send(this.worker, 'stop')
     await exited
   }
 
