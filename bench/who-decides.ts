@@ -106,7 +106,7 @@ async function main (): Promise<void> {
 
     const coldAudit = await audit(3102)
     const warmAudit = await audit(3102)
-    // After a change the audit thread reads only the changed records: the usual audit, once someone has fixed
+    // After a change the audit process reads only the changed records: the usual audit, once someone has fixed
     // something. Timed alone, then with lookups over its whole run.
     await api(3102, 'PATCH', '/v1/people/p1', { title: 'Changed' })
     const changedAudit = await audit(3102)

@@ -189,7 +189,7 @@ export const findings = sqliteTable('findings', {
   waiverReason: text('waiver_reason')
 }, (t) => [
   // No index on (run_id, fingerprint): fingerprints come in no order, so one would take a write to pages all over
-  // it per finding stored, and the previous run is read along its ids (src/services/audit-store.ts).
+  // it per finding stored, and the previous run is read along its ids (src/audit/run-store.ts).
   index('findings_run_idx').on(t.runId, t.severity, t.ruleId)
 ])
 

@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import type { AuditRunnerOptions } from './audit/audit-runner.js'
 import type { Config } from './config.js'
 import { serializeRequest } from './log-redaction.js'
 import auth from './plugins/auth.js'
@@ -21,9 +22,11 @@ import { ensureAdminKey } from './services/keys.js'
 
 registerFormats()
 
-/** Where log lines go instead of stdout: tests capture them here. */
 export interface BuildOptions {
+  /** Where log lines go instead of stdout: tests capture them here. */
   logStream?: { write: (line: string) => void }
+  /** How the audit runner is made (audit/audit-runner.ts): tests slow its store down. */
+  audits?: AuditRunnerOptions
 }
 
 function loggerOptions (config: Config, logStream: BuildOptions['logStream']): FastifyServerOptions['logger'] {
@@ -91,7 +94,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   await app.register(rateLimits, { config })
   await app.register(idempotency)
   await app.register(openapi)
-  await app.register(routes, { config })
+  await app.register(routes, { config, audits: options.audits })
 
   let keyFile: string | undefined
   try {

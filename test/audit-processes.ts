@@ -1,4 +1,4 @@
-// The audit processes a test's server started (src/audit/run-in-worker.ts), found as the system lists them.
+// The audit processes a test's server started (src/audit/audit-process.ts), found as the system lists them.
 import { readdirSync, readFileSync } from 'node:fs'
 
 /** Linux's number for the SCHED_IDLE scheduling policy, as /proc shows it. */
@@ -12,7 +12,7 @@ export function auditProcesses (parent = process.pid): number[] {
   return readdirSync('/proc').filter((name) => /^\d+$/.test(name)).filter((pid) => {
     try {
       const stat = statFields(`/proc/${pid}/stat`)
-      return Number(stat[4 - 3]) === parent && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('worker-process')
+      return Number(stat[4 - 3]) === parent && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('audit-process-entry')
     } catch {
       return false // gone meanwhile
     }

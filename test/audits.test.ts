@@ -7,7 +7,8 @@ import t, { type Test } from 'tap'
 import { runRules } from '../src/audit/engine.js'
 import { findingRow, type FindingRow } from '../src/audit/finding-row.js'
 import { auditFindings, auditRows, loadRegistry, refreshRegistry } from '../src/audit/job.js'
-import { AuditWorker, auditOffThread } from '../src/audit/run-in-worker.js'
+import { AuditProcess } from '../src/audit/audit-process.js'
+import { runAndStoreAudit } from '../src/audit/audit-runner.js'
 import type { AuditJob } from '../src/audit/job.js'
 import type { AuditRun } from '../src/schemas/audits.js'
 import { canonicalScope } from '../src/services/audits.js'
@@ -59,7 +60,7 @@ const asRow = (f: any): FindingRow => [f.fingerprint, f.ruleId, f.severity, f.su
 
 let runs = 0
 /** What the server hands the audit process for the job: the run to store, and who asked. */
-const request = (job: AuditJob): Parameters<typeof auditOffThread>[1] => {
+const request = (job: AuditJob): Parameters<typeof runAndStoreAudit>[1] => {
   const { scope, key } = canonicalScope(job.scope)
   return { job, run: { id: `run-${++runs}`, scopeKey: key, scope, at: job.at, startedAt: AT }, actor: { keyId: null, label: 'audits test' } }
 }
@@ -235,7 +236,7 @@ t.test('runs are listed newest first, in pages', async (t) => {
   t.strictSame(empty.counts, { error: 0, warning: 0, info: 0 }, 'an empty registry has nothing to find')
 })
 
-t.test('off the request thread: a database file is audited in a worker thread, with the findings of an in-process run', async (t) => {
+t.test('off the request thread: a database file is audited in its audit process, with the findings of an in-process run', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'whodecides-audit-'))
   t.teardown(() => rmSync(dir, { recursive: true, force: true }))
   const path = join(dir, 'registry.db')
@@ -244,7 +245,7 @@ t.test('off the request thread: a database file is audited in a worker thread, w
   await importFixture(t, onFile.call)
   await importFixture(t, inMemory.call)
 
-  // The request thread stays free while the worker reads: a lookup sent after the audit answers before it.
+  // The request thread stays free while the process reads: a lookup sent after the audit answers before it.
   const order: string[] = []
   const audit = onFile.call({ method: 'POST', url: '/v1/audits', payload: { at: AT }, as: 'auditor' }).then((res) => { order.push('audit'); return res })
   const lookup = onFile.call({ method: 'GET', url: '/v1/initiatives/i-two', as: 'reader' }).then((res) => { order.push('lookup'); return res })
@@ -261,7 +262,7 @@ t.test('off the request thread: a database file is audited in a worker thread, w
   const job = { configs: ruleConfigs(onFile.app.db), scope: { domainId: 'pricing' }, at: AT }
   const broken = { ...job, configs: {} as typeof job.configs }
   const [pricing, failed, all] = await Promise.allSettled([
-    auditOffThread(onFile.app.db, request(job)), auditOffThread(onFile.app.db, request(broken)), auditOffThread(onFile.app.db, request({ ...job, scope: null }))
+    runAndStoreAudit(onFile.app.db, request(job)), runAndStoreAudit(onFile.app.db, request(broken)), runAndStoreAudit(onFile.app.db, request({ ...job, scope: null }))
   ])
   t.equal(pricing.status, 'fulfilled')
   const pricingRun = (pricing as PromiseFulfilledResult<Written<AuditRun>>).value.record
@@ -287,17 +288,17 @@ t.test('off the request thread: a database file is audited in a worker thread, w
   t.equal(rerun.resolved, 1, 'so the next run in the process sees it: i-two is no longer ambiguous')
 
   // Past the refresh limit, the next job goes to a fresh process, which reads the registry whole and the last run back.
-  const rereading = new AuditWorker(path, () => true)
+  const rereading = new AuditProcess(path, { fullRead: () => true })
   t.teardown(async () => { await rereading.close() })
   const first = (await rereading.run(request(job))).record
   const second = (await rereading.run(request(job))).record
   t.strictSame({ new: second.new, persisting: second.persisting, resolved: second.resolved }, { new: 0, persisting: first.new + first.persisting, resolved: 0 },
     'a fresh process finds the same')
 
-  const stopped = new AuditWorker(path)
+  const stopped = new AuditProcess(path)
   const inFlight = stopped.run(request(job))
   await stopped.close()
-  await t.rejects(inFlight, /the audit worker stopped/, 'closing a worker fails the jobs in flight')
+  await t.rejects(inFlight, /the audit process stopped/, 'closing the process fails the jobs in flight')
 })
 
 t.test('the audit process: every thread of it at the lowest priority; a crash fails its jobs, the next job starts afresh', async (t) => {
@@ -306,11 +307,11 @@ t.test('the audit process: every thread of it at the lowest priority; a crash fa
   const path = join(dir, 'registry.db')
   const { app, call } = await buildTestApp(t, { dbPath: path })
   await importFixture(t, call)
-  const worker = new AuditWorker(path)
-  t.teardown(async () => { await worker.close() })
+  const audits = new AuditProcess(path)
+  t.teardown(async () => { await audits.close() })
   const job = { configs: ruleConfigs(app.db), scope: null, at: AT }
   const before = auditProcesses()
-  const first = await worker.run(request(job))
+  const first = await audits.run(request(job))
   const [pid] = auditProcesses().filter((p) => !before.includes(p))
   t.ok(pid !== undefined, 'a process of its own')
   // In a thread's stat (proc(5)), field 19 is its nice value, field 41 its scheduling policy.
@@ -321,10 +322,10 @@ t.test('the audit process: every thread of it at the lowest priority; a crash fa
     t.strictSame(new Set(threads.map((fields) => fields[41 - 3])), new Set([String(SCHED_IDLE)]), 'and, where chrt is, under SCHED_IDLE')
   }
 
-  const running = worker.run(request(job))
+  const running = audits.run(request(job))
   process.kill(pid!, 'SIGKILL')
-  await t.rejects(running, /the audit worker stopped \(SIGKILL\)/, 'a crash fails the job in flight')
-  const next = (await worker.run(request(job))).record
+  await t.rejects(running, /the audit process stopped \(SIGKILL\)/, 'a crash fails the job in flight')
+  const next = (await audits.run(request(job))).record
   t.equal(next.persisting, first.record.new, 'the next job starts a fresh process, which compares with the last run stored')
   t.notOk(auditProcesses().includes(pid!), 'the crashed one is gone')
 })

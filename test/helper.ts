@@ -1,7 +1,7 @@
 // Builds a fresh app on an in-memory database for each test, with a key of every role.
 import type { Test } from 'tap'
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
-import { buildApp } from '../src/app.js'
+import { buildApp, type BuildOptions } from '../src/app.js'
 import { defaultConfig, type Config } from '../src/config.js'
 import type { Role } from '../src/schemas/common.js'
 import { createKey, SYSTEM_ACTOR } from '../src/services/keys.js'
@@ -21,8 +21,8 @@ export interface TestApp {
  */
 const TEST_LIMITS: Partial<Config> = { authFailureLimit: 1_000_000, maxEventLoopDelayMs: 0 }
 
-export async function buildTestApp (t: Test, overrides: Partial<Config> = {}): Promise<TestApp> {
-  const app = await buildApp({ ...defaultConfig, dbPath: ':memory:', bootstrapKey: ADMIN_TOKEN, logLevel: 'silent', prettyLogs: false, ...TEST_LIMITS, ...overrides })
+export async function buildTestApp (t: Test, overrides: Partial<Config> = {}, options: BuildOptions = {}): Promise<TestApp> {
+  const app = await buildApp({ ...defaultConfig, dbPath: ':memory:', bootstrapKey: ADMIN_TOKEN, logLevel: 'silent', prettyLogs: false, ...TEST_LIMITS, ...overrides }, options)
   t.teardown(() => app.close())
   const tokens = { admin: ADMIN_TOKEN } as Record<Role, string>
   for (const role of ['reader', 'editor', 'auditor'] as const) {

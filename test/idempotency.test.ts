@@ -176,8 +176,8 @@ t.test('a retry while the first request is in flight gets 409, then the first an
       422, 'WHODECIDES_ERR_IDEMPOTENCY_KEY_REUSED')
   })
 
-  t.test('two audits at once: the second arrives while the first runs in its worker thread', async (t) => {
-    // A file database, so that the audit runs in a worker thread: a real wait between the claim and the answer.
+  t.test('two audits at once: the second arrives while the first runs in the audit process', async (t) => {
+    // A file database, so that the audit runs in the audit process: a real wait between the claim and the answer.
     const { app, call } = await buildTestApp(t, { dbPath: join(tempDir(t), 'registry.db') })
     await seed(call)
     const audit = async (): Promise<LightMyRequestResponse> =>

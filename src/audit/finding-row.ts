@@ -1,5 +1,5 @@
 // A finding as an audit run stores it, prepared where the rules ran, and cut in slices for the store, which then
-// only decides each row's state and waiver and inserts the rows, a slice at a time (services/audit-store.ts).
+// only decides each row's state and waiver and inserts the rows, a slice at a time (run-store.ts).
 import type { Severity } from '../registry/types.js'
 import type { EngineFinding } from './engine.js'
 

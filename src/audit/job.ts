@@ -1,5 +1,6 @@
 // One audit's work, the same whether it runs in the audit process or in-process: load the registry (or bring the one
-// loaded before up to date with the change log), judge it, report.
+// loaded before up to date with the change log), judge it, report. Contract: each read is one read transaction, so a
+// registry always reflects one revision of the change log. Why: docs/audit-process.md.
 import type { Entity } from '../../db/schema.js'
 import type { Db } from '../database.js'
 import { createReadModel } from '../registry/read-model.js'
@@ -26,8 +27,8 @@ export interface LoadedRegistry { revision: number, data: RegistryData, snapshot
 const REGISTRY_ENTITIES = ['people', 'domains', 'initiatives', 'assignments', 'delegations', 'influences', 'decisions']
 const LAST_REVISION = 'SELECT coalesce(max(revision), 0) FROM changes'
 // Served by the primary key: only the entries after the revision are read. Not DISTINCT, and `+entity`: either
-// would send the planner to the entity index, walking every entry of those entities (60 ms on the request thread
-// with a million). Audit runs, keys and waivers are not the registry, and leave a loaded registry current.
+// would send the planner to the entity index, walking every entry of those entities (a million in the benchmark;
+// docs/audit-process.md). Audit runs, keys and waivers are not the registry, and leave a loaded registry current.
 const REGISTRY_CHANGES = `FROM changes WHERE revision > ? AND +entity IN (${REGISTRY_ENTITIES.map((e) => `'${e}'`).join(', ')})`
 const CHANGED_SINCE = `SELECT entity, entity_id AS id ${REGISTRY_CHANGES} LIMIT ?`
 // Counted in SQLite, up to one past the limit: the request thread asks this before each audit.

@@ -1,6 +1,6 @@
 // Routes of /v1/audits (runs and their findings) and of the live findings of one initiative.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { prestartAuditWorker, stopAuditWorker } from '../audit/run-in-worker.js'
+import { closeAuditRunner, openAuditRunner, type AuditRunnerOptions } from '../audit/audit-runner.js'
 import { actorOf } from '../plugins/auth.js'
 import {
   AuditCreateSchema, AuditRunSchema, AuditsQuery, FindingSchema, FindingsQuery, InitiativeFindingsQuery, InitiativeFindingsSchema
@@ -11,9 +11,11 @@ import { getInitiativeFindings } from '../services/initiative-findings.js'
 
 const tags = ['audits']
 
-const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  app.addHook('onReady', async () => { prestartAuditWorker(app.db) })
-  app.addHook('onClose', async () => { await stopAuditWorker(app.db) })
+/** `audits`: how the database's audit runner is made (audit-runner.ts). */
+const auditRoutes: FastifyPluginAsyncTypebox<{ audits?: AuditRunnerOptions }> = async (app, opts) => {
+  const audits = openAuditRunner(app.db, opts.audits)
+  app.addHook('onReady', async () => { audits.prestart() })
+  app.addHook('onClose', async () => { await closeAuditRunner(app.db) })
 
   app.post('/audits', {
     config: { allow: access.audit },

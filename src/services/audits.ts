@@ -1,12 +1,12 @@
-// Use cases for audit runs: run every enabled rule off the request thread, store the run (audit-store.ts), read runs
-// and their findings.
+// Use cases for audit runs: run every enabled rule and store the run (in the audit process, audit/audit-runner.ts),
+// read runs and their findings.
+import { runAndStoreAudit } from '../audit/audit-runner.js'
 import type { AuditScope } from '../audit/engine.js'
-import { auditOffThread } from '../audit/run-in-worker.js'
+import { runView, type RunRow } from '../audit/run-store.js'
 import { now, toInstant } from '../clock.js'
 import { statement, type Db } from '../database.js'
 import { invalidField, notFound, ProblemError } from '../errors.js'
 import type { AuditCreate, AuditRun, AuditsQuery, Finding, FindingsQuery } from '../schemas/audits.js'
-import { runView, type RunRow, type StorePace } from './audit-store.js'
 import type { Actor } from './change-log.js'
 import { newId } from './ids.js'
 import { cursorAfter, DEFAULT_PAGE_SIZE, toPage, type Page, type Written } from './records.js'
@@ -63,17 +63,17 @@ function assertScope (db: Db, scope: AuditCreate['scope']): void {
 }
 
 /**
- * Runs every enabled rule over the registry at `at` (default now) within the scope, and stores the run: both in the
- * audit process beside the server (run-in-worker.ts), which the request thread only waits for. `pace`: how the
- * store steps (audit-store.ts), if not as usual.
+ * Runs every enabled rule over the registry at `at` (default now) within the scope, and stores the run: both with
+ * the database's audit runner — for a file, in the audit process beside the server, which the request thread only
+ * waits for.
  */
-export async function runAudit (db: Db, actor: Actor, input: AuditCreate, pace?: StorePace): Promise<Written<AuditRun>> {
+export async function runAudit (db: Db, actor: Actor, input: AuditCreate): Promise<Written<AuditRun>> {
   assertScope(db, input.scope)
   const { scope, key } = canonicalScope(input.scope)
   const startedAt = now()
   const at = input.at === undefined ? startedAt : toInstant(input.at)
   const run = { id: newId(), scopeKey: key, scope, at, startedAt }
-  return await auditOffThread(db, { job: { configs: ruleConfigs(db), scope, at }, run, actor, ...(pace === undefined ? {} : { pace }) })
+  return await runAndStoreAudit(db, { job: { configs: ruleConfigs(db), scope, at }, run, actor })
 }
 
 const RUN_COLUMNS = `id, scope_key AS scopeKey, scope, at, started_at AS startedAt, finished_at AS finishedAt, status, counts,

@@ -1,5 +1,6 @@
 // Use case behind "is this boundary clear?": the rules run live over one initiative's slice of the registry, nothing stored.
 import { runRules } from '../audit/engine.js'
+import { liveWaivers } from '../audit/live-waivers.js'
 import { now, toInstant } from '../clock.js'
 import type { Db } from '../database.js'
 import { notFound } from '../errors.js'
@@ -9,7 +10,6 @@ import { createReadModel } from '../registry/read-model.js'
 import { createSnapshot } from '../registry/snapshot.js'
 import type { InitiativeFindings } from '../schemas/audits.js'
 import { ruleConfigs } from './rule-settings.js'
-import { liveWaivers } from './waivers.js'
 
 /**
  * The findings of every enabled rule about the initiative at `at` (default now), each marked with the waiver that

@@ -4,12 +4,11 @@ import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core'
 import { ProblemError, inUse, notFound, preconditionFailed, unknownReference } from '../errors.js'
 import { statement, type Db } from '../database.js'
 import type { Entity } from '../../db/schema.js'
-import { recordChange, type Actor } from './change-log.js'
+import { recordChange, type Actor, type Written } from './change-log.js'
 
 export interface PageRequest { limit?: number, cursor?: string }
 export interface Page<T> { items: T[], nextCursor: string | null }
-/** What a write returns: the record as stored, and the change-log revision that wrote it. */
-export interface Written<T> { record: T, revision: number }
+export type { Written }
 
 export const DEFAULT_PAGE_SIZE = 50
 

@@ -1,8 +1,8 @@
-// Use cases for waivers: accept a finding until a date, list, get, withdraw; and the live waivers an audit applies.
+// Use cases for waivers: accept a finding until a date, list, get, withdraw (the live ones an audit applies: audit/live-waivers.ts).
 import { and, asc, eq, gt, lte, type SQL } from 'drizzle-orm'
 import { waivers } from '../../db/schema.js'
 import { now, toInstant } from '../clock.js'
-import { statement, type Db } from '../database.js'
+import type { Db } from '../database.js'
 import { invalidRecord, notFound } from '../errors.js'
 import type { Waiver, WaiverCreate, WaiversQuery } from '../schemas/waivers.js'
 import { recordChange, transact, type Actor } from './change-log.js'
@@ -51,16 +51,4 @@ export function deleteWaiver (db: Db, actor: Actor, id: string, ifMatch?: string
     db.delete(waivers).where(eq(waivers.id, id)).run()
     return { revision: recordChange(db, actor, now(), { entity: 'waivers', entityId: id, action: 'delete', before: waiverView(current), after: null }) }
   })
-}
-
-export interface AppliedWaiver { waiverId: string, reason: string }
-
-/**
- * The waivers live at `at`, by fingerprint. Where several accept one finding, the one that lasts longest wins
- * (rows come in expiry order, so it is the last one set), and then the latest created.
- */
-export function liveWaivers (db: Db, at: string): Map<string, AppliedWaiver> {
-  const rows = statement(db, 'SELECT id, fingerprint, reason FROM waivers WHERE expires_at > ? ORDER BY expires_at, id')
-    .all(at) as { id: string, fingerprint: string, reason: string }[]
-  return new Map(rows.map((r) => [r.fingerprint, { waiverId: r.id, reason: r.reason }]))
 }

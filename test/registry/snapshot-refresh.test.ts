@@ -1,4 +1,4 @@
-// A loaded registry brought up to date from the change log (the audit thread's refresh) is the registry read again
+// A loaded registry brought up to date from the change log (the audit process's refresh) is the registry read again
 // whole: after any edits through the API, records and indexes alike.
 import fc from 'fast-check'
 import t, { type Test } from 'tap'

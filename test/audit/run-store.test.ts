@@ -4,16 +4,19 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
-import { findingRow, rowSlices, type FindingRow } from '../src/audit/finding-row.js'
-import type { Db } from '../src/database.js'
-import type { StorePace } from '../src/services/audit-store.js'
-import { runAudit } from '../src/services/audits.js'
-import { assertProblem, buildTestApp, type TestApp } from './helper.js'
-import { AT, importFixture, keysOf } from './audit-fixture.js'
-import { auditProcesses } from './audit-processes.js'
+import { findingRow, rowSlices, type FindingRow } from '../../src/audit/finding-row.js'
+import type { StorePace } from '../../src/audit/run-store.js'
+import type { Db } from '../../src/database.js'
+import { runAudit } from '../../src/services/audits.js'
+import { assertProblem, buildTestApp, type TestApp } from '../helper.js'
+import { AT, importFixture, keysOf } from '../audit-fixture.js'
+import { auditProcesses } from '../audit-processes.js'
 
 const actor = { keyId: null, label: 'audit-store test' }
-/** One finding per step: every run of the fixture takes several steps, with a turn of the event loop between each. */
+/**
+ * One step per transaction (a slice of findings, a resolved finding copied, a row removed): every run of the fixture
+ * takes several, with a turn of the event loop between each. The app's audit runner is made so (a build option).
+ */
 const SLOW: StorePace = { rows: 1, ms: 1000 }
 
 /** A scope per initiative of the fixture, and a domain's: with the whole registry's, more scopes than are remembered. */
@@ -56,9 +59,9 @@ t.test('rows reach the store in slices: each slice\'s rows as JSON, with their k
 })
 
 t.test('a run is not shown before its last step, and lookups are answered between its steps', async (t) => {
-  const { app, call } = await buildTestApp(t)
+  const { app, call } = await buildTestApp(t, {}, { audits: { pace: SLOW } })
   await importFixture(t, call)
-  const stored = runAudit(app.db, actor, { at: AT }, SLOW)
+  const stored = runAudit(app.db, actor, { at: AT })
   const runId = await whileStoring(app.db, 2)
 
   t.strictSame(await listedRuns(call), [], 'not listed')
@@ -78,12 +81,12 @@ t.test('a run is not shown before its last step, and lookups are answered betwee
 })
 
 t.test('runs stored at once: each compares with the run stored before it', async (t) => {
-  const { app, call } = await buildTestApp(t)
+  const { app, call } = await buildTestApp(t, {}, { audits: { pace: SLOW } })
   await importFixture(t, call)
   const first = (await call({ method: 'POST', url: '/v1/audits', payload: { at: AT }, as: 'auditor' })).json()
   // i-two becomes a pool: its multiple-final-deciders finding is resolved by the next run, and only by that one.
   t.equal((await call({ method: 'PATCH', url: '/v1/initiatives/i-two', payload: { decisionRule: 'pool' }, as: 'editor' })).statusCode, 200)
-  const [a, b] = await Promise.all([runAudit(app.db, actor, { at: AT }, SLOW), runAudit(app.db, actor, { at: AT }, SLOW)])
+  const [a, b] = await Promise.all([runAudit(app.db, actor, { at: AT }), runAudit(app.db, actor, { at: AT })])
   t.strictSame({ new: a.record.new, persisting: a.record.persisting, resolved: a.record.resolved }, { new: 0, persisting: 7, resolved: 1 }, 'the first against the run before')
   t.strictSame({ new: b.record.new, persisting: b.record.persisting, resolved: b.record.resolved }, { new: 0, persisting: 7, resolved: 0 }, 'the second against the first')
   t.ok(b.revision > a.revision, 'stored one after the other')
@@ -97,19 +100,19 @@ t.test('runs stored at once: each compares with the run stored before it', async
 t.test('a run cut off half way (its audit process killed, as by a crash) is never shown; the next run removes it', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'whodecides-audit-store-'))
   t.teardown(() => rmSync(dir, { recursive: true, force: true }))
-  const { app, call } = await buildTestApp(t, { dbPath: join(dir, 'registry.db') })
+  // A database file's runs are stored by its audit process: here a step per transaction, with a pause after each.
+  const { app, call } = await buildTestApp(t, { dbPath: join(dir, 'registry.db') }, { audits: { pace: { ...SLOW, pauseMs: 50 } } })
   await importFixture(t, call)
   const first = (await call({ method: 'POST', url: '/v1/audits', payload: { at: AT }, as: 'auditor' })).json()
   // The registry changes, so the cut-off run would have said something new had it been stored.
   t.equal((await call({ method: 'PATCH', url: '/v1/initiatives/i-two', payload: { decisionRule: 'pool' }, as: 'editor' })).statusCode, 200)
 
-  // A database file's runs are stored by its audit process, one finding per step here, with a pause after each.
-  const stored = runAudit(app.db, actor, { at: AT }, { ...SLOW, pauseMs: 50 })
+  const stored = runAudit(app.db, actor, { at: AT })
   const cut = await whileStoring(app.db, 2)
   const processes = auditProcesses()
   t.equal(processes.length, 1, 'one audit process')
   process.kill(processes[0]!, 'SIGKILL')
-  await t.rejects(stored, /the audit worker stopped \(SIGKILL\)/, 'the store fails with its process')
+  await t.rejects(stored, /the audit process stopped \(SIGKILL\)/, 'the store fails with its process')
 
   t.strictSame(unfinished(app.db), [cut], 'the cut-off run is still in the file, unfinished')
   t.ok(storedRows(app.db, cut) >= 2, 'with the findings it stored')

@@ -1,40 +1,38 @@
-// The audit process (entered through worker-process.ts): runs each job's rules over the registry it keeps, and
-// stores the run itself, on its own connection to the database file (audit-store.ts), so that the server only
-// hands the job over and gets the stored run back.
+// The audit process's work (loaded by audit-process-entry.ts): runs each job's rules over the registry it keeps, and
+// stores the run itself (run-store.ts) on its own connection to the database file, so that the server only hands the
+// job over and gets the stored run back. Contract: one job at a time, in the order they came, each answered with
+// the stored run or the job's own error; the process exits when the server's channel closes. Invariant: never two
+// registries held at once. Why: docs/audit-process.md.
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
+import type { Actor, Written } from '../change-log.js'
 import { connect, type Db } from '../database.js'
 import type { AuditRun } from '../schemas/audits.js'
-import { AUDIT_PROCESS_PACE, storeRun, type RunStart, type StorePace } from '../services/audit-store.js'
-import type { Actor } from '../services/change-log.js'
-import type { Written } from '../services/records.js'
 import { auditRows, loadRegistry, refreshRegistry, type AuditJob, type LoadedRegistry } from './job.js'
+import { AUDIT_PROCESS_PACE, storeRun, type RunStart, type StorePace } from './run-store.js'
 
 /** One audit: its rules' job, the run to store (made on the server, which answered the request), who asked for it. */
-export interface AuditRequest { job: AuditJob, run: RunStart, actor: Actor, pace?: StorePace }
-export interface WorkerRequest extends AuditRequest { id: number }
+export interface AuditRequest { job: AuditJob, run: RunStart, actor: Actor }
+/** `pace`: how the run is stored, if not at AUDIT_PROCESS_PACE (the runner's option, audit-runner.ts). */
+export interface AuditProcessRequest extends AuditRequest { id: number, pace?: StorePace }
 /** `revision`: the change-log revision the process's registry reflects, so the server knows when it is stale. */
-export type WorkerReply = { id: number, written: Written<AuditRun>, revision: number } | { id: number, error: { name: string, message: string, code?: string } }
+export type AuditProcessReply = { id: number, written: Written<AuditRun>, revision: number } | { id: number, error: { name: string, message: string, code?: string } }
 
 const dbPath = process.argv[2]!
 
 /**
  * A full garbage collection after each job: an audit of a large registry leaves hundreds of MB of garbage, which V8
- * would otherwise keep until it needed the room — growing the process by that much with each audit while the
- * registry is kept between them. (The flag exposes gc to contexts made after it is set.)
+ * would otherwise keep until it needed the room. (The flag exposes gc to contexts made after it is set.)
  */
 setFlagsFromString('--expose-gc')
 const collectGarbage = runInNewContext('gc') as () => void
 
 /** The connection, kept between jobs: what the store remembers of the runs it stored is kept per connection. */
 let connection: Db | undefined
-/**
- * The registry this process read for its last audit: the next audit brings it up to date with the change log,
- * reading again only the records changed since (loading 1M assignments takes seconds; one changed record, milliseconds).
- */
+/** The registry this process read for its last audit: the next audit brings it up to date with the change log. */
 let loaded: LoadedRegistry | undefined
 
-async function run ({ job, run, actor, pace }: AuditRequest): Promise<{ written: Written<AuditRun>, revision: number }> {
+async function run ({ job, run, actor, pace }: Omit<AuditProcessRequest, 'id'>): Promise<{ written: Written<AuditRun>, revision: number }> {
   const db = connection ??= connect(dbPath, { fileMustExist: true })
   // One too far behind is let go before the registry is read again whole, so the two are never both held.
   loaded = loaded === undefined ? undefined : refreshRegistry(db, loaded)
@@ -42,8 +40,8 @@ async function run ({ job, run, actor, pace }: AuditRequest): Promise<{ written:
   return { written: await storeRun(db, actor, run, auditRows(db, job, loaded), pace ?? AUDIT_PROCESS_PACE), revision: loaded.revision }
 }
 
-async function answer ({ id, ...request }: WorkerRequest): Promise<void> {
-  let reply: WorkerReply
+async function answer ({ id, ...request }: AuditProcessRequest): Promise<void> {
+  let reply: AuditProcessReply
   try {
     reply = { id, ...await run(request) }
   } catch (err) {
@@ -56,7 +54,7 @@ async function answer ({ id, ...request }: WorkerRequest): Promise<void> {
 
 // One job at a time, in the order they came: each run compares with the run stored before it.
 let queue = Promise.resolve()
-process.on('message', (request: WorkerRequest) => {
+process.on('message', (request: AuditProcessRequest) => {
   queue = queue.then(async () => { await answer(request) })
 })
 

@@ -1,20 +1,23 @@
-// Runs audits off the request thread: in a process of their own per database file, which also stores the runs.
+// The audit process of one database file, as the server sees it: started (forked) on prestart or the first audit,
+// handed each audit, answered with the stored run. Contract: jobs are answered one at a time, in order; the process
+// holds the server's event loop open only while a job is in flight; a process that dies fails its own jobs in flight,
+// never a successor's, and the next job starts a fresh one; a registry so changed that it is read again whole is read
+// by a fresh process. Invariant: every thread of the process at the lowest priority (audit-process-entry.ts).
+// Why a process, and what was measured: docs/audit-process.md.
 import { fork, spawnSync, type ChildProcess, type ForkOptions } from 'node:child_process'
-import type { Db } from '../database.js'
+import type { Written } from '../change-log.js'
 import type { AuditRun } from '../schemas/audits.js'
-import { STORE_PACE, storeRun } from '../services/audit-store.js'
-import type { Written } from '../services/records.js'
-import { auditRows, needsFullRead } from './job.js'
-import type { AuditRequest, WorkerReply, WorkerRequest } from './worker.js'
+import type { AuditProcessReply, AuditProcessRequest, AuditRequest } from './audit-process-main.js'
+import type { StorePace } from './run-store.js'
 
 /**
  * The process's entry, which lowers its threads' priority before it loads the audit code: the compiled one from
  * dist/, or the source from src/, which the process loads through the TypeScript loader it inherits with the
  * server's own Node options (tsx, or the test runner's).
  */
-function workerEntry (): URL {
+function processEntry (): URL {
   const here = new URL(import.meta.url)
-  return new URL(here.pathname.endsWith('.js') ? './worker-process.js' : './worker-process.ts', here)
+  return new URL(here.pathname.endsWith('.js') ? './audit-process-entry.js' : './audit-process-entry.ts', here)
 }
 
 /**
@@ -26,9 +29,9 @@ const inheritedOptions = (): string[] => process.execArgv.filter((option) => !IN
 
 /**
  * How the process is started: under `chrt --idle 0` (util-linux) where the system has it, so that every thread of
- * the process runs under SCHED_IDLE — given a core only when no other thread wants it, and off it as soon as one does:
- * a nice value alone still lets the audit finish its time slice (up to a few milliseconds) before a woken lookup runs.
- * Checked once, by starting `true` so; without chrt, the process is started as it is and its entry lowers its nice value.
+ * the process runs under SCHED_IDLE — given a core only when no other thread wants it, and off it as soon as one
+ * does. Checked once, by starting `true` so; without chrt, the process is started as it is and its entry lowers its
+ * nice value.
  */
 let startOptions: ForkOptions | undefined
 function forkOptions (): ForkOptions {
@@ -63,35 +66,41 @@ function rebuild (error: { name: string, message: string, code?: string }): Erro
   return Object.assign(new Error(error.message), { name: error.name }, error.code === undefined ? {} : { code: error.code })
 }
 
-/**
- * A process for one database file, started when an audit comes and kept, with the registry it last read
- * (worker.ts), which each job brings up to date: it runs one job at a time, in order, and holds the server open
- * only while a job is in flight. A process, not a thread: a worker thread's garbage collections run on V8's helper
- * threads, which the whole server shares at normal priority — an audit's collections of a large registry then took
- * a core from the lookups; in a process of its own, every thread of the audit runs at the lowest priority. Once so
- * much of the registry has changed that it is read again whole, the next job goes to a fresh process — stopping the
- * old one hands its memory back at once, where V8 would keep the old registry's heap until the new one needed the
- * room, holding two registries at once.
- */
+export interface AuditProcessOptions {
+  /** Whether the registry changed so much after that revision that it is read again whole (job.ts' needsFullRead). */
+  fullRead?: (revision: number) => boolean
+  /** How the process stores runs, if not at AUDIT_PROCESS_PACE (run-store.ts). */
+  pace?: StorePace
+}
+
 type Pending = Map<number, { resolve: (written: Written<AuditRun>) => void, reject: (error: Error) => void }>
 
-export class AuditWorker {
+/**
+ * The process, kept between audits with the registry it last read (audit-process-main.ts), which each job brings
+ * up to date. Once so much of the registry has changed that it is read again whole, the next job goes to a fresh
+ * process: stopping the old one hands its memory back at once, so two registries are never held together.
+ */
+export class AuditProcess {
   /** The process, and the jobs it has not answered yet (a crashed process fails its own jobs, never a successor's). */
   #current: { child: ChildProcess, pending: Pending } | undefined
   #nextId = 1
   /** The change-log revision of the registry the process last read, as it reported. */
   #revision: number | undefined
+  readonly #fullRead: (revision: number) => boolean
+  readonly #pace: StorePace | undefined
 
-  /** `fullRead(revision)`: whether the registry changed so much after that revision that it is read again whole (job.ts). */
-  constructor (readonly dbPath: string, private readonly fullRead: (revision: number) => boolean = () => false) {}
+  constructor (readonly dbPath: string, options: AuditProcessOptions = {}) {
+    this.#fullRead = options.fullRead ?? (() => false)
+    this.#pace = options.pace
+  }
 
   async run (audit: AuditRequest): Promise<Written<AuditRun>> {
-    if (this.#current !== undefined && this.#current.pending.size === 0 && this.#revision !== undefined && this.fullRead(this.#revision)) {
+    if (this.#current !== undefined && this.#current.pending.size === 0 && this.#revision !== undefined && this.#fullRead(this.#revision)) {
       this.#current.child.kill()
       this.#current = undefined
     }
     const { child, pending } = this.#current ??= this.#start()
-    const request: WorkerRequest = { id: this.#nextId++, ...audit }
+    const request: AuditProcessRequest = { id: this.#nextId++, ...audit, ...(this.#pace === undefined ? {} : { pace: this.#pace }) }
     return await new Promise((resolve, reject) => {
       pending.set(request.id, { resolve, reject })
       // A process that could not be started (no file descriptors left, say) has no channel: its 'error' fails the job.
@@ -118,11 +127,11 @@ export class AuditWorker {
   }
 
   #start (): { child: ChildProcess, pending: Pending } {
-    const child = fork(workerEntry(), [this.dbPath], { ...forkOptions(), env: auditEnvironment() })
+    const child = fork(processEntry(), [this.dbPath], { ...forkOptions(), env: auditEnvironment() })
     const pending: Pending = new Map()
     const current = { child, pending }
     holdOpen(child, false)
-    child.on('message', (reply: WorkerReply) => {
+    child.on('message', (reply: AuditProcessReply) => {
       const job = pending.get(reply.id)
       pending.delete(reply.id)
       if (pending.size === 0) holdOpen(child, false)
@@ -139,7 +148,7 @@ export class AuditWorker {
       pending.clear()
     }
     child.on('error', fail)
-    child.on('exit', (code, signal) => fail(new Error(`the audit worker stopped (${signal === null ? `exit code ${code}` : signal})`)))
+    child.on('exit', (code, signal) => fail(new Error(`the audit process stopped (${signal === null ? `exit code ${code}` : signal})`)))
     return current
   }
 }
@@ -153,32 +162,4 @@ function holdOpen (child: ChildProcess, hold: boolean): void {
     child.unref()
     child.channel?.unref()
   }
-}
-
-const workers = new WeakMap<Db, AuditWorker>()
-
-/** The database's audit worker, made on first use; undefined for an in-memory database, which has no file to share. */
-function auditWorker (db: Db): AuditWorker | undefined {
-  if (db.$client.memory) return undefined
-  let worker = workers.get(db)
-  if (worker === undefined) workers.set(db, worker = new AuditWorker(db.$client.name, (revision) => needsFullRead(db, revision)))
-  return worker
-}
-
-/** Runs the audit and stores its run: in the database's audit process; on this thread for an in-memory database. */
-export async function auditOffThread (db: Db, audit: AuditRequest): Promise<Written<AuditRun>> {
-  const worker = auditWorker(db)
-  if (worker !== undefined) return await worker.run(audit)
-  return await storeRun(db, audit.actor, audit.run, auditRows(db, audit.job), audit.pace ?? STORE_PACE)
-}
-
-/** Starts the database's audit process now, ahead of the first audit (it reads the registry only when one comes). */
-export function prestartAuditWorker (db: Db): void {
-  auditWorker(db)?.prestart()
-}
-
-/** Stops the database's audit worker, if it has one; jobs still in flight fail. */
-export async function stopAuditWorker (db: Db): Promise<void> {
-  await workers.get(db)?.close()
-  workers.delete(db)
 }

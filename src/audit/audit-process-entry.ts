@@ -1,6 +1,6 @@
-// The audit process's entry. It first lowers every thread of the process to the lowest priority — V8's helper threads
-// too, which run the audit's garbage collections and would otherwise compete with the request thread at normal
-// priority — and only then loads the audit code (worker.ts), so lookups come first while an audit starts and runs.
+// The audit process's entry (forked by audit-process.ts). Invariant: every thread of the process is at the lowest
+// priority — V8's helper threads too, which run the audit's garbage collections — before the audit code
+// (audit-process-main.ts) loads, so lookups come first while an audit starts and runs. Why: docs/audit-process.md.
 import { readdirSync } from 'node:fs'
 import { setPriority } from 'node:os'
 
@@ -22,4 +22,4 @@ function lowerEveryThread (): void {
 }
 
 lowerEveryThread()
-await import('./worker.js')
+await import('./audit-process-main.js')

@@ -1,17 +1,19 @@
-// Storing an audit run — in the audit process beside the server (or, for an in-memory database, on the request
-// thread) — without holding up the server: its findings are written in short steps, each its own transaction, with
-// the lock free (or the requests waiting served) before the next; the run is shown only once its last step marks it done.
+// Stores an audit run where it ran — in the audit process, on its own connection; for an in-memory database, on the
+// request thread. Contract: one run at a time per database, compared with the previous done run of its scope (new,
+// persisting, resolved) and with the waivers live when it started; written in short paced transactions that do not
+// sync, then one sync of the log before it is answered. Invariant: no reader sees a run until its last transaction
+// marks it done, together with its change-log entry; one cut off half way is removed by the next store.
+// Why, and the measurements behind the pace: docs/audit-process.md.
 import { open } from 'node:fs/promises'
 import { auditRuns } from '../../db/schema.js'
-import type { AuditScope } from '../audit/engine.js'
-import { FingerprintTable, isFingerprint } from '../audit/fingerprint-table.js'
-import { rowSlices, type FindingRow } from '../audit/finding-row.js'
+import { recordChange, transact, type Actor, type Written } from '../change-log.js'
 import { now } from '../clock.js'
 import { statement, type Db } from '../database.js'
 import type { AuditRun, Finding } from '../schemas/audits.js'
-import { recordChange, transact, type Actor } from './change-log.js'
-import type { Written } from './records.js'
-import { liveWaivers, type AppliedWaiver } from './waivers.js'
+import type { AuditScope } from './engine.js'
+import { FingerprintTable, isFingerprint } from './fingerprint-table.js'
+import { rowSlices, type FindingRow } from './finding-row.js'
+import { liveWaivers, type AppliedWaiver } from './live-waivers.js'
 
 export type RunRow = typeof auditRuns.$inferSelect
 type State = Finding['state']
@@ -39,8 +41,8 @@ export interface StorePace { rows: number, ms: number, pauseMs?: number }
 /** On the request thread (an in-memory database, which no other process can reach): ~1 ms at a time between requests. */
 export const STORE_PACE: StorePace = { rows: 1000, ms: 1 }
 /**
- * In the audit process: ~2 ms transactions with the write lock free for 1 ms after each, so that a server's write
- * waiting for the lock (the group commit, and SQLite's busy handler, try again after 1 ms) finds it free.
+ * In the audit process: ~2 ms transactions with the write lock free for 1 ms after each, so that the server's group
+ * commit, which asks again 1 ms after it found the lock taken, finds it free.
  */
 export const AUDIT_PROCESS_PACE: StorePace = { rows: 1000, ms: 2, pauseMs: 1 }
 
@@ -75,9 +77,9 @@ const INSERT_SLICE = `INSERT INTO findings (run_id, fingerprint, rule_id, severi
 /**
  * Runs `fn` in a transaction that commits without waiting for the disk (synchronous NORMAL, or OFF if so
  * configured). The steps of a run commit so, and its last transaction too: flushLog then makes them all durable
- * with one sync of the write-ahead log, on the thread pool, before the run is answered — a synchronous commit
- * would sync them on the request thread (~10 ms for a large run, more while a checkpoint syncs the same disk).
- * A crash before that sync leaves the run unfinished, or loses it: it was not answered yet.
+ * with one sync of the write-ahead log, on the thread pool, before the run is answered — where a synchronous commit
+ * would hold up the thread storing the run for each sync. A crash before that sync leaves the run unfinished, or
+ * loses it: it was not answered yet.
  */
 function transactUnsynced<T> (db: Db, fn: () => T): T {
   const synchronous = db.$client.pragma('synchronous', { simple: true }) as number
