@@ -24,8 +24,8 @@ import type {
  * change. A write that bypasses the change log is not seen: the change log is the registry's one account of what
  * changed. Nor is a write on another connection, unless its writer says so: the import process, whose commit
  * (followCommit) the index reads in steps between requests, about a millisecond each — a large import names hundreds
- * of thousands of records, a second or more of reading — while lookups read SQL (SqlSourceAt, which answers as the
- * index would); the import answers once the index has caught up.
+ * of thousands of records, a second or more of reading — and puts in place at once; meanwhile the index answers as
+ * it was (or SQL, with SqlSourceAt, once this connection has written), and the import answers once it has caught up.
  */
 
 /** Past this many changed records, reading all the tables once is cheaper than reading the records one by one. */
@@ -83,6 +83,19 @@ function keep<T> (histories: Map<string, History<T>>, id: string, history: Histo
   else histories.set(id, history)
 }
 
+function set<T> (records: Map<string, T>, id: string, record: T | undefined): void {
+  if (record === undefined) records.delete(id)
+  else records.set(id, record)
+}
+
+/** One record as the index holds it, read from its table (undefined: gone), not yet put in place. */
+type Fresh =
+  | { entity: 'people', id: string, record: PersonRecord | undefined, history: History<PersonRecord> | undefined, timeline: StatusPeriod[] }
+  | { entity: 'domains', id: string, record: DomainRecord | undefined, history: History<DomainRecord> | undefined }
+  | { entity: 'initiatives', id: string, record: InitiativeRecord | undefined, history: History<InitiativeRecord> | undefined }
+  | { entity: 'assignments', id: string, record: AssignmentRecord | undefined }
+  | { entity: 'delegations', id: string, record: DelegationRecord | undefined }
+
 const targetKey = (row: { initiativeId: string | null, domainId: string | null }): string =>
   row.initiativeId !== null ? row.initiativeId : `/${row.domainId!}`
 
@@ -105,17 +118,24 @@ export class DeciderIndex implements RegistrySource {
   private writesSeen = -1
   /** The last source asOf gave, with its time. */
   private lastAsOf: { at: string, source: RegistrySource } | undefined
-  /** While the index reads a commit made elsewhere, step by step: who waits for which revision. */
-  private following: Array<{ revision: number, resolve: () => void, reject: (error: Error) => void }> | undefined
+  /**
+   * While the index reads a commit made elsewhere, step by step: the records read so far, up to which revision, the
+   * connection's total_changes() when it began, and who waits for which revision.
+   */
+  private following: {
+    read: Fresh[], upTo: number, writes: number, waiting: Array<{ revision: number, resolve: () => void, reject: (error: Error) => void }>
+  } | undefined
 
   constructor (private readonly db: Db) {}
 
   /**
-   * Brings the index up to the change log; false inside an open transaction, whose changes may yet roll back, and
-   * while the index follows a commit made elsewhere — the caller then reads SQL instead.
+   * Brings the index up to the change log; false inside an open transaction, whose changes may yet roll back — the
+   * caller then reads SQL instead. While it follows a commit made elsewhere, the index answers as it was before that
+   * commit (whose writer has not answered yet), until this connection writes: then SQL answers, which has the write.
    */
   refresh (): boolean {
-    if (this.db.$client.inTransaction || this.following !== undefined) return false
+    if (this.db.$client.inTransaction) return false
+    if (this.following !== undefined) return statement(this.db, 'SELECT total_changes()').pluck().get() === this.following.writes
     // Nothing written on this connection, nothing to read: total_changes() costs a tenth of a microsecond, the
     // change log's last revision forty times that.
     const writes = statement(this.db, 'SELECT total_changes()').pluck().get() as number
@@ -134,26 +154,30 @@ export class DeciderIndex implements RegistrySource {
 
   /**
    * Settles once the index holds the change log up to `revision`, written on another connection (or on this one):
-   * read in steps of about FOLLOW_STEP_MS, between which lookups are answered from SQL, so none waits for the whole.
+   * the records it names are read in steps of about FOLLOW_STEP_MS between requests, and put in place at once when
+   * all are read, so that a lookup meanwhile sees the registry before the commit or after it, never half of it.
    */
   async follow (revision: number): Promise<void> {
     if (this.following === undefined && revision <= this.revision) return
     await new Promise<void>((resolve, reject) => {
       if (this.following === undefined) {
-        this.following = []
+        // Not yet built: built now, whole, as on a first lookup.
+        if (this.revision < 0) this.refresh()
+        // What this connection wrote since the index last looked is not in it: SQL answers until it is.
+        this.following = { read: [], upTo: this.revision, writes: this.writesSeen, waiting: [] }
         setImmediate(() => { this.step() })
       }
-      this.following.push({ revision, resolve, reject })
+      this.following.waiting.push({ revision, resolve, reject })
     })
   }
 
-  /** One step of following: the next change-log entries, until the index has them all or the step's time is up. */
+  /** One step of following: the next change-log entries read, until all are or the step's time is up; then applied. */
   private step (): void {
-    const waiting = this.following!
+    const following = this.following!
     const sqlite = this.db.$client
     if (!sqlite.open) {
       this.following = undefined
-      for (const { reject } of waiting) reject(new Error('the database was closed while the decider index followed a commit'))
+      for (const { reject } of following.waiting) reject(new Error('the database was closed while the decider index followed a commit'))
       return
     }
     // A transaction left open between turns (none should be) would hide what it has not committed yet.
@@ -162,24 +186,27 @@ export class DeciderIndex implements RegistrySource {
       return
     }
     const last = statement(this.db, LAST_REVISION).pluck().get() as number
-    if (this.revision < 0 || last < this.revision) {
-      this.rebuild()
-      this.revision = last
-    }
     const until = performance.now() + FOLLOW_STEP_MS
-    while (this.revision < last && performance.now() < until) {
-      const to = Math.min(last, this.revision + FOLLOW_CHUNK)
-      for (const { entity, id } of statement(this.db, CHANGED_SINCE).all(this.revision, to) as { entity: Entity, id: string }[]) this.reload(entity, id)
-      this.revision = to
+    while (following.upTo < last && performance.now() < until) {
+      const to = Math.min(last, following.upTo + FOLLOW_CHUNK)
+      for (const { entity, id } of statement(this.db, CHANGED_SINCE).all(following.upTo, to) as { entity: Entity, id: string }[]) {
+        const fresh = this.read(entity, id)
+        if (fresh !== undefined) following.read.push(fresh)
+      }
+      following.upTo = to
     }
-    if (this.revision < last) {
+    if (following.upTo < last) {
       setImmediate(() => { this.step() })
       return
     }
+    // In the order read: a record read twice (changed again meanwhile) ends as read last.
+    if (last < this.revision) this.rebuild()
+    else for (const fresh of following.read) this.apply(fresh)
+    this.revision = last
     // Whatever this connection wrote is in the log read up to `last`.
     this.writesSeen = statement(this.db, 'SELECT total_changes()').pluck().get() as number
     this.following = undefined
-    for (const { revision, resolve, reject } of waiting) {
+    for (const { revision, resolve, reject } of following.waiting) {
       if (revision <= last) resolve()
       else reject(new Error(`the change log ends at revision ${last}, before ${revision}`))
     }
@@ -212,40 +239,66 @@ export class DeciderIndex implements RegistrySource {
 
   /** One record as it is now in its table, or gone. */
   private reload (entity: Entity, id: string): void {
+    const fresh = this.read(entity, id)
+    if (fresh !== undefined) this.apply(fresh)
+  }
+
+  /** What the index holds of one record, read as it is now (undefined: an entity that plays no part in who decides). */
+  private read (entity: Entity, id: string): Fresh | undefined {
     switch (entity) {
       case 'people': {
         const row = statement(this.db, `${PERSON} WHERE id = ?`).get(id) as PersonRow | undefined
-        const person = row === undefined ? undefined : toPerson(row)
-        if (person === undefined) this.people.delete(id)
-        else this.people.set(id, person)
-        keep(this.pastPeople, id, condensed(loadHistory(this.db, 'people', id), person))
+        const record = row === undefined ? undefined : toPerson(row)
         const timeline = statement(this.db, `${STATUS} WHERE person_id = ? ORDER BY valid_from`).all(id) as StatusRow[]
-        if (timeline.length === 0) this.timelines.delete(id)
-        else this.timelines.set(id, timeline.map(({ status, validFrom }) => ({ status, validFrom })))
-        return
+        return {
+          entity, id, record, history: condensed(loadHistory(this.db, 'people', id), record),
+          timeline: timeline.map(({ status, validFrom }) => ({ status, validFrom }))
+        }
       }
       case 'domains': {
-        const row = statement(this.db, `${DOMAIN} WHERE id = ?`).get(id) as DomainRecord | undefined
-        if (row === undefined) this.domains.delete(id)
-        else this.domains.set(id, row)
-        keep(this.pastDomains, id, condensed(loadHistory(this.db, 'domains', id), row))
-        return
+        const record = statement(this.db, `${DOMAIN} WHERE id = ?`).get(id) as DomainRecord | undefined
+        return { entity, id, record, history: condensed(loadHistory(this.db, 'domains', id), record) }
       }
       case 'initiatives': {
-        const row = statement(this.db, `${INITIATIVE} WHERE id = ?`).get(id) as InitiativeRecord | undefined
-        if (row === undefined) this.initiatives.delete(id)
-        else this.initiatives.set(id, row)
-        keep(this.pastInitiatives, id, condensed(loadHistory(this.db, 'initiatives', id), row))
-        return
+        const record = statement(this.db, `${INITIATIVE} WHERE id = ?`).get(id) as InitiativeRecord | undefined
+        return { entity, id, record, history: condensed(loadHistory(this.db, 'initiatives', id), record) }
       }
+      case 'assignments':
+        return { entity, id, record: statement(this.db, `${ASSIGNMENT} WHERE id = ?`).get(id) as AssignmentRecord | undefined }
+      case 'delegations': {
+        const row = statement(this.db, `${DELEGATION} WHERE id = ?`).get(id) as DelegationRow | undefined
+        return { entity, id, record: row === undefined ? undefined : toDelegation(row) }
+      }
+      default:
+        // Influences, decisions, keys, audits and the rest play no part in who decides.
+        return undefined
+    }
+  }
+
+  /** Puts a record as read in place of what the index held of it. */
+  private apply (fresh: Fresh): void {
+    const { id } = fresh
+    switch (fresh.entity) {
+      case 'people':
+        set(this.people, id, fresh.record)
+        keep(this.pastPeople, id, fresh.history)
+        set(this.timelines, id, fresh.timeline.length === 0 ? undefined : fresh.timeline)
+        return
+      case 'domains':
+        set(this.domains, id, fresh.record)
+        keep(this.pastDomains, id, fresh.history)
+        return
+      case 'initiatives':
+        set(this.initiatives, id, fresh.record)
+        keep(this.pastInitiatives, id, fresh.history)
+        return
       case 'assignments': {
         const old = this.assignments.get(id)
         if (old !== undefined) {
           this.assignments.delete(id)
           take(this.deciders, targetKey(old), id)
         }
-        const row = statement(this.db, `${ASSIGNMENT} WHERE id = ?`).get(id) as AssignmentRecord | undefined
-        if (row?.role === 'A') this.addAssignment(row)
+        if (fresh.record?.role === 'A') this.addAssignment(fresh.record)
         return
       }
       case 'delegations': {
@@ -254,12 +307,8 @@ export class DeciderIndex implements RegistrySource {
           this.delegations.delete(id)
           take(this.delegationsByFrom, old.fromPersonId, id)
         }
-        const row = statement(this.db, `${DELEGATION} WHERE id = ?`).get(id) as DelegationRow | undefined
-        if (row !== undefined) this.addDelegation(toDelegation(row))
-        return
+        if (fresh.record !== undefined) this.addDelegation(fresh.record)
       }
-      default:
-        // Influences, decisions, keys, audits and the rest play no part in who decides.
     }
   }
 
@@ -338,7 +387,8 @@ export function deciderIndex (db: Db): DeciderIndex | undefined {
 
 /**
  * The source for lookups at `at` on this connection: the index as of `at`; when it cannot answer (inside a
- * transaction, while it follows a commit made elsewhere), SQL, with the registry's shape as recorded at `at` too.
+ * transaction; after this connection wrote while the index follows a commit made elsewhere), SQL, with the
+ * registry's shape as recorded at `at` too.
  */
 export function deciderSource (db: Db, at: string): RegistrySource {
   return deciderIndex(db)?.asOf(at) ?? new SqlSourceAt(db, at)
@@ -346,7 +396,7 @@ export function deciderSource (db: Db, at: string): RegistrySource {
 
 /**
  * Settles once the connection's index holds the change log up to `revision`, committed on another connection (the
- * import process) or on this one; lookups read SQL until then. The index is made if it was not yet.
+ * import process) or on this one (see DeciderIndex.follow). The index is made if it was not yet.
  */
 export async function followCommit (db: Db, revision: number): Promise<void> {
   let index = indexes.get(db)
