@@ -217,9 +217,13 @@ t.test('decisions in the bundle: exported, imported without deciding the initiat
   const later = (await second.call({ method: 'GET', url: '/v1/initiatives/active/decisions' })).json().items
   t.match(later, [{ decidedBy: 'bob', decidedAt: '2026-05-31T22:00:00.000Z', rationale: null, version: 1 }])
 
-  const again = await second.call({ method: 'POST', url: '/v1/import', payload: { decisions: [{ initiativeId: 'active', decidedBy: 'bob', decidedAt: '2026-05-31T22:00:00Z', outcome: 'Later, in June' }] } })
-  t.equal(again.statusCode, 200, again.body)
-  t.match(again.json().collections.decisions, { created: 0, updated: 1, ids: { updated: [later[0].id] } }, 'matched on (initiativeId, decidedBy, decidedAt)')
+  const same = await second.call({ method: 'POST', url: '/v1/import', payload: { decisions: [{ initiativeId: 'active', decidedBy: 'bob', decidedAt: '2026-05-31T22:00:00Z', outcome: 'Later' }] } })
+  t.equal(same.statusCode, 200, same.body)
+  t.match(same.json().collections.decisions, { created: 0, updated: 0, unchanged: 1 }, 'matched on (initiativeId, decidedBy, decidedAt)')
+  const again = assertProblem(t, await second.call({ method: 'POST', url: '/v1/import', payload: { decisions: [{ initiativeId: 'active', decidedBy: 'bob', decidedAt: '2026-05-31T22:00:00Z', outcome: 'Later, in June' }] } }),
+    422, 'WHODECIDES_ERR_INVALID_BUNDLE')
+  t.match(again.report.invalid, [{ collection: 'decisions', index: 0, field: '/outcome', reason: new RegExp(`"${later[0].id}" is already on record`) }],
+    'matched on its natural key, a decision on record is never changed: decisions are append-only')
 
   const bad = assertProblem(t, await second.call({
     method: 'POST',
@@ -231,8 +235,8 @@ t.test('decisions in the bundle: exported, imported without deciding the initiat
   const orphaned = assertProblem(t, await second.call({ method: 'POST', url: '/v1/import?mode=replace', payload: { people: exported.people, decisions: exported.decisions } }),
     422, 'WHODECIDES_ERR_INVALID_BUNDLE')
   t.match(orphaned.report.invalid, [{ collection: 'decisions', index: 0, field: '/initiativeId' }], 'a replace cannot leave a decision without its initiative')
-  const replaced = await second.call({ method: 'POST', url: '/v1/import?mode=replace', payload: { people: exported.people, initiatives: bundle.initiatives } })
-  t.equal(replaced.statusCode, 200, replaced.body)
-  t.match(replaced.json().collections.decisions, { removed: 2 })
-  t.same((await second.call({ method: 'GET', url: '/v1/export' })).json().decisions, [])
+  const replaced = assertProblem(t, await second.call({ method: 'POST', url: '/v1/import?mode=replace', payload: { people: exported.people, initiatives: bundle.initiatives } }),
+    409, 'WHODECIDES_ERR_CONFLICT')
+  t.same(replaced.blockedBy.map((b: { entity: string }) => b.entity), ['decisions', 'decisions'], 'a replace cannot delete decisions on record')
+  t.equal((await second.call({ method: 'GET', url: '/v1/export' })).json().decisions.length, 2, 'nothing was removed')
 })
