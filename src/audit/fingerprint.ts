@@ -15,3 +15,6 @@ export function fingerprintOf (ruleId: string, finding: Pick<RuleFinding, 'subje
   const identity = JSON.stringify([ruleId, key(finding.subject), related])
   return hash('sha256', identity, 'hex').slice(0, 32)
 }
+
+/** What fingerprintOf makes: 32 lowercase hexadecimal characters. A stored one that is not (edited by hand) matches no finding. */
+export const isFingerprint = (text: string): boolean => /^[0-9a-f]{32}$/.test(text)

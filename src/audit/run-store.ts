@@ -11,7 +11,7 @@ import { now } from '../clock.js'
 import { statement, type Db } from '../database.js'
 import type { AuditRun, Finding } from '../schemas/audits.js'
 import type { AuditScope } from './engine.js'
-import { FingerprintTable, isFingerprint } from './fingerprint-table.js'
+import { isFingerprint } from './fingerprint.js'
 import { rowSlices, type FindingRow } from './finding-row.js'
 import { liveWaivers, type AppliedWaiver } from './live-waivers.js'
 
@@ -136,8 +136,23 @@ const HELD_PAGE = 100
 /** Scopes whose last run's fingerprints are kept (the whole registry's, and a few narrower ones). */
 const REMEMBERED_SCOPES = 8
 
-/** What `held` is: the first id of each fingerprint that still held in a run (its ids ascend in the order it stored them). */
-type Held = FingerprintTable
+/**
+ * What `held` is: per fingerprint that still held in a run, its first row id (the ids ascend in the order the run
+ * stored them). A plain Map: the store runs in the audit process, and the typed-array table it once was saved the
+ * request thread nothing here (bench/fingerprint-table.ts, docs/audit-process.md).
+ */
+type Held = Map<string, number>
+
+function addIfAbsent (held: Held, fingerprint: string, id: number): void {
+  if (!held.has(fingerprint)) held.set(fingerprint, id)
+}
+
+/** The ids of the fingerprints held before that do not hold now, ascending: the order the run stored them. */
+function idsMissingFrom (before: Held, now: Held): number[] {
+  const missing: number[] = []
+  for (const [fingerprint, id] of before) if (!now.has(fingerprint)) missing.push(id)
+  return missing.sort((a, b) => a - b)
+}
 
 /** Per database and scope, the last run this process stored, with its held fingerprints: the next run then reads none. */
 const lastStored = new WeakMap<Db, Map<string, { runId: string, held: Held }>>()
@@ -158,7 +173,7 @@ function remember (db: Db, scopeKey: string, runId: string, held: Held): void {
  * findings, about `pace.ms` at a time (its findings are written together, so they are contiguous in id).
  */
 async function heldBefore (db: Db, scopeKey: string, pace: StorePace): Promise<Held> {
-  const held: Held = new FingerprintTable()
+  const held: Held = new Map()
   const previous = statement(db, "SELECT id FROM audit_runs WHERE scope_key = ? AND status = 'done' ORDER BY rowid DESC LIMIT 1").pluck().get(scopeKey) as string | undefined
   if (previous === undefined) return held
   const known = lastStored.get(db)?.get(scopeKey)
@@ -172,7 +187,7 @@ async function heldBefore (db: Db, scopeKey: string, pace: StorePace): Promise<H
     do {
       const rows = page.all(after, range.last, previous, HELD_PAGE) as { id: number, fingerprint: string, state: State }[]
       // A row that is not a fingerprint (a file edited by hand) can match no finding: passed over.
-      for (const r of rows) if (r.state !== 'resolved' && isFingerprint(r.fingerprint)) held.addIfAbsent(r.fingerprint, r.id)
+      for (const r of rows) if (r.state !== 'resolved' && isFingerprint(r.fingerprint)) addIfAbsent(held, r.fingerprint, r.id)
       if (rows.length < HELD_PAGE) return held
       after = rows[rows.length - 1]!.id
     } while (performance.now() < until)
@@ -216,7 +231,7 @@ async function storeFindings (db: Db, actor: Actor, run: RunRow, held: Held, wai
 
   const insert = statement(db, INSERT_SLICE)
   // Every fingerprint of this run, with its first row: what the next run compares with, and what tells the resolved.
-  const nowHeld: Held = new FingerprintTable(found.length)
+  const nowHeld: Held = new Map()
   const slices = rowSlices(found)
   await paced(db, pace, () => {
     const next = slices.next()
@@ -240,12 +255,12 @@ async function storeFindings (db: Db, actor: Actor, run: RunRow, held: Held, wai
     const { changes, lastInsertRowid } = insert.run({ runId: run.id, rows, states, waived: waived === null ? null : JSON.stringify(waived) })
     if (changes !== keys.length) throw new Error(`a slice of ${keys.length} findings inserted ${changes} rows`)
     const first = Number(lastInsertRowid) - changes + 1
-    keys.forEach(({ fingerprint }, i) => { nowHeld.addIfAbsent(fingerprint, first + i) })
+    keys.forEach(({ fingerprint }, i) => { addIfAbsent(nowHeld, fingerprint, first + i) })
     return true
   })
 
   // Findings of the previous run that no longer hold: copied over as they were, marked resolved.
-  const resolved = held.idsMissingFrom(nowHeld)
+  const resolved = idsMissingFrom(held, nowHeld)
   totals.resolvedCount = resolved.length
   const copy = statement(db, `INSERT INTO findings (run_id, fingerprint, rule_id, severity, state, subject_kind, subject_id, related, message, data)
     SELECT ?, fingerprint, rule_id, severity, 'resolved', subject_kind, subject_id, related, message, data FROM findings WHERE id = ?`)

@@ -1,18 +1,13 @@
-// Finding fingerprints mapped to a row id, kept outside the JS heap: what an audit run compares with the run before.
-//
-// Why not a Map: a run at 1M assignments holds ~34k fingerprints. Built in a Map while the run is stored, each entry
-// and its string outlived a young-generation collection or two and was copied and promoted by it (0.4–0.9 MB a
-// collection, 2–2.5 ms pauses of the request thread, which stored runs then), and the Map's rehashes as it grew came
-// on top. Here a fingerprint is its 128 bits in typed arrays: the collector sees two array buffers, whatever the count.
+// The typed-array fingerprint table the audit store held runs in (src/audit/fingerprint-table.ts until 2026-12-07),
+// kept as the alternative bench/fingerprint-table.ts measures the store's Map against: a fingerprint's 128 bits in
+// typed arrays, so that the collector sees two array buffers whatever the count. Why the store keeps a Map now:
+// docs/audit-process.md.
 
-/** A fingerprint is 32 hexadecimal characters (fingerprint.ts): four 32-bit words. */
+/** A fingerprint is 32 hexadecimal characters (src/audit/fingerprint.ts): four 32-bit words. */
 const WORDS = 4
 const HEX_CHARACTERS = WORDS * 8
 /** Slots in use at most, of all: past it the table doubles. */
 const MAX_LOAD = 0.7
-
-/** What fingerprintOf makes: the table takes nothing else. */
-export const isFingerprint = (text: string): boolean => /^[0-9a-f]{32}$/.test(text)
 
 function hexValue (code: number): number {
   if (code >= 48 && code <= 57) return code - 48 // 0-9
