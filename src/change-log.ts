@@ -1,5 +1,5 @@
 // Writes the change-log entry and the history interval of one mutation, inside the caller's transaction: shared by the
-// services and the audit process (which records its runs), below both (src/services/change-log.ts re-exports it).
+// services and the audit process (which records its runs), below both.
 import type { Entity } from '../db/schema.js'
 import { statement, type Db } from './database.js'
 

@@ -311,7 +311,7 @@ t.test('the change log is append-only', async (t) => {
       const text = readFileSync(file, 'utf8')
       for (const pattern of rewrites) t.notMatch(text, pattern, `${file.slice(packageRoot().length + 1)}: ${String(pattern)}`)
     }
-    t.match(readFileSync(join(packageRoot(), 'src/services/change-log.ts'), 'utf8'), /INSERT INTO changes/, 'the scan does see the one insert')
+    t.match(readFileSync(join(packageRoot(), 'src/change-log.ts'), 'utf8'), /INSERT INTO changes/, 'the scan does see the one insert')
   })
 
   t.test('writes through every kind of route leave earlier entries as they were', async (t) => {

@@ -5,7 +5,7 @@ import { defaultConfig } from '../config.js'
 import { ProblemError } from '../errors.js'
 import type { Role } from '../schemas/common.js'
 import { authenticate, type AuthenticatedKey } from '../services/keys.js'
-import type { Actor } from '../services/change-log.js'
+import type { Actor } from '../change-log.js'
 import { FixedWindows } from './fixed-windows.js'
 
 export interface AuthOptions {

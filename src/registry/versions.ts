@@ -8,7 +8,7 @@ import type { DomainRecord, InitiativeRecord, PersonRecord, RegistryData } from 
  * status timeline — carry their own validity, entered by HR and often back-dated: they are read as known now and
  * evaluated at T. The shape of the registry — which domain an initiative sits in, its rule, a domain's parent,
  * a person's name and tags — has no dates of its own: it is read as it was recorded at T, from the history
- * (src/services/change-log.ts keeps one interval per version, in the same transaction as the change).
+ * (src/change-log.ts keeps one interval per version, in the same transaction as the change).
  * For a time before the registry recorded a record at all, what it knows of the record now applies — as it does for
  * back-dated effective dates — so a back-dated appointment on a new initiative answers for T with the initiative as
  * it is now. A record deleted by T is gone.

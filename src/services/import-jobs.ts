@@ -3,7 +3,7 @@
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
 import { connect, type Db } from '../database.js'
-import type { Actor } from './change-log.js'
+import type { Actor } from '../change-log.js'
 import { importBundle, type ImportOptions, type ImportReport } from './import.js'
 import { parseImportBody, toWire, type WireError } from './import-body.js'
 

@@ -1,7 +1,7 @@
 // The import process of one database file, from the server's side: started with the app and kept, a message out and
 // an answer back per step, and a fresh process after one stops.
 import { fork, type ChildProcess, type ForkOptions } from 'node:child_process'
-import type { Actor } from './change-log.js'
+import type { Actor } from '../change-log.js'
 import type { ImportOptions, ImportReport } from './import.js'
 import { fromWire } from './import-body.js'
 import type { ImportMessage, ImportReply } from './import-jobs.js'

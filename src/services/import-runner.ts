@@ -2,7 +2,7 @@
 // thread for an in-memory database (no file to share) — one at a time, each answered once the decider index holds it.
 import type { Db } from '../database.js'
 import { followCommit } from '../registry/decider-index.js'
-import type { Actor } from './change-log.js'
+import type { Actor } from '../change-log.js'
 import { waitForWriterWhile } from './group-commit.js'
 import { importBundle, type ImportOptions, type ImportReport } from './import.js'
 import { ImportBody, parseImportBody } from './import-body.js'

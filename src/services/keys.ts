@@ -9,7 +9,7 @@ import { ConfigError } from '../config.js'
 import { statement, type Db } from '../database.js'
 import { notFound, ProblemError } from '../errors.js'
 import type { Role } from '../schemas/common.js'
-import { recordChange, transact, type Actor } from './change-log.js'
+import { recordChange, transact, type Actor } from '../change-log.js'
 import { newId } from './ids.js'
 
 export const TOKEN_PREFIX = 'wd_'

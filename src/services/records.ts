@@ -4,7 +4,7 @@ import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core'
 import { ProblemError, inUse, notFound, preconditionFailed, unknownReference } from '../errors.js'
 import { statement, type Db } from '../database.js'
 import type { Entity } from '../../db/schema.js'
-import { recordChange, type Actor, type Written } from './change-log.js'
+import { recordChange, type Actor, type Written } from '../change-log.js'
 
 export interface PageRequest { limit?: number, cursor?: string }
 export interface Page<T> { items: T[], nextCursor: string | null }

@@ -7,7 +7,7 @@ import { now } from '../clock.js'
 import type { Db } from '../database.js'
 import { notFound, ProblemError } from '../errors.js'
 import type { RulePatch, RuleView } from '../schemas/rules.js'
-import { recordChange, transact, type Actor } from './change-log.js'
+import { recordChange, transact, type Actor } from '../change-log.js'
 import { checkIfMatch, type Written } from './records.js'
 
 type SettingRow = typeof ruleSettings.$inferSelect

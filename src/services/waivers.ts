@@ -5,7 +5,7 @@ import { now, toInstant } from '../clock.js'
 import type { Db } from '../database.js'
 import { invalidRecord, notFound } from '../errors.js'
 import type { Waiver, WaiverCreate, WaiversQuery } from '../schemas/waivers.js'
-import { recordChange, transact, type Actor } from './change-log.js'
+import { recordChange, transact, type Actor } from '../change-log.js'
 import { newId } from './ids.js'
 import { checkIfMatch, cursorAfter, DEFAULT_PAGE_SIZE, insertRecord, toPage, type Page, type Written } from './records.js'
 

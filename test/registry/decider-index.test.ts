@@ -7,7 +7,7 @@ import { resolveDecider } from '../../src/registry/resolver.js'
 import { SqlSource } from '../../src/registry/sql-source.js'
 import { versionAt } from '../../src/registry/versions.js'
 import type { RegistrySource, Target } from '../../src/registry/types.js'
-import { recordChange, transact } from '../../src/services/change-log.js'
+import { recordChange, transact } from '../../src/change-log.js'
 import { SYSTEM_ACTOR } from '../../src/services/keys.js'
 import { AT, EPOCH, RegistryBuilder, writeRegistry } from './registry-data.js'
 
