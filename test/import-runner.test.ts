@@ -109,6 +109,34 @@ t.test('a lookup sent while a large import runs is answered before the import, f
   t.strictSame(deciders(await call({ url: '/v1/initiatives/n1/decider', as: 'reader' })), ['p10'], 'on the imported initiatives too')
 })
 
+t.test('a write with an Idempotency-Key sent while an import runs waits for it in a later turn, not in SQLite\'s busy handler', async (t) => {
+  const { app, call } = await fileApp(t)
+  await seed(t, call)
+  let importAnswered = false
+  const importing = call({ method: 'POST', url: '/v1/import', as: 'editor', payload: largeBundle(20_000) }).finally(() => { importAnswered = true })
+  t.ok(await untilImportHoldsLock(t, app, () => importAnswered), 'the import\'s transaction was seen holding the write lock')
+  let keyedAnswered = false
+  let importAnsweredFirst = false
+  const keyed = call({
+    method: 'POST', url: '/v1/people', as: 'editor', headers: { 'idempotency-key': '"during-an-import"' },
+    payload: { id: 'keyed', name: 'Keyed Person', email: 'keyed@example.com' }
+  }).finally(() => { keyedAnswered = true; importAnsweredFirst = importAnswered })
+  // A few turns, for the keyed request to reach its claim.
+  for (let turn = 0; turn < 20; turn++) await new Promise((resolve) => setImmediate(resolve))
+  const during = await call({ url: '/v1/initiatives/watched/decider', as: 'reader' })
+  t.equal(during.statusCode, 200)
+  t.notOk(keyedAnswered, 'the lookup was answered before the keyed write, which waits for the import')
+  t.equal((await importing).statusCode, 200)
+  const written = await keyed
+  t.ok(importAnsweredFirst, 'the keyed write was made once the import had answered, not beside it in the busy handler')
+  t.equal(written.statusCode, 201, written.body)
+  const again = await call({
+    method: 'POST', url: '/v1/people', as: 'editor', headers: { 'idempotency-key': '"during-an-import"' },
+    payload: { id: 'keyed', name: 'Keyed Person', email: 'keyed@example.com' }
+  })
+  t.equal(again.headers['idempotent-replayed'], 'true', 'its answer was stored with its key')
+})
+
 t.test('a refused import (422) writes nothing and changes no answer; a dry run neither', async (t) => {
   const { app, call } = await fileApp(t)
   await seed(t, call)

@@ -95,6 +95,12 @@ async function idempotency (app: FastifyInstance): Promise<void> {
   function claimKey (request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void): void {
     const idempotencyKey = keys.get(request)
     if (idempotencyKey === undefined || request.key === null) return done()
+    // The claim, the write and the stored answer run at once on this connection, in SQLite's busy handler if another
+    // holds the write lock: behind an import (seconds, in the import process) every request would wait with them.
+    if (app.imports.applying) {
+      app.imports.idle().then(() => { claimKey(request, reply, done) }, done)
+      return
+    }
     try {
       const claim: IdempotentRequest = {
         keyId: request.key.id,
