@@ -34,7 +34,7 @@ const STARTUP_GRACE_MS = 5000
 /** A closing process is restarted or replaced within seconds. */
 export const CLOSING_RETRY_AFTER_SECONDS = 5
 
-/** The event-loop delay histogram's resolution in ms, taken off its mean (as @fastify/under-pressure, used before, did). */
+/** The event-loop delay histogram's resolution in ms, taken off its mean. */
 const RESOLUTION_MS = 10
 
 async function loadShedding (app: FastifyInstance, opts: { config: LoadSheddingOptions }): Promise<void> {
