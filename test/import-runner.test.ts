@@ -88,15 +88,21 @@ function importProcesses (): number[] {
   }).map(Number)
 }
 
+/** A seeded file app with a 20k-assignment import sent, once the import's transaction holds the write lock. */
+async function duringLargeImport (t: Test): Promise<TestApp & { importing: Promise<LightMyRequestResponse>, importAnswered: () => boolean }> {
+  const test = await fileApp(t)
+  await seed(t, test.call)
+  let answered = false
+  const importing = test.call({ method: 'POST', url: '/v1/import', as: 'editor', payload: largeBundle(20_000) }).finally(() => { answered = true })
+  t.ok(await untilImportHoldsLock(t, test.app, () => answered), 'the import\'s transaction was seen holding the write lock')
+  return { ...test, importing, importAnswered: () => answered }
+}
+
 t.test('a lookup sent while a large import runs is answered before the import, from the registry as it was', async (t) => {
-  const { app, call } = await fileApp(t)
-  await seed(t, call)
-  let importAnswered = false
-  const importing = call({ method: 'POST', url: '/v1/import', as: 'editor', payload: largeBundle(20_000) }).finally(() => { importAnswered = true })
-  t.ok(await untilImportHoldsLock(t, app, () => importAnswered), 'the import\'s transaction was seen holding the write lock')
+  const { app, call, importing, importAnswered } = await duringLargeImport(t)
   const during = await call({ url: '/v1/initiatives/watched/decider', as: 'reader' })
   t.equal(during.statusCode, 200)
-  t.notOk(importAnswered, 'the lookup was answered while the import still ran')
+  t.notOk(importAnswered(), 'the lookup was answered while the import still ran')
   t.strictSame(deciders(during), ['p0'], 'as the registry was before the import')
 
   const imported = await importing
@@ -110,17 +116,13 @@ t.test('a lookup sent while a large import runs is answered before the import, f
 })
 
 t.test('a write with an Idempotency-Key sent while an import runs waits for it in a later turn, not in SQLite\'s busy handler', async (t) => {
-  const { app, call } = await fileApp(t)
-  await seed(t, call)
-  let importAnswered = false
-  const importing = call({ method: 'POST', url: '/v1/import', as: 'editor', payload: largeBundle(20_000) }).finally(() => { importAnswered = true })
-  t.ok(await untilImportHoldsLock(t, app, () => importAnswered), 'the import\'s transaction was seen holding the write lock')
+  const { app, call, importing, importAnswered } = await duringLargeImport(t)
   let keyedAnswered = false
   let importAnsweredFirst = false
   const keyed = call({
     method: 'POST', url: '/v1/people', as: 'editor', headers: { 'idempotency-key': '"during-an-import"' },
     payload: { id: 'keyed', name: 'Keyed Person', email: 'keyed@example.com' }
-  }).finally(() => { keyedAnswered = true; importAnsweredFirst = importAnswered })
+  }).finally(() => { keyedAnswered = true; importAnsweredFirst = importAnswered() })
   // A few turns, for the keyed request to reach its claim.
   for (let turn = 0; turn < 20; turn++) await new Promise((resolve) => setImmediate(resolve))
   const during = await call({ url: '/v1/initiatives/watched/decider', as: 'reader' })

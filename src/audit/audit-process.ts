@@ -5,27 +5,11 @@
 // by a fresh process. Invariant: every thread of the process at the lowest priority (audit-process-entry.ts).
 // Why a process, and what was measured: docs/audit-process.md.
 import { fork, spawnSync, type ChildProcess, type ForkOptions } from 'node:child_process'
+import { childEnvironment, entryBeside, holdOpen, inheritedExecArgv } from '../background-process.js'
 import type { Written } from '../change-log.js'
 import type { AuditRun } from '../schemas/audits.js'
 import type { AuditProcessReply, AuditProcessRequest, AuditRequest } from './audit-process-main.js'
 import type { StorePace } from './run-store.js'
-
-/**
- * The process's entry, which lowers its threads' priority before it loads the audit code: the compiled one from
- * dist/, or the source from src/, which the process loads through the TypeScript loader it inherits with the
- * server's own Node options (tsx, or the test runner's).
- */
-function processEntry (): URL {
-  const here = new URL(import.meta.url)
-  return new URL(here.pathname.endsWith('.js') ? './audit-process-entry.js' : './audit-process-entry.ts', here)
-}
-
-/**
- * The server's Node options, which the process takes too (the TypeScript loader among them, from sources), but for
- * the inspector's: the process would try to listen on the port the server's debugger already has, and say it failed.
- */
-const INSPECTOR = /^--(inspect|debug)/
-const inheritedOptions = (): string[] => process.execArgv.filter((option) => !INSPECTOR.test(option))
 
 /**
  * How the process is started: under `chrt --idle 0` (util-linux) where the system has it, so that every thread of
@@ -41,24 +25,14 @@ function forkOptions (): ForkOptions {
     const usable = tried.status === 0
     // Structured clone over the channel, for the job's Map of rule configurations.
     const options: ForkOptions = usable
-      ? { serialization: 'advanced', execPath: 'chrt', execArgv: [...idle, process.execPath, ...inheritedOptions()] }
-      : { serialization: 'advanced', execArgv: inheritedOptions() }
+      ? { serialization: 'advanced', execPath: 'chrt', execArgv: [...idle, process.execPath, ...inheritedExecArgv()] }
+      : { serialization: 'advanced', execArgv: inheritedExecArgv() }
     // Kept, unless the check could not run for want of file descriptors: then it is made again next time.
     const failure = (tried.error as NodeJS.ErrnoException | undefined)?.code
     if (failure !== 'EMFILE' && failure !== 'ENFILE') startOptions = options
     return options
   }
   return startOptions
-}
-
-/**
- * The server's environment for the process, but the bootstrap key: the process never needs it, and whatever can read
- * a process's environment (/proc/<pid>/environ, a crash report) should find it in as few places as possible.
- */
-function auditEnvironment (): NodeJS.ProcessEnv {
-  const env = { ...process.env }
-  delete env.WHODECIDES_BOOTSTRAP_KEY
-  return env
 }
 
 /** The audit error the process reported, rebuilt on this side. */
@@ -127,7 +101,7 @@ export class AuditProcess {
   }
 
   #start (): { child: ChildProcess, pending: Pending } {
-    const child = fork(processEntry(), [this.dbPath], { ...forkOptions(), env: auditEnvironment() })
+    const child = fork(entryBeside(import.meta.url, 'audit-process-entry'), [this.dbPath], { ...forkOptions(), env: childEnvironment() })
     const pending: Pending = new Map()
     const current = { child, pending }
     holdOpen(child, false)
@@ -150,16 +124,5 @@ export class AuditProcess {
     child.on('error', fail)
     child.on('exit', (code, signal) => fail(new Error(`the audit process stopped (${signal === null ? `exit code ${code}` : signal})`)))
     return current
-  }
-}
-
-/** Whether the process and its channel keep the server's event loop alive: only while a job is in flight. */
-function holdOpen (child: ChildProcess, hold: boolean): void {
-  if (hold) {
-    child.ref()
-    child.channel?.ref()
-  } else {
-    child.unref()
-    child.channel?.unref()
   }
 }

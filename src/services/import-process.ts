@@ -1,30 +1,14 @@
 // The import process of one database file, from the server's side: started with the app and kept, a message out and
 // an answer back per step, and a fresh process after one stops.
 import { fork, type ChildProcess, type ForkOptions } from 'node:child_process'
+import { childEnvironment, entryBeside, holdOpen, inheritedExecArgv } from '../background-process.js'
 import type { Actor } from '../change-log.js'
 import type { ImportOptions, ImportReport } from './import.js'
 import { fromWire } from './import-body.js'
 import type { ImportMessage, ImportReply } from './import-jobs.js'
 
-/** The entry: compiled in dist/, or the source under the TypeScript loader the server runs with (tsx, the test runner's). */
-function entry (): URL {
-  const here = new URL(import.meta.url)
-  return new URL(here.pathname.endsWith('.js') ? './import-worker.js' : './import-worker.ts', here)
-}
-
-/** The server's Node options, but the inspector's: the process would try the port the server's debugger has. */
-const INSPECTOR = /^--(inspect|debug)/
-const inheritedOptions = (): string[] => process.execArgv.filter((option) => !INSPECTOR.test(option))
-
 /** Structured clone over the channel: the body's bytes cross as bytes, not as JSON of an array of numbers. */
-const forkOptions = (): ForkOptions => ({ serialization: 'advanced', execArgv: inheritedOptions() })
-
-/** The server's environment but the bootstrap key, which the process never needs (as for the audit process). */
-function environment (): NodeJS.ProcessEnv {
-  const env = { ...process.env }
-  delete env.WHODECIDES_BOOTSTRAP_KEY
-  return env
-}
+const forkOptions = (): ForkOptions => ({ serialization: 'advanced', execArgv: inheritedExecArgv() })
 
 type Pending = Map<number, { resolve: (reply: ImportReply) => void, reject: (error: Error) => void }>
 
@@ -92,7 +76,7 @@ export class ImportProcess {
   }
 
   #start (): Incarnation {
-    const child = fork(entry(), [this.dbPath], { ...forkOptions(), env: environment() })
+    const child = fork(entryBeside(import.meta.url, 'import-worker'), [this.dbPath], { ...forkOptions(), env: childEnvironment() })
     const incarnation: Incarnation = { child, pending: new Map() }
     holdOpen(child, false)
     child.on('message', (reply: ImportReply) => {
@@ -110,16 +94,5 @@ export class ImportProcess {
     child.on('error', fail)
     child.on('exit', (code, signal) => { fail(new Error(`the import process stopped (${signal === null ? `exit code ${code}` : signal})`)) })
     return incarnation
-  }
-}
-
-/** Whether the process and its channel keep the server's event loop alive: only while a step is in flight. */
-function holdOpen (child: ChildProcess, hold: boolean): void {
-  if (hold) {
-    child.ref()
-    child.channel?.ref()
-  } else {
-    child.unref()
-    child.channel?.unref()
   }
 }

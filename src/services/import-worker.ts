@@ -1,10 +1,7 @@
 // The import process's entry (started by import-process.ts): loads the import code, then lowers every thread of the
 // process to the lowest priority — V8's helper threads too, which collect the import's garbage — before any import.
 import { spawnSync } from 'node:child_process'
-import { readdirSync } from 'node:fs'
-import { setPriority } from 'node:os'
-
-const LOWEST = 19
+import { niceEveryThread } from '../lowest-priority.js'
 
 /**
  * SCHED_IDLE (a core only when no other thread wants one, given up as soon as one does) for every thread, through
@@ -13,17 +10,7 @@ const LOWEST = 19
  */
 function lowerEveryThread (): void {
   spawnSync('chrt', ['--all-tasks', '--idle', '--pid', '0', String(process.pid)], { stdio: 'ignore' })
-  let threads: string[]
-  try {
-    threads = readdirSync('/proc/self/task')
-  } catch {
-    threads = ['0'] // no /proc: the process as a whole, where the system sets one value for all its threads
-  }
-  for (const thread of threads) {
-    try {
-      setPriority(Number(thread), LOWEST)
-    } catch { /* not permitted: that thread stays at normal priority */ }
-  }
+  niceEveryThread()
 }
 
 // Loaded at normal priority: the process starts with the server, before it serves anything (or after a crash of its
