@@ -1,7 +1,7 @@
 // A seeded, synthetic organization written straight into a migrated database, for the benchmarks: people,
 // a domain tree four levels deep, initiatives with RACI cells, delegations, influences and decisions — including
 // every condition the audit rules look for.
-import { openDatabase } from '../src/database.js'
+import { openDatabase } from '../src/store/connection.js'
 
 export interface OrgSize { people: number, initiatives: number, assignmentsPerInitiative: number }
 

@@ -2,7 +2,6 @@
 import { randomUUID } from 'node:crypto'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
-import type { AuditRunnerOptions } from './audit/audit-runner.js'
 import type { Config } from './config.js'
 import { serializeRequest } from './log-redaction.js'
 import auth from './plugins/auth.js'
@@ -18,6 +17,7 @@ import { requestLogger } from './request-logger.js'
 import routes from './routes/index.js'
 import { registerFormats } from './schemas/formats.js'
 import { validatorCompiler } from './schemas/validator.js'
+import type { RuntimeOptions } from './runtime.js'
 import { ensureAdminKey } from './services/keys.js'
 
 registerFormats()
@@ -25,8 +25,8 @@ registerFormats()
 export interface BuildOptions {
   /** Where log lines go instead of stdout: tests capture them here. */
   logStream?: { write: (line: string) => void }
-  /** How the audit runner is made (audit/audit-runner.ts): tests slow its store down. */
-  audits?: AuditRunnerOptions
+  /** How the runtime is made (src/runtime.ts): tests slow the audit store down. */
+  runtime?: RuntimeOptions
 }
 
 function loggerOptions (config: Config, logStream: BuildOptions['logStream']): FastifyServerOptions['logger'] {
@@ -89,16 +89,16 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   await app.register(securityHeaders, { headers })
   await app.register(loadShedding, { config })
   await app.register(problemDetails)
-  await app.register(db, { dbPath: config.dbPath })
+  await app.register(db, { dbPath: config.dbPath, ...options.runtime })
   await app.register(auth, { failureLimit: config.authFailureLimit, failureWindowMs: config.authFailureWindowMs })
   await app.register(rateLimits, { config })
   await app.register(idempotency)
   await app.register(openapi)
-  await app.register(routes, { config, audits: options.audits })
+  await app.register(routes, { config })
 
   let keyFile: string | undefined
   try {
-    keyFile = ensureAdminKey(app.db, config.dbPath, config.bootstrapKey)
+    keyFile = ensureAdminKey(app.runtime.db, config.dbPath, config.bootstrapKey)
   } catch (err) {
     // A start refused (an admin.key that is not the service's own) leaves no database or thread open behind it.
     await app.close()

@@ -2,7 +2,7 @@
 // `backup <file> [--force]` copies the service's database (WHODECIDES_DB) while the service runs.
 import { writeFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
-import { BackupError, backupDatabase } from './backup.js'
+import { BackupError, backupDatabase } from './store/backup.js'
 import { ConfigError, loadConfig } from './config.js'
 
 const USAGE = `usage: whodecides <openapi|backup> [args]

@@ -2,7 +2,7 @@
 // the reads' boundaries), initiatives as JSON, the assignment index built on the way, a value the reader cannot
 // split refused; and the lists of rows that hold at a time.
 import t, { type Test } from 'tap'
-import { openDatabase, type Db } from '../src/database.js'
+import { openDatabase, type Db } from '../src/store/connection.js'
 import { Interner } from '../src/registry/interner.js'
 import { createSnapshot, holdingAt, loadRegistryData } from '../src/registry/snapshot.js'
 import type { RegistryData } from '../src/registry/types.js'

@@ -8,11 +8,11 @@ import { runRules } from '../src/audit/engine.js'
 import { findingRow, type FindingRow } from '../src/audit/finding-row.js'
 import { auditFindings, auditRows, loadRegistry, refreshRegistry } from '../src/audit/job.js'
 import { AuditProcess } from '../src/audit/audit-process.js'
-import { runAndStoreAudit } from '../src/audit/audit-runner.js'
+import type { AuditRequest } from '../src/audit/audit-process-main.js'
 import type { AuditJob } from '../src/audit/job.js'
 import type { AuditRun } from '../src/schemas/audits.js'
 import { canonicalScope } from '../src/services/audits.js'
-import type { Written } from '../src/services/records.js'
+import type { Written } from '../src/store/records.js'
 import { createReadModel } from '../src/registry/read-model.js'
 import { loadSnapshot } from '../src/registry/snapshot.js'
 import { ruleConfigs } from '../src/services/rule-settings.js'
@@ -60,7 +60,7 @@ const asRow = (f: any): FindingRow => [f.fingerprint, f.ruleId, f.severity, f.su
 
 let runs = 0
 /** What the server hands the audit process for the job: the run to store, and who asked. */
-const request = (job: AuditJob): Parameters<typeof runAndStoreAudit>[1] => {
+const request = (job: AuditJob): AuditRequest => {
   const { scope, key } = canonicalScope(job.scope)
   return { job, run: { id: `run-${++runs}`, scopeKey: key, scope, at: job.at, startedAt: AT }, actor: { keyId: null, label: 'audits test' } }
 }
@@ -259,16 +259,16 @@ t.test('off the request thread: a database file is audited in its audit process,
 
   // The app's audit process again (started by the run above): jobs queue up and are answered in turn, each run
   // stored and compared with the one stored before it; a failed job fails alone.
-  const job = { configs: ruleConfigs(onFile.app.db), scope: { domainId: 'pricing' }, at: AT }
+  const job = { configs: ruleConfigs(onFile.app.runtime.db), scope: { domainId: 'pricing' }, at: AT }
   const broken = { ...job, configs: {} as typeof job.configs }
   const [pricing, failed, all] = await Promise.allSettled([
-    runAndStoreAudit(onFile.app.db, request(job)), runAndStoreAudit(onFile.app.db, request(broken)), runAndStoreAudit(onFile.app.db, request({ ...job, scope: null }))
+    onFile.app.runtime.audits.run(request(job)), onFile.app.runtime.audits.run(request(broken)), onFile.app.runtime.audits.run(request({ ...job, scope: null }))
   ])
   t.equal(pricing.status, 'fulfilled')
   const pricingRun = (pricing as PromiseFulfilledResult<Written<AuditRun>>).value.record
   t.strictSame((await onFile.call({ method: 'GET', url: `/v1/audits/${pricingRun.id}`, as: 'auditor' })).json(), pricingRun, 'the run the process stored, as the server reads it')
-  t.strictSame((await allFindings(onFile.call, pricingRun.id)).map(asRow), auditRows(onFile.app.db, job), 'the process finds what the in-process job finds')
-  t.strictSame(auditRows(onFile.app.db, job), auditFindings(onFile.app.db, job).map(findingRow), 'the rows the run stores, of the findings of the engine')
+  t.strictSame((await allFindings(onFile.call, pricingRun.id)).map(asRow), auditRows(onFile.app.runtime.db, job), 'the process finds what the in-process job finds')
+  t.strictSame(auditRows(onFile.app.runtime.db, job), auditFindings(onFile.app.runtime.db, job).map(findingRow), 'the rows the run stores, of the findings of the engine')
   t.match(failed, { status: 'rejected', reason: { name: 'TypeError', message: /configs\.get is not a function/ } }, 'a failed job rejects with its error')
   t.equal(all.status, 'fulfilled')
   const allRun = (all as PromiseFulfilledResult<Written<AuditRun>>).value.record
@@ -276,12 +276,12 @@ t.test('off the request thread: a database file is audited in its audit process,
   t.strictSame({ new: allRun.new, persisting: allRun.persisting }, { new: 0, persisting: FULL.length }, 'compared with the run of the same scope before it')
 
   // The process keeps the registry it read, and brings it up to date with the change log for the next job.
-  const loaded = loadRegistry(onFile.app.db)
-  t.equal(refreshRegistry(onFile.app.db, loaded), loaded, 'unchanged: the same registry')
+  const loaded = loadRegistry(onFile.app.runtime.db)
+  t.equal(refreshRegistry(onFile.app.runtime.db, loaded), loaded, 'unchanged: the same registry')
   t.equal((await onFile.call({ method: 'POST', url: '/v1/audits', payload: { at: AT }, as: 'auditor' })).statusCode, 201)
-  t.equal(refreshRegistry(onFile.app.db, loaded)?.data, loaded.data, 'an audit run is not a change of the registry')
+  t.equal(refreshRegistry(onFile.app.runtime.db, loaded)?.data, loaded.data, 'an audit run is not a change of the registry')
   t.equal((await onFile.call({ method: 'PATCH', url: '/v1/initiatives/i-two', payload: { decisionRule: 'pool' } })).statusCode, 200)
-  const refreshed = refreshRegistry(onFile.app.db, loaded)
+  const refreshed = refreshRegistry(onFile.app.runtime.db, loaded)
   t.equal(refreshed?.snapshot.initiative('i-two')?.decisionRule, 'pool', 'an edited initiative is read again')
   t.equal(refreshed?.data.assignments, loaded.data.assignments, 'the assignments, unchanged, are not')
   const rerun = (await onFile.call({ method: 'POST', url: '/v1/audits', payload: { at: AT }, as: 'auditor' })).json()
@@ -309,7 +309,7 @@ t.test('the audit process: every thread of it at the lowest priority; a crash fa
   await importFixture(t, call)
   const audits = new AuditProcess(path)
   t.teardown(async () => { await audits.close() })
-  const job = { configs: ruleConfigs(app.db), scope: null, at: AT }
+  const job = { configs: ruleConfigs(app.runtime.db), scope: null, at: AT }
   const before = auditProcesses()
   const first = await audits.run(request(job))
   const [pid] = auditProcesses().filter((p) => !before.includes(p))
@@ -355,10 +355,10 @@ t.test('live findings of one initiative: the rules over its slice, at a time, no
   assertProblem(t, await call({ method: 'GET', url: '/v1/initiatives/i-two/findings?at=soon', as: 'reader' }), 400, 'WHODECIDES_ERR_VALIDATION')
 
   // The slice holds everything the rules need: per initiative, the same findings as the whole registry gives.
-  const model = createReadModel(loadSnapshot(app.db), AT)
+  const model = createReadModel(loadSnapshot(app.runtime.db), AT)
   for (const id of ['i-none', 'i-two', 'i-absent', 'i-deleg', 'i-ok', 'i-unan', 'i-done']) {
     const live = (await call({ method: 'GET', url: `/v1/initiatives/${id}/findings?at=${AT}`, as: 'reader' })).json()
-    t.strictSame(keysOf(live.findings), keysOf(runRules(model, ruleConfigs(app.db), { initiativeIds: [id] })), `${id}: the slice finds what the whole registry finds`)
+    t.strictSame(keysOf(live.findings), keysOf(runRules(model, ruleConfigs(app.runtime.db), { initiativeIds: [id] })), `${id}: the slice finds what the whole registry finds`)
   }
 })
 

@@ -171,7 +171,7 @@ t.test('the change log is append-only: only reads under /v1/changes, and SQLite 
   for (const method of ['PATCH', 'PUT', 'DELETE', 'POST'] as const) {
     t.equal((await call({ method, url: '/v1/changes', payload: {} })).statusCode, 404, `${method} /v1/changes has no route`)
   }
-  const sqlite = app.db.$client
+  const sqlite = app.runtime.db.$client
   const before = sqlite.prepare('SELECT * FROM changes').all()
   t.throws(() => sqlite.prepare("UPDATE changes SET actor_label = 'someone else'").run(), /the change log is append-only/)
   t.throws(() => sqlite.prepare('DELETE FROM changes').run(), /the change log is append-only/)

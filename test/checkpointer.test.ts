@@ -5,8 +5,8 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import { availableParallelism, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t, { type Test } from 'tap'
-import { Checkpointer, LOG_LIMIT_FRAMES } from '../src/checkpointer.js'
-import { openDatabase, type Db } from '../src/database.js'
+import { Checkpointer, LOG_LIMIT_FRAMES } from '../src/store/checkpointer.js'
+import { openDatabase, type Db } from '../src/store/connection.js'
 import { buildTestApp } from './helper.js'
 
 const settle = async (ms: number): Promise<void> => { await new Promise((resolve) => setTimeout(resolve, ms)) }
@@ -26,7 +26,7 @@ t.test('the app on a file: its thread copies the log into the database file', as
   t.teardown(() => rmSync(dir, { recursive: true, force: true }))
   const path = join(dir, 'registry.db')
   const { app } = await buildTestApp(t, { dbPath: path })
-  const sqlite = app.db.$client
+  const sqlite = app.runtime.db.$client
   t.equal(sqlite.pragma('wal_autocheckpoint', { simple: true }), 0, 'the server\'s connection leaves checkpoints to the thread')
   sqlite.exec('CREATE TABLE ballast (data BLOB)')
   const before = statSync(path).size

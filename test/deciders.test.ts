@@ -243,8 +243,8 @@ t.test('over HTTP, every answer and every authority matches the snapshot of the 
   let granted = 0
   for (const data of samples) {
     const { app, call } = await buildTestApp(t)
-    writeRegistry(app.db, data)
-    const snapshot = loadSnapshot(app.db)
+    writeRegistry(app.runtime.db, data)
+    const snapshot = loadSnapshot(app.runtime.db)
     for (const at of ats) {
       const expected = new Map<string, { initiatives: string[], domains: string[] }>(PEOPLE.map((p) => [p, { initiatives: [], domains: [] }]))
       const targets: Target[] = [...INITIATIVES.map((id) => ({ kind: 'initiative' as const, id })), ...DOMAINS.map((id) => ({ kind: 'domain' as const, id }))]

@@ -5,10 +5,10 @@ import { assertProblem, buildTestApp, type TestApp } from './helper.js'
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/
 
 const changeCount = (app: TestApp['app']): number =>
-  (app.db.$client.prepare('SELECT count(*) AS n FROM changes').get() as { n: number }).n
+  (app.runtime.db.$client.prepare('SELECT count(*) AS n FROM changes').get() as { n: number }).n
 
 const changeAt = (app: TestApp['app'], revision: number): unknown =>
-  app.db.$client.prepare('SELECT action, entity, entity_id AS entityId, before, after FROM changes WHERE revision = ?').get(revision)
+  app.runtime.db.$client.prepare('SELECT action, entity, entity_id AS entityId, before, after FROM changes WHERE revision = ?').get(revision)
 
 /** Two people and one initiative in each status, named after it. */
 async function seed (call: TestApp['call']): Promise<void> {

@@ -9,7 +9,7 @@ async function ids (call: TestApp['call'], query = ''): Promise<string[]> {
 }
 
 const changeCount = (app: TestApp['app']): number =>
-  (app.db.$client.prepare("SELECT count(*) AS n FROM changes WHERE entity = 'domains'").get() as { n: number }).n
+  (app.runtime.db.$client.prepare("SELECT count(*) AS n FROM changes WHERE entity = 'domains'").get() as { n: number }).n
 
 t.test('create, get, change and delete a domain', async (t) => {
   const { app, call } = await buildTestApp(t)
@@ -23,7 +23,7 @@ t.test('create, get, change and delete a domain', async (t) => {
   t.match(body.createdAt, ISO)
   t.strictSame(body, { id: 'pricing', name: 'Pricing', description: 'Prices', parentId: 'commercial', version: 1, createdAt: body.createdAt, updatedAt: body.createdAt })
   const revision = Number(created.headers['x-revision'])
-  const entry = app.db.$client.prepare('SELECT action, entity, entity_id AS entityId, before, after FROM changes WHERE revision = ?').get(revision) as Record<string, string | null>
+  const entry = app.runtime.db.$client.prepare('SELECT action, entity, entity_id AS entityId, before, after FROM changes WHERE revision = ?').get(revision) as Record<string, string | null>
   t.strictSame({ ...entry, after: JSON.parse(entry.after!) }, { action: 'create', entity: 'domains', entityId: 'pricing', before: null, after: body })
   t.strictSame(root.json().parentId, null, 'an unset parent is null')
   t.strictSame(root.json().description, null, 'an unset description is null')
@@ -121,7 +121,7 @@ t.test('a domain still pointed at cannot be deleted; the problem names the block
   await call({ method: 'POST', url: '/v1/people', payload: { id: 'ada', name: 'Ada', email: 'ada@example.com' } })
   await call({ method: 'POST', url: '/v1/people', payload: { id: 'bob', name: 'Bob', email: 'bob@example.com' } })
   const at = '2026-01-01T00:00:00.000Z'
-  const sql = app.db.$client
+  const sql = app.runtime.db.$client
   sql.prepare(`INSERT INTO assignments (id, version, created_at, updated_at, person_id, role, domain_id, valid_from) VALUES ('as-1', 1, ?, ?, 'ada', 'A', 'sales', ?)`).run(at, at, at)
   sql.prepare(`INSERT INTO delegations (id, version, created_at, updated_at, from_person_id, to_person_id, domain_id, all_scopes, valid_from) VALUES ('dl-1', 1, ?, ?, 'ada', 'bob', 'sales', 0, ?)`).run(at, at, at)
   sql.prepare(`INSERT INTO influences (id, version, created_at, updated_at, person_id, domain_id, strength, observed_at) VALUES ('in-1', 1, ?, ?, 'bob', 'sales', 'high', ?)`).run(at, at, at)

@@ -104,7 +104,7 @@ t.test(`fuzz: FUZZ_SEED=${seedText} FUZZ_RUNS=${runs}`, async (t) => {
   }
   t.same(Object.fromEntries(fuzzer.failureCounts), {}, 'no request broke a check')
 
-  const sqlite = testApp.app.db.$client
+  const sqlite = testApp.app.runtime.db.$client
   t.same(sqlite.pragma('integrity_check', { simple: true }), 'ok', 'PRAGMA integrity_check is ok')
   t.same(sqlite.pragma('foreign_key_check'), [], 'PRAGMA foreign_key_check finds nothing')
 })

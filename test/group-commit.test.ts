@@ -2,11 +2,20 @@
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import t, { type Test } from 'tap'
-import { BUSY_TIMEOUT_MS, openDatabase, statement, type Db } from '../src/database.js'
-import { recordChange, transact } from '../src/change-log.js'
-import { queueWrite } from '../src/services/group-commit.js'
+import { BUSY_TIMEOUT_MS, openDatabase, statement, type Db } from '../src/store/connection.js'
+import { recordChange, transact } from '../src/store/change-log.js'
+import { GroupCommit } from '../src/store/group-commit.js'
 import { createPerson, updatePerson } from '../src/services/people.js'
 import { assertProblem, buildTestApp } from './helper.js'
+
+/** Each connection's group commit, as the runtime holds one for its connection. */
+const groupCommits = new Map<Db, GroupCommit>()
+const groupCommitOf = (db: Db): GroupCommit => {
+  let writes = groupCommits.get(db)
+  if (writes === undefined) groupCommits.set(db, writes = new GroupCommit(db))
+  return writes
+}
+const queueWrite = async <T>(db: Db, write: () => T): Promise<T> => await groupCommitOf(db).queue(write)
 
 const actor = { keyId: null, label: 'test' }
 
@@ -176,7 +185,7 @@ t.test('the write lock held by another connection: queued writes wait for it in 
 t.test('the write lock held past the busy timeout: the write answers 503 and writes nothing; lookups are answered meanwhile', async (t) => {
   const { app, call } = await buildTestApp(t, { dbPath: join(t.testdir(), 'registry.db') })
   t.equal((await call({ method: 'POST', url: '/v1/people', payload: { id: 'ada', name: 'Ada', email: 'ada@example.com' } })).statusCode, 201)
-  const writer = new Database(app.db.$client.name)
+  const writer = new Database(app.runtime.db.$client.name)
   t.teardown(() => { writer.close() })
   writer.prepare('BEGIN IMMEDIATE').run()
   const answered: string[] = []
@@ -209,7 +218,7 @@ for (const write of writesOfEveryKind) {
     t.equal((await call({ method: 'POST', url: '/v1/people', payload: { id: 'ada', name: 'Ada', email: 'ada@example.com' } })).statusCode, 201)
     const spare = (await call({ method: 'POST', url: '/v1/keys', payload: { label: 'spare', role: 'reader' } })).json().id as string
     const waiver = (await call({ method: 'POST', url: '/v1/waivers', payload: { fingerprint: 'def456', reason: 'Known', expiresAt: '2999-01-01T00:00:00Z' } })).json().id as string
-    const writer = new Database(app.db.$client.name)
+    const writer = new Database(app.runtime.db.$client.name)
     t.teardown(() => { writer.close() })
     writer.prepare('BEGIN IMMEDIATE').run()
     const answered: string[] = []

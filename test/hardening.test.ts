@@ -85,7 +85,7 @@ t.test('per-key rate limit: 429 with Retry-After and problem details past the bu
   t.match(problem.detail, /More than 3 requests with this API key within 60 s/)
   const retryAfter = Number(refused.headers['retry-after'])
   t.ok(Number.isInteger(retryAfter) && retryAfter >= 1 && retryAfter <= 60, `Retry-After: ${String(refused.headers['retry-after'])}`)
-  t.equal((app.db.$client.prepare('SELECT count(*) AS n FROM people').get() as { n: number }).n, 0, 'the refused write wrote nothing')
+  t.equal((app.runtime.db.$client.prepare('SELECT count(*) AS n FROM people').get() as { n: number }).n, 0, 'the refused write wrote nothing')
 
   t.equal((await call({ url: '/v1/people', as: 'reader' })).statusCode, 200, 'another key has its own budget')
   t.equal((await call({ url: '/v1/people', as: null })).statusCode, 401, 'a request without a key is refused by auth first')
@@ -216,7 +216,7 @@ t.test('overload: 503 with Retry-After and problem details on every route while 
     t.equal(res.headers['x-content-type-options'], 'nosniff', `${what}: security headers too`)
     t.match(problem.detail, /overloaded/)
   }
-  t.equal((app.db.$client.prepare('SELECT count(*) AS n FROM changes WHERE entity = ?').get('people') as { n: number }).n, 0, 'nothing written')
+  t.equal((app.runtime.db.$client.prepare('SELECT count(*) AS n FROM changes WHERE entity = ?').get('people') as { n: number }).n, 0, 'nothing written')
 })
 
 t.test('event-loop delay: the start\'s own work is not overload; a blocked loop afterwards is', async (t) => {
@@ -311,12 +311,12 @@ t.test('the change log is append-only', async (t) => {
       const text = readFileSync(file, 'utf8')
       for (const pattern of rewrites) t.notMatch(text, pattern, `${file.slice(packageRoot().length + 1)}: ${String(pattern)}`)
     }
-    t.match(readFileSync(join(packageRoot(), 'src/change-log.ts'), 'utf8'), /INSERT INTO changes/, 'the scan does see the one insert')
+    t.match(readFileSync(join(packageRoot(), 'src/store/change-log.ts'), 'utf8'), /INSERT INTO changes/, 'the scan does see the one insert')
   })
 
   t.test('writes through every kind of route leave earlier entries as they were', async (t) => {
     const { app, call } = await buildTestApp(t)
-    const entries = (): Array<Record<string, unknown>> => app.db.$client.prepare('SELECT * FROM changes ORDER BY revision').all() as Array<Record<string, unknown>>
+    const entries = (): Array<Record<string, unknown>> => app.runtime.db.$client.prepare('SELECT * FROM changes ORDER BY revision').all() as Array<Record<string, unknown>>
     const created = (await call({ method: 'POST', url: '/v1/people', payload: person(4) })).json()
     await call({ method: 'POST', url: '/v1/domains', payload: { id: 'pricing', name: 'Pricing' } })
     const before = entries()

@@ -33,7 +33,7 @@ t.test('a client-chosen request id is not trusted: each request gets its own', a
 t.test('answers a 503 problem when the database does not answer', async (t) => {
   const { app, call } = await buildTestApp(t)
   await app.ready()
-  app.db.$client.close()
+  app.runtime.db.$client.close()
   const res = await call({ method: 'GET', url: '/health', as: null })
   const problem = assertProblem(t, res, 503, 'WHODECIDES_ERR_UNAVAILABLE')
   t.equal(problem.detail, 'The database does not answer')

@@ -17,7 +17,7 @@ import { ADMIN_TOKEN, assertProblem, buildTestApp, type TestApp } from './helper
 const REPLAYED = ['content-type', 'location', 'etag', 'x-revision', 'cache-control'] as const
 
 const count = (app: FastifyInstance, table: string): number =>
-  (app.db.$client.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n
+  (app.runtime.db.$client.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n
 
 const keyed = (key: string, headers: Record<string, string> = {}): Record<string, string> => ({ 'idempotency-key': key, ...headers })
 
@@ -110,7 +110,7 @@ t.test('a new key\'s token is replayed to its caller, but the database keeps it 
   const first = await call({ method: 'POST', url: '/v1/keys', headers: keyed('issue-hr'), payload: { label: 'HR', role: 'editor' } })
   t.equal(first.statusCode, 201)
   const { token } = first.json()
-  const row = app.db.$client.prepare('SELECT body, sealed, headers FROM idempotency_keys').get() as { body: Buffer, sealed: number, headers: string }
+  const row = app.runtime.db.$client.prepare('SELECT body, sealed, headers FROM idempotency_keys').get() as { body: Buffer, sealed: number, headers: string }
   t.equal(row.sealed, 1, 'an answer marked no-store is sealed')
   t.notOk(row.body.includes(token), 'the token is not in the stored bytes')
   t.notOk(row.body.includes(Buffer.from(first.json().id)), 'nor the rest of the body')
@@ -122,7 +122,7 @@ t.test('a new key\'s token is replayed to its caller, but the database keeps it 
   t.equal(count(app, 'api_keys'), 5, 'one key issued (four test keys before it)')
 
   // Sealed bytes that were altered are not replayed as anything: the answer is a 500, and no second key is issued.
-  app.db.$client.prepare('UPDATE idempotency_keys SET body = ?').run(Buffer.from(row.body.map((b, i) => (i === row.body.length - 1 ? b ^ 1 : b))))
+  app.runtime.db.$client.prepare('UPDATE idempotency_keys SET body = ?').run(Buffer.from(row.body.map((b, i) => (i === row.body.length - 1 ? b ^ 1 : b))))
   assertProblem(t, await call({ method: 'POST', url: '/v1/keys', headers: keyed('issue-hr'), payload: { label: 'HR', role: 'editor' } }),
     500, 'WHODECIDES_ERR_INTERNAL')
   t.equal(count(app, 'api_keys'), 5)
@@ -162,10 +162,10 @@ t.test('a retry while the first request is in flight gets 409, then the first an
   t.test('a claim left in progress, written directly', async (t) => {
     const { app, call, tokens } = await buildTestApp(t)
     const payload = { name: 'Cy', email: 'cy@example.com' }
-    const keyId = (app.db.$client.prepare("SELECT id FROM api_keys WHERE token_hash = ?")
+    const keyId = (app.runtime.db.$client.prepare("SELECT id FROM api_keys WHERE token_hash = ?")
       .get(createHash('sha256').update(tokens.admin).digest('hex')) as { id: string }).id
     const at = new Date().toISOString()
-    app.db.$client.prepare(`INSERT INTO idempotency_keys (key_id, idempotency_key, fingerprint, state, sealed, created_at, expires_at)
+    app.runtime.db.$client.prepare(`INSERT INTO idempotency_keys (key_id, idempotency_key, fingerprint, state, sealed, created_at, expires_at)
       VALUES (?, 'busy', ?, 'in_progress', 0, ?, ?)`)
       .run(keyId, requestFingerprint({ method: 'POST', path: '/v1/people', query: {}, body: payload }), at, new Date(Date.now() + IDEMPOTENCY_TTL_MS).toISOString())
     const res = await call({ method: 'POST', url: '/v1/people', headers: keyed('busy'), payload })
@@ -184,7 +184,7 @@ t.test('a retry while the first request is in flight gets 409, then the first an
       await call({ method: 'POST', url: '/v1/audits', as: 'auditor', headers: keyed('audit-1'), payload: { scope: null } })
     const running = audit()
     // Wait, turn by turn of the event loop (never by the clock), until the first request holds its claim.
-    const claimed = (): boolean => app.db.$client.prepare("SELECT 1 FROM idempotency_keys WHERE state = 'in_progress'").get() !== undefined
+    const claimed = (): boolean => app.runtime.db.$client.prepare("SELECT 1 FROM idempotency_keys WHERE state = 'in_progress'").get() !== undefined
     for (let turns = 0; !claimed() && turns < 100_000; turns++) await new Promise((resolve) => setImmediate(resolve))
     t.ok(claimed(), 'the first request claimed the key')
     const second = await audit()
@@ -258,7 +258,7 @@ t.test('a key holds for 24 hours; after that the same key is a new request, and 
   /** Moves the key's record back in time, as if it had been written `hours` ago. */
   const age = (key: string, hours: number): void => {
     const created = Date.now() - hours * 3600_000
-    app.db.$client.prepare('UPDATE idempotency_keys SET created_at = ?, expires_at = ? WHERE idempotency_key = ?')
+    app.runtime.db.$client.prepare('UPDATE idempotency_keys SET created_at = ?, expires_at = ? WHERE idempotency_key = ?')
       .run(new Date(created).toISOString(), new Date(created + IDEMPOTENCY_TTL_MS).toISOString(), key)
   }
 
@@ -282,7 +282,7 @@ t.test('a key holds for 24 hours; after that the same key is a new request, and 
   age('old-2', 30)
   t.equal(count(app, 'idempotency_keys'), 3)
   await call({ method: 'POST', url: '/v1/deciders/resolve', headers: keyed('new'), payload: { initiativeIds: ['none'] } })
-  t.same((app.db.$client.prepare('SELECT idempotency_key AS k FROM idempotency_keys ORDER BY k').all() as Array<{ k: string }>).map((r) => r.k),
+  t.same((app.runtime.db.$client.prepare('SELECT idempotency_key AS k FROM idempotency_keys ORDER BY k').all() as Array<{ k: string }>).map((r) => r.k),
     ['day', 'new'], 'the expired ones are gone')
 })
 
@@ -341,11 +341,11 @@ t.test('what is stored: handler answers (2xx and 4xx); not refusals before the h
 
   // A 5xx is not: the failed request wrote nothing, so the key is given back and the retry runs.
   const waiver = { fingerprint: 'abc', reason: 'Accepted', expiresAt: '2099-01-01T00:00:00Z' }
-  app.db.$client.exec('ALTER TABLE waivers RENAME TO waivers_elsewhere')
+  app.runtime.db.$client.exec('ALTER TABLE waivers RENAME TO waivers_elsewhere')
   const failed = await call({ method: 'POST', url: '/v1/waivers', as: 'auditor', headers: keyed('flaky'), payload: waiver })
   assertProblem(t, failed, 500, 'WHODECIDES_ERR_INTERNAL')
   t.equal(count(app, 'idempotency_keys WHERE idempotency_key = \'flaky\''), 0, 'no record of the failed attempt')
-  app.db.$client.exec('ALTER TABLE waivers_elsewhere RENAME TO waivers')
+  app.runtime.db.$client.exec('ALTER TABLE waivers_elsewhere RENAME TO waivers')
   const retried = await call({ method: 'POST', url: '/v1/waivers', as: 'auditor', headers: keyed('flaky'), payload: waiver })
   t.equal(retried.statusCode, 201, 'the retry ran')
   t.equal(retried.headers['idempotent-replayed'], undefined)
@@ -354,12 +354,12 @@ t.test('what is stored: handler answers (2xx and 4xx); not refusals before the h
 
 t.test('an answer that cannot be stored still goes out, and its key is free again', async (t) => {
   const { app, call } = await buildTestApp(t)
-  app.db.$client.exec(`CREATE TRIGGER no_room BEFORE UPDATE ON idempotency_keys BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END`)
+  app.runtime.db.$client.exec(`CREATE TRIGGER no_room BEFORE UPDATE ON idempotency_keys BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END`)
   const payload = { name: 'Cy', email: 'cy@example.com' }
   const first = await call({ method: 'POST', url: '/v1/people', headers: keyed('unstored'), payload })
   t.equal(first.statusCode, 201, 'the write happened and is answered')
   t.equal(count(app, 'idempotency_keys'), 0, 'no claim left behind to answer 409 for a day')
-  app.db.$client.exec('DROP TRIGGER no_room')
+  app.runtime.db.$client.exec('DROP TRIGGER no_room')
   // Without a stored answer the retry runs again: here it meets the record the first one wrote.
   assertProblem(t, await call({ method: 'POST', url: '/v1/people', headers: keyed('unstored'), payload }), 409, 'WHODECIDES_ERR_CONFLICT')
   t.equal(count(app, 'people'), 1)
@@ -374,7 +374,7 @@ t.test('a replay survives a restart, and claims left in flight by a stopped proc
   const first = await before.inject(request)
   t.equal(first.statusCode, 201)
   // As if a request had been in flight when the process died.
-  before.db.$client.prepare(`INSERT INTO idempotency_keys (key_id, idempotency_key, fingerprint, state, sealed, created_at, expires_at)
+  before.runtime.db.$client.prepare(`INSERT INTO idempotency_keys (key_id, idempotency_key, fingerprint, state, sealed, created_at, expires_at)
     SELECT key_id, 'in-flight', fingerprint, 'in_progress', 0, created_at, expires_at FROM idempotency_keys`).run()
   await before.close()
 

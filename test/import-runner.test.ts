@@ -5,17 +5,28 @@ import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import type { LightMyRequestResponse } from 'fastify'
 import t, { type Test } from 'tap'
-import { BUSY_TIMEOUT_MS, connect, openDatabase, statement, type Db } from '../src/database.js'
-import { DeciderIndex, deciderIndex, deciderSource, followCommit } from '../src/registry/decider-index.js'
+import { BUSY_TIMEOUT_MS, connect, openDatabase, statement, type Db } from '../src/store/connection.js'
+import { DeciderIndex } from '../src/registry/decider-index.js'
+import { deciderIndex, deciderSource, followCommit } from './registry/decider-index-of.js'
 import { resolveDecider } from '../src/registry/resolver.js'
-import { SqlSourceAt } from '../src/registry/sql-source-at.js'
+import { SqlSourceAt } from '../src/store/sql-source-at.js'
 import type { Target } from '../src/registry/types.js'
-import { queueWrite, waitForWriterWhile } from '../src/services/group-commit.js'
+import { GroupCommit } from '../src/store/group-commit.js'
 import { createAssignment } from '../src/services/assignments.js'
 import { createDomain, deleteDomain, updateDomain } from '../src/services/domains.js'
 import { createInitiative, updateInitiative } from '../src/services/initiatives.js'
 import { createPerson, deletePerson, updatePerson } from '../src/services/people.js'
 import { assertProblem, buildTestApp, type TestApp } from './helper.js'
+
+/** Each connection's group commit, as the runtime holds one for its connection. */
+const groupCommits = new Map<Db, GroupCommit>()
+const groupCommitOf = (db: Db): GroupCommit => {
+  let writes = groupCommits.get(db)
+  if (writes === undefined) groupCommits.set(db, writes = new GroupCommit(db))
+  return writes
+}
+const queueWrite = async <T>(db: Db, write: () => T): Promise<T> => await groupCommitOf(db).queue(write)
+const waitForWriterWhile = (db: Db, writing: () => boolean): void => { groupCommitOf(db).waitForWriterWhile(writing) }
 
 const actor = { keyId: null, label: 'test' }
 const FROM = '2026-01-01T00:00:00.000Z'
@@ -67,7 +78,7 @@ function lockHeld (probe: Database.Database): boolean {
 
 /** Turn by turn of the event loop (never by the clock), until the import holds the write lock; false if it ended first. */
 async function untilImportHoldsLock (t: Test, app: TestApp['app'], ended: () => boolean): Promise<boolean> {
-  const probe = new Database(app.db.$client.name, { timeout: 0 })
+  const probe = new Database(app.runtime.db.$client.name, { timeout: 0 })
   t.teardown(() => { probe.close() })
   while (!ended()) {
     if (lockHeld(probe)) return true
@@ -108,7 +119,7 @@ t.test('a lookup sent while a large import runs is answered before the import, f
   const imported = await importing
   t.equal(imported.statusCode, 200, imported.body.slice(0, 300))
   t.match(imported.json(), { collections: { assignments: { created: 20_001 } } })
-  t.ok(deciderIndex(app.db)?.initiative('n1'), 'once the import has answered, the index holds what it wrote')
+  t.ok(app.runtime.deciders.current()?.initiative('n1'), 'once the import has answered, the index holds what it wrote')
   const after = await call({ url: '/v1/initiatives/watched/decider', as: 'reader' })
   t.match(after.json(), { resolution: 'ambiguous' })
   t.strictSame(deciders(after), ['p0', 'p1'], 'the imported assignments are seen at once')
@@ -143,7 +154,7 @@ t.test('a refused import (422) writes nothing and changes no answer; a dry run n
   const { app, call } = await fileApp(t)
   await seed(t, call)
   const bundle = largeBundle(100)
-  const revision = statement(app.db, 'SELECT max(revision) FROM changes').pluck().get()
+  const revision = statement(app.runtime.db, 'SELECT max(revision) FROM changes').pluck().get()
   const refused = assertProblem(t, await call({
     method: 'POST', url: '/v1/import', payload: { ...bundle, assignments: [...bundle.assignments, { id: 'bad', personId: 'nobody', role: 'A', initiativeId: 'watched', validFrom: FROM }] }
   }), 422, 'WHODECIDES_ERR_INVALID_BUNDLE')
@@ -151,7 +162,7 @@ t.test('a refused import (422) writes nothing and changes no answer; a dry run n
   const dry = await call({ method: 'POST', url: '/v1/import?dryRun=true', payload: bundle })
   t.match(dry.json(), { dryRun: true, revision: null, collections: { assignments: { created: 101 } } })
   t.equal(dry.headers['x-revision'], undefined)
-  t.equal(statement(app.db, 'SELECT max(revision) FROM changes').pluck().get(), revision, 'no change-log entry')
+  t.equal(statement(app.runtime.db, 'SELECT max(revision) FROM changes').pluck().get(), revision, 'no change-log entry')
   t.strictSame(deciders(await call({ url: '/v1/initiatives/watched/decider' })), ['p0'])
   assertProblem(t, await call({ url: '/v1/initiatives/n1/decider' }), 404, 'WHODECIDES_ERR_NOT_FOUND')
 })
@@ -181,13 +192,13 @@ t.test('Idempotency-Key: the same JSON is replayed however it is spelled, anothe
   const keyed = { 'idempotency-key': 'import-1', 'content-type': 'application/json' }
   const first = await call({ method: 'POST', url: '/v1/import', headers: keyed, payload: '{"people": [{"id": "q1", "name": "Q", "email": "q1@example.com"}]}' })
   t.equal(first.statusCode, 200, first.body)
-  const changes = statement(app.db, 'SELECT count(*) FROM changes').pluck().get()
+  const changes = statement(app.runtime.db, 'SELECT count(*) FROM changes').pluck().get()
   const again = await call({ method: 'POST', url: '/v1/import', headers: keyed, payload: '{ "people": [ { "email": "q1@example.com", "name": "Q", "id": "q1" } ] }' })
   t.equal(again.headers['idempotent-replayed'], 'true')
   t.equal(again.body, first.body)
   t.equal(again.headers['x-revision'], first.headers['x-revision'])
   assertProblem(t, await call({ method: 'POST', url: '/v1/import', headers: keyed, payload: '{"people": []}' }), 422, 'WHODECIDES_ERR_IDEMPOTENCY_KEY_REUSED')
-  t.equal(statement(app.db, 'SELECT count(*) FROM changes').pluck().get(), changes, 'nothing written again')
+  t.equal(statement(app.runtime.db, 'SELECT count(*) FROM changes').pluck().get(), changes, 'nothing written again')
 
   // A keyed import sent while another runs claims its key once that one has answered.
   let firstAnswered = false
@@ -209,7 +220,7 @@ t.test('the import process: a crash fails the import it ran, writes none of it, 
   t.ok(await untilImportHoldsLock(t, app, () => answered), 'the import was seen holding the write lock')
   process.kill(first!, 'SIGKILL')
   assertProblem(t, await killed, 500, 'WHODECIDES_ERR_INTERNAL')
-  t.equal(statement(app.db, "SELECT count(*) FROM assignments WHERE id LIKE 'x%'").pluck().get(), 0, 'none of its rows')
+  t.equal(statement(app.runtime.db, "SELECT count(*) FROM assignments WHERE id LIKE 'x%'").pluck().get(), 0, 'none of its rows')
   t.strictSame(deciders(await call({ url: '/v1/initiatives/watched/decider' })), ['p0'])
 
   const next = await call({ method: 'POST', url: '/v1/import', payload: largeBundle(100) })

@@ -11,7 +11,7 @@ async function ids (call: TestApp['call'], query = ''): Promise<string[]> {
 }
 
 const changeCount = (app: TestApp['app']): number =>
-  (app.db.$client.prepare("SELECT count(*) AS n FROM changes WHERE entity = 'initiatives'").get() as { n: number }).n
+  (app.runtime.db.$client.prepare("SELECT count(*) AS n FROM changes WHERE entity = 'initiatives'").get() as { n: number }).n
 
 t.test('create, get, change and delete an initiative', async (t) => {
   const { app, call } = await buildTestApp(t)
@@ -43,7 +43,7 @@ t.test('create, get, change and delete an initiative', async (t) => {
     id: 'eu-prices', title: 'EU price list', destination: 'One price list in euros', description: 'Replaces six lists', domainId: 'pricing',
     status: 'active', decisionRule: 'pool', decisionDueAt: '2026-06-30T17:00:00.000Z', version: 1
   }, 'decisionDueAt normalized to UTC')
-  const entry = app.db.$client.prepare('SELECT action, entity, entity_id AS entityId FROM changes WHERE revision = ?').get(Number(created.headers['x-revision']))
+  const entry = app.runtime.db.$client.prepare('SELECT action, entity, entity_id AS entityId FROM changes WHERE revision = ?').get(Number(created.headers['x-revision']))
   t.strictSame(entry, { action: 'create', entity: 'initiatives', entityId: 'eu-prices' })
 
   const got = await call({ method: 'GET', url: '/v1/initiatives/eu-prices', as: 'reader' })
@@ -138,7 +138,7 @@ t.test('an initiative still pointed at cannot be deleted; the problem names the 
   await call({ method: 'POST', url: '/v1/people', payload: { id: 'ada', name: 'Ada', email: 'ada@example.com' } })
   await call({ method: 'POST', url: '/v1/people', payload: { id: 'bob', name: 'Bob', email: 'bob@example.com' } })
   const at = '2026-01-01T00:00:00.000Z'
-  const sql = app.db.$client
+  const sql = app.runtime.db.$client
   const assign = sql.prepare(`INSERT INTO assignments (id, version, created_at, updated_at, person_id, role, initiative_id, valid_from, valid_to) VALUES (?, 1, ?, ?, ?, ?, 'merger', ?, ?)`)
   assign.run('as-2', at, at, 'bob', 'R', at, null)
   assign.run('as-1', at, at, 'ada', 'A', at, '2026-02-01T00:00:00.000Z')

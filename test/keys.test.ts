@@ -257,5 +257,5 @@ t.test('the real process: a wrong admin.key is a one-line start-up error and exi
 t.test('an in-memory database without a bootstrap key gets no key and writes no file', async (t) => {
   const app = await buildApp({ ...defaultConfig, dbPath: ':memory:', bootstrapKey: undefined, logLevel: 'silent', prettyLogs: false })
   t.teardown(() => app.close())
-  t.equal(app.db.$client.prepare('SELECT count(*) AS n FROM api_keys').pluck().get(), 0)
+  t.equal(app.runtime.db.$client.prepare('SELECT count(*) AS n FROM api_keys').pluck().get(), 0)
 })

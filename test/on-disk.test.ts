@@ -8,7 +8,7 @@ import Database from 'better-sqlite3'
 import t, { type Test } from 'tap'
 import { buildApp } from '../src/app.js'
 import { defaultConfig } from '../src/config.js'
-import { openDatabase } from '../src/database.js'
+import { openDatabase } from '../src/store/connection.js'
 import { auditProcesses } from './audit-processes.js'
 import { ADMIN_TOKEN } from './helper.js'
 

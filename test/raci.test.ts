@@ -24,7 +24,7 @@ async function registry (t: Parameters<typeof buildTestApp>[0]): Promise<TestApp
     const res = await call({ method: 'POST', url, payload })
     if (res.statusCode !== 201) throw new Error(`${url}: ${res.body}`)
   }
-  const insert = app.db.$client.prepare(`INSERT INTO assignments (id, version, created_at, updated_at, person_id, role, initiative_id, domain_id, valid_from, valid_to)
+  const insert = app.runtime.db.$client.prepare(`INSERT INTO assignments (id, version, created_at, updated_at, person_id, role, initiative_id, domain_id, valid_from, valid_to)
     VALUES (?, 1, '2025-01-01T00:00:00.000Z', '2025-01-01T00:00:00.000Z', ?, ?, ?, ?, ?, ?)`)
   const rows: [string, string, string, string | null, string | null, string, string | null][] = [
     ['as-r1', 'ada', 'R', 'launch', null, '2026-01-01T00:00:00.000Z', null],
@@ -84,7 +84,7 @@ t.test('at defaults to now', async (t) => {
 
 t.test('an initiative without a domain has only its own holders; moving domains moves inheritance', async (t) => {
   const { app, call } = await registry(t)
-  app.db.$client.prepare(`INSERT INTO assignments (id, version, created_at, updated_at, person_id, role, initiative_id, valid_from)
+  app.runtime.db.$client.prepare(`INSERT INTO assignments (id, version, created_at, updated_at, person_id, role, initiative_id, valid_from)
     VALUES ('as-s1', 1, ?, ?, 'cyd', 'A', 'solo', ?)`).run(AT, AT, '2025-01-01T00:00:00.000Z')
   const solo = (await call({ method: 'GET', url: `/v1/initiatives/solo/raci?at=${AT}` })).json()
   t.strictSame(solo, { initiativeId: 'solo', at: AT, R: [], A: [holder('as-s1', 'cyd', null, '2025-01-01T00:00:00.000Z')], C: [], I: [] })

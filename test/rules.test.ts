@@ -9,7 +9,7 @@ const patch = (call: TestApp['call'], id: string, payload: unknown, headers: Rec
   call({ method: 'PATCH', url: `/v1/rules/${id}`, payload: payload as object, headers, as })
 
 const storedSetting = (app: TestApp['app'], id: string): unknown =>
-  app.db.$client.prepare('SELECT enabled, severity, options, version FROM rule_settings WHERE rule_id = ?').get(id)
+  app.runtime.db.$client.prepare('SELECT enabled, severity, options, version FROM rule_settings WHERE rule_id = ?').get(id)
 
 async function catalogue (call: TestApp['call']): Promise<Map<string, any>> {
   const res = await call({ method: 'GET', url: '/v1/rules', as: 'reader' })

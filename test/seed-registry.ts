@@ -13,11 +13,11 @@ export async function seedRegistry (t: Test, { app, call }: TestApp): Promise<vo
     t.equal(res.statusCode, 201, `seed person ${id}`)
   }
   const meta = { version: 1, createdAt: T0, updatedAt: T0 }
-  app.db.insert(domains).values([
+  app.runtime.db.insert(domains).values([
     { id: 'commercial', name: 'Commercial', description: null, parentId: null, ...meta },
     { id: 'pricing', name: 'Pricing', description: null, parentId: 'commercial', ...meta }
   ]).run()
-  app.db.insert(initiatives).values({
+  app.runtime.db.insert(initiatives).values({
     id: 'new-prices', title: 'New prices', destination: null, description: null, domainId: 'pricing', status: 'active',
     decisionRule: 'single', decisionDueAt: null, ...meta
   }).run()
@@ -25,11 +25,11 @@ export async function seedRegistry (t: Test, { app, call }: TestApp): Promise<vo
 
 /** How many change-log entries the entity has: a refused request must leave it unchanged. */
 export const changeCount = (app: TestApp['app'], entity: string): number =>
-  (app.db.$client.prepare('SELECT count(*) AS n FROM changes WHERE entity = ?').get(entity) as { n: number }).n
+  (app.runtime.db.$client.prepare('SELECT count(*) AS n FROM changes WHERE entity = ?').get(entity) as { n: number }).n
 
 /** The change-log entry of a revision, with before and after parsed. */
 export function changeAt (app: TestApp['app'], revision: number): Record<string, unknown> {
-  const row = app.db.$client.prepare('SELECT action, entity, entity_id AS entityId, before, after FROM changes WHERE revision = ?')
+  const row = app.runtime.db.$client.prepare('SELECT action, entity, entity_id AS entityId, before, after FROM changes WHERE revision = ?')
     .get(revision) as Record<string, string | null>
   return { ...row, before: row.before === null ? null : JSON.parse(row.before!), after: row.after === null ? null : JSON.parse(row.after!) }
 }

@@ -190,7 +190,7 @@ t.test('the app opens its file with WAL, synchronous FULL and foreign keys on', 
   const dir = tempDir(t)
   const app = await buildApp({ ...defaultConfig, dbPath: join(dir, 'whodecides.db'), logLevel: 'silent', prettyLogs: false })
   t.teardown(() => app.close())
-  const sqlite = app.db.$client
+  const sqlite = app.runtime.db.$client
   t.equal(sqlite.pragma('journal_mode', { simple: true }), 'wal')
   t.equal(sqlite.pragma('synchronous', { simple: true }), 2, 'synchronous = FULL')
   t.equal(sqlite.pragma('foreign_keys', { simple: true }), 1, 'foreign_keys = ON')

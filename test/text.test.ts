@@ -102,8 +102,8 @@ async function registry (t: Test): Promise<TestApp & { changes: () => number, re
     ['/v1/influences', { id: 'i1', personId: 'bo', strength: 'high', initiativeId: 'launch' }]
   ]
   for (const [url, payload] of setup) t.equal((await call({ method: 'POST', url, payload })).statusCode, 201, `setup: ${url} ${String(payload.id)}`)
-  const changes = (): number => (app.db.$client.prepare('SELECT count(*) AS n FROM changes').get() as { n: number }).n
-  const revision = (): number => (app.db.$client.prepare('SELECT max(revision) AS r FROM changes').get() as { r: number }).r
+  const changes = (): number => (app.runtime.db.$client.prepare('SELECT count(*) AS n FROM changes').get() as { n: number }).n
+  const revision = (): number => (app.runtime.db.$client.prepare('SELECT max(revision) AS r FROM changes').get() as { r: number }).r
   return { ...test, changes, revision }
 }
 

@@ -13,7 +13,7 @@ const createWaiver = (call: TestApp['call'], payload: Record<string, unknown>, a
 
 /** Moves a waiver's expiry into the past, as time passing would: the API only accepts future expiries. */
 const expire = (app: TestApp['app'], id: string): void => {
-  app.db.$client.prepare("UPDATE waivers SET expires_at = '2020-01-01T00:00:00.000Z' WHERE id = ?").run(id)
+  app.runtime.db.$client.prepare("UPDATE waivers SET expires_at = '2020-01-01T00:00:00.000Z' WHERE id = ?").run(id)
 }
 
 t.test('create, get, list and delete a waiver', async (t) => {

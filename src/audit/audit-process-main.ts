@@ -5,8 +5,8 @@
 // registries held at once. Why: docs/audit-process.md.
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
-import type { Actor, Written } from '../change-log.js'
-import { connect, type Db } from '../database.js'
+import type { Actor, Written } from '../store/change-log.js'
+import { connect, type Db } from '../store/connection.js'
 import type { AuditRun } from '../schemas/audits.js'
 import { auditRows, loadRegistry, refreshRegistry, type AuditJob, type LoadedRegistry } from './job.js'
 import { AUDIT_PROCESS_PACE, storeRun, type RunStart, type StorePace } from './run-store.js'

@@ -6,7 +6,7 @@
 // Why a process, and what was measured: docs/audit-process.md.
 import { fork, spawnSync, type ChildProcess, type ForkOptions } from 'node:child_process'
 import { childEnvironment, entryBeside, holdOpen, inheritedExecArgv } from '../background-process.js'
-import type { Written } from '../change-log.js'
+import type { Written } from '../store/change-log.js'
 import type { AuditRun } from '../schemas/audits.js'
 import type { AuditProcessReply, AuditProcessRequest, AuditRequest } from './audit-process-main.js'
 import type { StorePace } from './run-store.js'

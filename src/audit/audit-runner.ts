@@ -1,9 +1,9 @@
 // Where a database's audits run and their runs are stored: in its audit process for a database file
-// (audit-process.ts); in this process for an in-memory database, which has no file to share. Contract: one runner per
-// database, made with its options by the audit routes when the app is built (or, used without them, on the first
-// audit, as usual); closing it fails the audits in flight. Why: docs/audit-process.md.
-import type { Written } from '../change-log.js'
-import type { Db } from '../database.js'
+// (audit-process.ts); in this process for an in-memory database, which has no file to share — the same job and the
+// same store either way. Contract: one runner per database, held by the runtime (src/runtime.ts); closing it fails
+// the audits in flight. Why: docs/audit-process.md.
+import type { Written } from '../store/change-log.js'
+import type { Db } from '../store/connection.js'
 import type { AuditRun } from '../schemas/audits.js'
 import { AuditProcess } from './audit-process.js'
 import type { AuditRequest } from './audit-process-main.js'
@@ -35,26 +35,9 @@ function inThisProcess (db: Db, pace: StorePace): AuditRunner {
   }
 }
 
-const runners = new WeakMap<Db, AuditRunner>()
-
-/** Makes the database's audit runner; for a file, its process starts on prestart() or with the first audit. */
+/** The database's audit runner; for a file, its process starts on prestart() or with the first audit. */
 export function openAuditRunner (db: Db, options: AuditRunnerOptions = {}): AuditRunner {
-  if (runners.has(db)) throw new Error('the database has an audit runner already')
-  const runner = db.$client.memory
+  return db.$client.memory
     ? inThisProcess(db, options.pace ?? STORE_PACE)
     : new AuditProcess(db.$client.name, { fullRead: (revision) => needsFullRead(db, revision), ...(options.pace === undefined ? {} : { pace: options.pace }) })
-  runners.set(db, runner)
-  return runner
-}
-
-/** Runs the audit and stores its run, with the database's runner (made now, as usual, if it has none). */
-export async function runAndStoreAudit (db: Db, audit: AuditRequest): Promise<Written<AuditRun>> {
-  return await (runners.get(db) ?? openAuditRunner(db)).run(audit)
-}
-
-/** Closes the database's runner, if it has one: audits in flight fail. */
-export async function closeAuditRunner (db: Db): Promise<void> {
-  const runner = runners.get(db)
-  runners.delete(db)
-  await runner?.close()
 }

@@ -2,13 +2,13 @@
 // loaded before up to date with the change log), judge it, report. Contract: each read is one read transaction, so a
 // registry always reflects one revision of the change log. Why: docs/audit-process.md.
 import type { Entity } from '../../db/schema.js'
-import type { Db } from '../database.js'
+import type { Db } from '../store/connection.js'
 import { createReadModel } from '../registry/read-model.js'
-import { statement } from '../database.js'
+import { statement } from '../store/connection.js'
 import { createSnapshot, loadRegistryData, type Snapshot } from '../registry/snapshot.js'
 import { REREAD_AFTER, refreshedData, type ChangedRecords } from '../registry/snapshot-refresh.js'
 import type { RegistryData } from '../registry/types.js'
-import { shapeAt } from '../registry/versions.js'
+import { shapeAt } from '../store/versions.js'
 import { runRules, type AuditScope, type EngineFinding, type RuleConfig } from './engine.js'
 import { findingRow, type FindingRow } from './finding-row.js'
 

@@ -1,5 +1,5 @@
 // The waivers an audit applies: those live at a time, by the fingerprint of the finding each accepts.
-import { statement, type Db } from '../database.js'
+import { statement, type Db } from '../store/connection.js'
 
 export interface AppliedWaiver { waiverId: string, reason: string }
 

@@ -6,9 +6,9 @@
 // Why, and the measurements behind the pace: docs/audit-process.md.
 import { open } from 'node:fs/promises'
 import { auditRuns } from '../../db/schema.js'
-import { recordChange, transact, type Actor, type Written } from '../change-log.js'
+import { recordChange, transact, type Actor, type Written } from '../store/change-log.js'
 import { now } from '../clock.js'
-import { statement, type Db } from '../database.js'
+import { statement, type Db } from '../store/connection.js'
 import type { AuditRun, Finding } from '../schemas/audits.js'
 import type { AuditScope } from './engine.js'
 import { isFingerprint } from './fingerprint.js'

@@ -4,8 +4,8 @@ import fp from 'fastify-plugin'
 import { defaultConfig } from '../config.js'
 import { ProblemError } from '../errors.js'
 import type { Role } from '../schemas/common.js'
-import { authenticate, type AuthenticatedKey } from '../services/keys.js'
-import type { Actor } from '../change-log.js'
+import type { AuthenticatedKey } from '../services/keys.js'
+import type { Actor } from '../store/change-log.js'
 import { FixedWindows } from './fixed-windows.js'
 
 export interface AuthOptions {
@@ -85,7 +85,7 @@ async function auth (app: FastifyInstance, opts: Partial<AuthOptions>): Promise<
       const wait = failures.retryAfter(request.ip)
       if (wait > 0) return done(tooManyFailures(reply, wait))
     }
-    const key = token === undefined ? undefined : authenticate(app.db, token)
+    const key = token === undefined ? undefined : app.runtime.keys.authenticate(token)
     if (key === undefined) {
       // Only a token that was sent and refused counts: a missing header costs no lookup and guesses nothing.
       if (token === undefined) return done(unauthenticated(reply, false))

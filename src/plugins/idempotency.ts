@@ -75,7 +75,7 @@ function replay (reply: FastifyReply, answer: StoredAnswer): void {
 }
 
 async function idempotency (app: FastifyInstance): Promise<void> {
-  const released = releaseAbandonedClaims(app.db)
+  const released = releaseAbandonedClaims(app.runtime.db)
   if (released > 0) app.log.warn({ released }, 'released the Idempotency-Keys of requests in flight when the service last stopped')
 
   const keys = new WeakMap<FastifyRequest, string>()
@@ -97,8 +97,8 @@ async function idempotency (app: FastifyInstance): Promise<void> {
     if (idempotencyKey === undefined || request.key === null) return done()
     // The claim, the write and the stored answer run at once on this connection, in SQLite's busy handler if another
     // holds the write lock: behind an import (seconds, in the import process) every request would wait with them.
-    if (app.imports.applying) {
-      app.imports.idle().then(() => { claimKey(request, reply, done) }, done)
+    if (app.runtime.imports.applying) {
+      app.runtime.imports.idle().then(() => { claimKey(request, reply, done) }, done)
       return
     }
     try {
@@ -108,7 +108,7 @@ async function idempotency (app: FastifyInstance): Promise<void> {
         fingerprint: requestFingerprint({ method: request.method, path: request.url.split('?')[0] ?? '', query: request.query, body: request.body })
       }
       const token = bearerToken(request)
-      const result = claimIdempotencyKey(app.db, claim, token, now())
+      const result = claimIdempotencyKey(app.runtime.db, claim, token, now())
       if (result.outcome === 'claimed') {
         claims.set(request, { claim, token })
         return done()
@@ -139,15 +139,15 @@ async function idempotency (app: FastifyInstance): Promise<void> {
       try {
         const answer = answerOf(reply, payload)
         if (answer === undefined || answer.status >= 500) {
-          releaseIdempotencyKey(app.db, pending.claim)
+          releaseIdempotencyKey(app.runtime.db, pending.claim)
         } else {
           const noStore = /\bno-store\b/i.test(answer.headers['cache-control'] ?? '')
-          completeIdempotencyKey(app.db, pending.claim, answer, noStore ? pending.token : undefined)
+          completeIdempotencyKey(app.runtime.db, pending.claim, answer, noStore ? pending.token : undefined)
         }
       } catch (error) {
         // The answer still goes out; the key is given back so that a retry is not refused as in progress for a day.
         request.log.error({ err: error }, 'could not store the answer of an Idempotency-Key request')
-        try { releaseIdempotencyKey(app.db, pending.claim) } catch { /* the log line above says enough */ }
+        try { releaseIdempotencyKey(app.runtime.db, pending.claim) } catch { /* the log line above says enough */ }
       }
     }
     done(null, payload)
@@ -158,7 +158,7 @@ async function idempotency (app: FastifyInstance): Promise<void> {
     const pending = claims.get(request)
     if (pending !== undefined) {
       claims.delete(request)
-      try { releaseIdempotencyKey(app.db, pending.claim) } catch (error) { request.log.error({ err: error }, 'could not release an Idempotency-Key') }
+      try { releaseIdempotencyKey(app.runtime.db, pending.claim) } catch (error) { request.log.error({ err: error }, 'could not release an Idempotency-Key') }
     }
     done()
   }

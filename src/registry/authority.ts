@@ -1,8 +1,8 @@
 // Where a person decides at a time: candidates found by index-backed SQL, each confirmed by the resolver.
-import { statement, type Db } from '../database.js'
+import { statement, type Db } from '../store/connection.js'
 import { MAX_DELEGATION_STEPS, MAX_DOMAIN_DEPTH, resolveDecider, UnknownTargetError } from './resolver.js'
-import { SqlSource } from './sql-source.js'
-import { deciderIndex } from './decider-index.js'
+import { SqlSource } from '../store/sql-source.js'
+import type { DeciderIndex } from './decider-index.js'
 import type { Target, ViaStep } from './types.js'
 
 export type How = 'direct' | 'inherited' | 'delegation'
@@ -79,8 +79,8 @@ function howOf (target: Target, via: ViaStep[]): How {
 }
 
 /** Every initiative and domain where the person is an effective decider at `at`, initiatives then domains, each in id order. */
-export function findAuthority (db: Db, personId: string, at: string): AuthorityEntry[] {
-  const index = deciderIndex(db)
+export function findAuthority (db: Db, deciders: DeciderIndex, personId: string, at: string): AuthorityEntry[] {
+  const index = deciders.current()
   const source = index?.asOf(at) ?? new SqlSource(db)
   const entries: AuthorityEntry[] = []
   for (const target of candidates(db, personId, at, index?.changedSince(at) ?? { initiatives: [], domains: [] })) {

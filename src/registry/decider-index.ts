@@ -1,11 +1,11 @@
 // What "who decides?" reads, held in memory and kept in step with the database through the change log.
 import type { Entity, PersonStatus } from '../../db/schema.js'
-import { statement, type Db } from '../database.js'
+import { statement, type Db } from '../store/connection.js'
 import { condensed } from './condensed-history.js'
 import { holdsAt, statusFromTimeline } from './snapshot.js'
-import { SqlSource } from './sql-source.js'
-import { SqlSourceAt } from './sql-source-at.js'
-import { loadHistories, loadHistory, versionAt, type History } from './versions.js'
+import { SqlSource } from '../store/sql-source.js'
+import { SqlSourceAt } from '../store/sql-source-at.js'
+import { loadHistories, loadHistory, versionAt, type History } from '../store/versions.js'
 import type {
   AssignmentRecord, DelegationRecord, DomainRecord, InitiativeRecord, PersonRecord, RaciRoleName, RegistrySource, StatusPeriod, Target
 } from './types.js'
@@ -127,6 +127,20 @@ export class DeciderIndex implements RegistrySource {
   } | undefined
 
   constructor (private readonly db: Db) {}
+
+  /** The index, current with the change log; undefined inside a transaction (read SQL then). */
+  current (): DeciderIndex | undefined {
+    return this.refresh() ? this : undefined
+  }
+
+  /**
+   * The source for lookups at `at`: the index as of `at`; when it cannot answer (inside a transaction; after this
+   * connection wrote while the index follows a commit made elsewhere), SQL, with the registry's shape as recorded at
+   * `at` too.
+   */
+  sourceAt (at: string): RegistrySource {
+    return this.current()?.asOf(at) ?? new SqlSourceAt(this.db, at)
+  }
 
   /**
    * Brings the index up to the change log; false inside an open transaction, whose changes may yet roll back — the
@@ -374,32 +388,4 @@ export class DeciderIndex implements RegistrySource {
     const since = (histories: Map<string, History<unknown>>): string[] => [...histories].filter(([, h]) => h.currentFrom > at).map(([id]) => id)
     return { initiatives: since(this.pastInitiatives), domains: since(this.pastDomains) }
   }
-}
-
-const indexes = new WeakMap<Db, DeciderIndex>()
-
-/** The connection's index, current with the change log; undefined inside a transaction (read SQL then). */
-export function deciderIndex (db: Db): DeciderIndex | undefined {
-  let index = indexes.get(db)
-  if (index === undefined) indexes.set(db, index = new DeciderIndex(db))
-  return index.refresh() ? index : undefined
-}
-
-/**
- * The source for lookups at `at` on this connection: the index as of `at`; when it cannot answer (inside a
- * transaction; after this connection wrote while the index follows a commit made elsewhere), SQL, with the
- * registry's shape as recorded at `at` too.
- */
-export function deciderSource (db: Db, at: string): RegistrySource {
-  return deciderIndex(db)?.asOf(at) ?? new SqlSourceAt(db, at)
-}
-
-/**
- * Settles once the connection's index holds the change log up to `revision`, committed on another connection (the
- * import process) or on this one (see DeciderIndex.follow). The index is made if it was not yet.
- */
-export async function followCommit (db: Db, revision: number): Promise<void> {
-  let index = indexes.get(db)
-  if (index === undefined) indexes.set(db, index = new DeciderIndex(db))
-  await index.follow(revision)
 }

@@ -1,5 +1,5 @@
 // The slice of the registry that one initiative's audit can see, read by index lookups instead of a full load.
-import { statement, type Db } from '../database.js'
+import { statement, type Db } from '../store/connection.js'
 import { domainChain, MAX_DELEGATION_STEPS } from './resolver.js'
 import type {
   AssignmentRecord, DecisionRecord, DelegationRecord, DomainRecord, InfluenceRecord, InitiativeRecord, PersonRecord, RegistryData, RegistrySource,

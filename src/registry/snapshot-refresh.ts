@@ -2,7 +2,7 @@
 // it all again: the small tables whose records changed are read again whole; of the assignments — most of a large
 // registry — only the named rows are read, and only their targets indexed again.
 import type { Entity } from '../../db/schema.js'
-import type { Db } from '../database.js'
+import type { Db } from '../store/connection.js'
 import { adoptAssignmentIndex, closeLists, indexAssignments, READ_TABLE, type AssignmentIndex, type OpenLists, type SmallTable } from './snapshot.js'
 import type { AssignmentRecord, RegistryData } from './types.js'
 

@@ -1,6 +1,6 @@
 // The registry read once into immutable arrays and indexes: the RegistrySource of audits and of the rule tests.
 import type { DecisionRule, PersonStatus } from '../../db/schema.js'
-import type { Db } from '../database.js'
+import type { Db } from '../store/connection.js'
 import { Interner } from './interner.js'
 import type {
   AssignmentRecord, DecisionRecord, DelegationRecord, DomainRecord, InfluenceRecord, InitiativeRecord, InitiativeStatus, PersonRecord,

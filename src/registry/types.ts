@@ -84,7 +84,7 @@ export interface Target { kind: 'initiative' | 'domain', id: string }
 
 /**
  * What the decider resolver reads. Two implementations: prepared SQL statements for a single lookup
- * (src/registry/sql-source.ts) and in-memory indexes over a loaded snapshot (src/registry/snapshot.ts).
+ * (src/store/sql-source.ts) and in-memory indexes over a loaded snapshot (src/registry/snapshot.ts).
  * Effective-dated answers are for time `at`; everything else is the record as stored.
  */
 export interface RegistrySource {

@@ -15,12 +15,12 @@ const assignmentsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'listAssignments', tags, summary: 'List assignments, filtered by person, target, role and the time they hold',
       querystring: AssignmentsQuery, response: { 200: Page(AssignmentSchema), ...problems() }
     }
-  }, async (request) => listAssignments(app.db, request.query))
+  }, async (request) => listAssignments(app.runtime.db, request.query))
 
   app.get('/assignments/:id', {
     config: { allow: access.read },
     schema: { operationId: 'getAssignment', tags, summary: 'Get an assignment', params: IdParams, querystring: AtOnlyQuery, response: { 200: AssignmentSchema, ...problems(404) } }
-  }, async (request, reply) => asRead(reply, getAssignment(app.db, request.params.id, request.query.at), request.query.at))
+  }, async (request, reply) => asRead(reply, getAssignment(app.runtime.db, request.params.id, request.query.at), request.query.at))
 
   app.post('/assignments', {
     config: { allow: access.edit },
@@ -28,7 +28,7 @@ const assignmentsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'createAssignment', tags, summary: 'Give a person a RACI role on an initiative or a domain',
       body: AssignmentCreateSchema, response: { 201: AssignmentSchema, ...problems(409, 413, 415, 422) }
     }
-  }, async (request, reply) => created(reply, 'assignments', await commitWrite(request, app.db, () => createAssignment(app.db, actorOf(request.key), request.body))))
+  }, async (request, reply) => created(reply, 'assignments', await commitWrite(request, () => createAssignment(app.runtime.db, actorOf(request.key), request.body))))
 
   app.patch('/assignments/:id', {
     config: { allow: access.edit },
@@ -36,7 +36,7 @@ const assignmentsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'updateAssignment', tags, summary: 'Change an assignment (every rule is checked again on the changed record)',
       params: IdParams, headers: IfMatchHeaders, body: AssignmentPatchSchema, response: { 200: AssignmentSchema, ...problems(404, 409, 412, 413, 415, 422) }
     }
-  }, async (request, reply) => written(reply, await commitWrite(request, app.db, () => updateAssignment(app.db, actorOf(request.key), request.params.id, request.body, request.headers['if-match']))))
+  }, async (request, reply) => written(reply, await commitWrite(request, () => updateAssignment(app.runtime.db, actorOf(request.key), request.params.id, request.body, request.headers['if-match']))))
 
   app.delete('/assignments/:id', {
     config: { allow: access.edit },
@@ -44,7 +44,7 @@ const assignmentsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'endAssignment', tags, summary: 'End an assignment now (sets validTo; the record and its history stay)',
       params: IdParams, headers: IfMatchHeaders, response: { 200: AssignmentSchema, ...problems(404, 412, 413, 415) }
     }
-  }, async (request, reply) => written(reply, await commitWrite(request, app.db, () => endAssignment(app.db, actorOf(request.key), request.params.id, request.headers['if-match']))))
+  }, async (request, reply) => written(reply, await commitWrite(request, () => endAssignment(app.runtime.db, actorOf(request.key), request.params.id, request.headers['if-match']))))
 }
 
 export default assignmentsRoutes

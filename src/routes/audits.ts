@@ -1,6 +1,5 @@
 // Routes of /v1/audits (runs and their findings) and of the live findings of one initiative.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { closeAuditRunner, openAuditRunner, type AuditRunnerOptions } from '../audit/audit-runner.js'
 import { actorOf } from '../plugins/auth.js'
 import {
   AuditCreateSchema, AuditRunSchema, AuditsQuery, FindingSchema, FindingsQuery, InitiativeFindingsQuery, InitiativeFindingsSchema
@@ -11,12 +10,7 @@ import { getInitiativeFindings } from '../services/initiative-findings.js'
 
 const tags = ['audits']
 
-/** `audits`: how the database's audit runner is made (audit-runner.ts). */
-const auditRoutes: FastifyPluginAsyncTypebox<{ audits?: AuditRunnerOptions }> = async (app, opts) => {
-  const audits = openAuditRunner(app.db, opts.audits)
-  app.addHook('onReady', async () => { audits.prestart() })
-  app.addHook('onClose', async () => { await closeAuditRunner(app.db) })
-
+const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/audits', {
     config: { allow: access.audit },
     schema: {
@@ -25,7 +19,7 @@ const auditRoutes: FastifyPluginAsyncTypebox<{ audits?: AuditRunnerOptions }> = 
       body: AuditCreateSchema, response: { 201: AuditRunSchema, ...problems(413, 415, 422) }
     }
   }, async (request, reply) => {
-    const { record, revision } = await runAudit(app.db, actorOf(request.key), request.body)
+    const { record, revision } = await runAudit(app.runtime.db, app.runtime.audits, actorOf(request.key), request.body)
     reply.code(201).header('location', `/v1/audits/${record.id}`).header('x-revision', String(revision))
     return record
   })
@@ -33,12 +27,12 @@ const auditRoutes: FastifyPluginAsyncTypebox<{ audits?: AuditRunnerOptions }> = 
   app.get('/audits', {
     config: { allow: access.read },
     schema: { operationId: 'listAudits', tags, summary: 'List audit runs, newest first', querystring: AuditsQuery, response: { 200: Page(AuditRunSchema), ...problems() } }
-  }, async (request) => listAudits(app.db, request.query))
+  }, async (request) => listAudits(app.runtime.db, request.query))
 
   app.get('/audits/:id', {
     config: { allow: access.read },
     schema: { operationId: 'getAudit', tags, summary: 'Get an audit run and its totals', params: IdParams, response: { 200: AuditRunSchema, ...problems(404) } }
-  }, async (request) => getAudit(app.db, request.params.id))
+  }, async (request) => getAudit(app.runtime.db, request.params.id))
 
   app.get('/audits/:id/findings', {
     config: { allow: access.read },
@@ -46,7 +40,7 @@ const auditRoutes: FastifyPluginAsyncTypebox<{ audits?: AuditRunnerOptions }> = 
       operationId: 'listFindings', tags, summary: 'The findings of a run (new, persisting, and resolved since the previous run of its scope), filtered and paged',
       params: IdParams, querystring: FindingsQuery, response: { 200: Page(FindingSchema), ...problems(404) }
     }
-  }, async (request) => listFindings(app.db, request.params.id, request.query))
+  }, async (request) => listFindings(app.runtime.db, request.params.id, request.query))
 
   app.get('/initiatives/:id/findings', {
     config: { allow: access.read },
@@ -55,7 +49,7 @@ const auditRoutes: FastifyPluginAsyncTypebox<{ audits?: AuditRunnerOptions }> = 
       summary: 'Is this boundary clear? The rules run live over the initiative at a time, nothing stored (rules that look across the registry see only its slice)',
       params: IdParams, querystring: InitiativeFindingsQuery, response: { 200: InitiativeFindingsSchema, ...problems(404) }
     }
-  }, async (request) => getInitiativeFindings(app.db, request.params.id, request.query.at))
+  }, async (request) => getInitiativeFindings(app.runtime.db, app.runtime.deciders, request.params.id, request.query.at))
 }
 
 export default auditRoutes

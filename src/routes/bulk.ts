@@ -21,12 +21,12 @@ const bulkRoutes: FastifyPluginAsyncTypebox<{ importBodyLimit: number }> = async
   // This parser is this plugin's own: the other routes keep Fastify's.
   app.removeContentTypeParser('application/json')
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, async (request: FastifyRequest, raw: Buffer) =>
-    await app.imports.parse(raw, request.headers['idempotency-key'] !== undefined))
+    await app.runtime.imports.parse(raw, request.headers['idempotency-key'] !== undefined))
 
   app.get('/export', {
     config: { allow: access.read },
     schema: { operationId: 'exportBundle', tags, summary: 'The whole registry as one bundle', response: { 200: BundleSchema, ...problems() } }
-  }, async () => exportBundle(app.db))
+  }, async () => exportBundle(app.runtime.db))
 
   app.post('/import', {
     config: { allow: access.edit },
@@ -40,13 +40,13 @@ const bulkRoutes: FastifyPluginAsyncTypebox<{ importBodyLimit: number }> = async
     },
     // An Idempotency-Key is claimed (a write on the request thread, the hook after this one) once the imports before
     // have answered: not while one of them holds the write lock, which the claim would wait for with every request.
-    preHandler: async (request) => { if (request.headers['idempotency-key'] !== undefined) await app.imports.idle() },
+    preHandler: async (request) => { if (request.headers['idempotency-key'] !== undefined) await app.runtime.imports.idle() },
     // A body parsed for a request that ends without its import (refused, replayed, aborted) is let go of.
-    onResponse: async (request) => { app.imports.release(request.body) },
-    onRequestAbort: async (request) => { app.imports.release(request.body) }
+    onResponse: async (request) => { app.runtime.imports.release(request.body) },
+    onRequestAbort: async (request) => { app.runtime.imports.release(request.body) }
   }, async (request, reply) => {
     // request.body is the bundle as parsed where the imports run (or none); the schema above is its contract.
-    const report = await app.imports.run(request.body, actorOf(request.key), {
+    const report = await app.runtime.imports.run(request.body, actorOf(request.key), {
       mode: request.query.mode ?? 'upsert', dryRun: request.query.dryRun ?? false, role: request.key!.role
     })
     if (report.revision !== null) reply.header('x-revision', String(report.revision))

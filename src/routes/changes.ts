@@ -11,7 +11,7 @@ const changesRoutes: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'listChanges', tags: ['changes'], summary: 'Change-log entries after a revision, oldest first, filtered by collection and record',
       querystring: ChangesQuery, response: { 200: Page(ChangeSchema), ...problems() }
     }
-  }, async (request) => listChanges(app.db, request.query))
+  }, async (request) => listChanges(app.runtime.db, request.query))
 }
 
 export default changesRoutes

@@ -2,13 +2,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { access, IdParams, problems } from '../schemas/common.js'
 import { AuthoritySchema, DeciderQuery, DomainDeciderSchema, InitiativeDeciderSchema, ResolveDecidersBody, ResolvedDecidersSchema } from '../schemas/deciders.js'
-import { getPersonAuthority, prepareDeciders, resolveDeciders, resolveDomainDecider, resolveInitiativeDecider } from '../services/deciders.js'
+import { getPersonAuthority, resolveDeciders, resolveDomainDecider, resolveInitiativeDecider } from '../services/deciders.js'
 
 const tags = ['deciders']
 
 const deciderRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  app.addHook('onReady', async () => { prepareDeciders(app.db) })
-
   app.get('/initiatives/:id/decider', {
     config: { allow: access.read },
     schema: {
@@ -16,7 +14,7 @@ const deciderRoutes: FastifyPluginAsyncTypebox = async (app) => {
       summary: 'Who decides the initiative at a time (default now): its own A, else its nearest domain\'s, through delegations if absent',
       params: IdParams, querystring: DeciderQuery, response: { 200: InitiativeDeciderSchema, ...problems(404) }
     }
-  }, async (request) => resolveInitiativeDecider(app.db, request.params.id, request.query.at))
+  }, async (request) => resolveInitiativeDecider(app.runtime.deciders, request.params.id, request.query.at))
 
   app.get('/domains/:id/decider', {
     config: { allow: access.read },
@@ -24,7 +22,7 @@ const deciderRoutes: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'resolveDomainDecider', tags, summary: 'Who decides the domain at a time (default now): its own A, else its nearest ancestor\'s',
       params: IdParams, querystring: DeciderQuery, response: { 200: DomainDeciderSchema, ...problems(404) }
     }
-  }, async (request) => resolveDomainDecider(app.db, request.params.id, request.query.at))
+  }, async (request) => resolveDomainDecider(app.runtime.deciders, request.params.id, request.query.at))
 
   app.get('/people/:id/authority', {
     config: { allow: access.read },
@@ -32,7 +30,7 @@ const deciderRoutes: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'getPersonAuthority', tags, summary: 'Every initiative and domain the person decides at a time (default now), and how',
       params: IdParams, querystring: DeciderQuery, response: { 200: AuthoritySchema, ...problems(404) }
     }
-  }, async (request) => getPersonAuthority(app.db, request.params.id, request.query.at))
+  }, async (request) => getPersonAuthority(app.runtime.db, app.runtime.deciders, request.params.id, request.query.at))
 
   app.post('/deciders/resolve', {
     config: { allow: access.read },
@@ -40,7 +38,7 @@ const deciderRoutes: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'resolveDeciders', tags, summary: 'Who decides each of up to 500 initiatives, at one time (default now), in the order asked',
       body: ResolveDecidersBody, response: { 200: ResolvedDecidersSchema, ...problems(413, 415, 422) }
     }
-  }, async (request) => resolveDeciders(app.db, request.body))
+  }, async (request) => resolveDeciders(app.runtime.deciders, request.body))
 }
 
 export default deciderRoutes

@@ -15,12 +15,12 @@ const decisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'listDecisions', tags, summary: 'List the calls made on an initiative, newest decidedAt first, optionally one person\'s',
       params: IdParams, querystring: DecisionsQuery, response: { 200: Page(DecisionSchema), ...problems(404) }
     }
-  }, async (request) => listDecisions(app.db, request.params.id, request.query))
+  }, async (request) => listDecisions(app.runtime.db, request.params.id, request.query))
 
   app.get('/initiatives/:id/decisions/:decisionId', {
     config: { allow: access.read },
     schema: { operationId: 'getDecision', tags, summary: 'Get a decision record', params: DecisionParams, querystring: AtOnlyQuery, response: { 200: DecisionSchema, ...problems(404) } }
-  }, async (request, reply) => asRead(reply, getDecision(app.db, request.params.id, request.params.decisionId, request.query.at), request.query.at))
+  }, async (request, reply) => asRead(reply, getDecision(app.runtime.db, request.params.id, request.params.decisionId, request.query.at), request.query.at))
 
   app.post('/initiatives/:id/decisions', {
     config: { allow: access.edit },
@@ -29,7 +29,7 @@ const decisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       summary: 'Record who made a call on an initiative; a proposed, active or on-hold initiative becomes decided (X-Revision: the last of the two changes)',
       params: IdParams, body: DecisionCreateSchema, response: { 201: DecisionSchema, ...problems(404, 409, 413, 415, 422) }
     }
-  }, async (request, reply) => created(reply, `initiatives/${request.params.id}/decisions`, await commitWrite(request, app.db, () => recordDecision(app.db, actorOf(request.key), request.params.id, request.body))))
+  }, async (request, reply) => created(reply, `initiatives/${request.params.id}/decisions`, await commitWrite(request, () => recordDecision(app.runtime.db, actorOf(request.key), request.params.id, request.body))))
 }
 
 export default decisionRoutes

@@ -16,12 +16,12 @@ const delegationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'listDelegations', tags, summary: 'List delegations, filtered by delegator, deputy, scope and the time they hold',
       querystring: DelegationsQuery, response: { 200: Page(DelegationSchema), ...problems() }
     }
-  }, async (request) => listDelegations(app.db, request.query))
+  }, async (request) => listDelegations(app.runtime.db, request.query))
 
   app.get('/delegations/:id', {
     config: { allow: access.read },
     schema: { operationId: 'getDelegation', tags, summary: 'Get a delegation', params: IdParams, querystring: AtOnlyQuery, response: { 200: DelegationSchema, ...problems(404) } }
-  }, async (request, reply) => asRead(reply, getDelegation(app.db, request.params.id, request.query.at), request.query.at))
+  }, async (request, reply) => asRead(reply, getDelegation(app.runtime.db, request.params.id, request.query.at), request.query.at))
 
   app.post('/delegations', {
     config: { allow: access.edit },
@@ -29,7 +29,7 @@ const delegationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'createDelegation', tags, summary: 'Hand a person\'s authority to a deputy for a period',
       body: DelegationCreateSchema, response: { 201: DelegationSchema, ...problems(409, 413, 415, 422) }
     }
-  }, async (request, reply) => created(reply, 'delegations', await commitWrite(request, app.db, () => createDelegation(app.db, actorOf(request.key), request.body))))
+  }, async (request, reply) => created(reply, 'delegations', await commitWrite(request, () => createDelegation(app.runtime.db, actorOf(request.key), request.body))))
 
   app.patch('/delegations/:id', {
     config: { allow: access.edit },
@@ -37,7 +37,7 @@ const delegationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'updateDelegation', tags, summary: 'Change a delegation (every rule is checked again on the changed record)',
       params: IdParams, headers: IfMatchHeaders, body: DelegationPatchSchema, response: { 200: DelegationSchema, ...problems(404, 412, 413, 415, 422) }
     }
-  }, async (request, reply) => written(reply, await commitWrite(request, app.db, () => updateDelegation(app.db, actorOf(request.key), request.params.id, request.body, request.headers['if-match']))))
+  }, async (request, reply) => written(reply, await commitWrite(request, () => updateDelegation(app.runtime.db, actorOf(request.key), request.params.id, request.body, request.headers['if-match']))))
 
   app.delete('/delegations/:id', {
     config: { allow: access.edit },
@@ -45,7 +45,7 @@ const delegationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'deleteDelegation', tags, summary: 'Delete a delegation',
       params: IdParams, headers: IfMatchHeaders, response: { 204: Type.Null({ description: 'Deleted' }), ...problems(404, 412, 413, 415) }
     }
-  }, async (request, reply) => deleted(reply, await commitWrite(request, app.db, () => deleteDelegation(app.db, actorOf(request.key), request.params.id, request.headers['if-match']))))
+  }, async (request, reply) => deleted(reply, await commitWrite(request, () => deleteDelegation(app.runtime.db, actorOf(request.key), request.params.id, request.headers['if-match']))))
 }
 
 export default delegationsRoutes

@@ -13,12 +13,12 @@ const domainRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/domains', {
     config: { allow: access.read },
     schema: { operationId: 'listDomains', tags, summary: 'List decision areas, filtered by parent', querystring: DomainsQuery, response: { 200: Page(DomainSchema), ...problems() } }
-  }, async (request) => listDomains(app.db, request.query))
+  }, async (request) => listDomains(app.runtime.db, request.query))
 
   app.get('/domains/:id', {
     config: { allow: access.read },
     schema: { operationId: 'getDomain', tags, summary: 'Get a decision area', params: IdParams, querystring: AtOnlyQuery, response: { 200: DomainSchema, ...problems(404) } }
-  }, async (request, reply) => asRead(reply, getDomain(app.db, request.params.id, request.query.at), request.query.at))
+  }, async (request, reply) => asRead(reply, getDomain(app.runtime.db, request.params.id, request.query.at), request.query.at))
 
   app.post('/domains', {
     config: { allow: access.edit },
@@ -26,7 +26,7 @@ const domainRoutes: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'createDomain', tags, summary: 'Create a decision area, optionally under a parent',
       body: DomainCreateSchema, response: { 201: DomainSchema, ...problems(409, 413, 415, 422) }
     }
-  }, async (request, reply) => created(reply, 'domains', await commitWrite(request, app.db, () => createDomain(app.db, actorOf(request.key), request.body))))
+  }, async (request, reply) => created(reply, 'domains', await commitWrite(request, () => createDomain(app.runtime.db, actorOf(request.key), request.body))))
 
   app.patch('/domains/:id', {
     config: { allow: access.edit },
@@ -34,7 +34,7 @@ const domainRoutes: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'updateDomain', tags, summary: 'Change a decision area (a new parent may not lie under it)',
       params: IdParams, headers: IfMatchHeaders, body: DomainPatchSchema, response: { 200: DomainSchema, ...problems(404, 412, 413, 415, 422) }
     }
-  }, async (request, reply) => written(reply, await commitWrite(request, app.db, () => updateDomain(app.db, actorOf(request.key), request.params.id, request.body, request.headers['if-match']))))
+  }, async (request, reply) => written(reply, await commitWrite(request, () => updateDomain(app.runtime.db, actorOf(request.key), request.params.id, request.body, request.headers['if-match']))))
 
   app.delete('/domains/:id', {
     config: { allow: access.edit },
@@ -42,7 +42,7 @@ const domainRoutes: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'deleteDomain', tags, summary: 'Delete a decision area that no sub-domain, initiative, assignment, delegation or influence points to',
       params: IdParams, headers: IfMatchHeaders, response: { 204: Type.Null({ description: 'Deleted' }), ...problems(404, 409, 412, 413, 415) }
     }
-  }, async (request, reply) => deleted(reply, await commitWrite(request, app.db, () => deleteDomain(app.db, actorOf(request.key), request.params.id, request.headers['if-match']))))
+  }, async (request, reply) => deleted(reply, await commitWrite(request, () => deleteDomain(app.runtime.db, actorOf(request.key), request.params.id, request.headers['if-match']))))
 }
 
 export default domainRoutes

@@ -1,7 +1,7 @@
 // GET /health: public, 200 while the database answers, 503 when it does not.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import Type from 'typebox'
-import { isReachable } from '../database.js'
+import { isReachable } from '../store/connection.js'
 import { ProblemError } from '../errors.js'
 import { problems } from '../schemas/common.js'
 
@@ -12,7 +12,7 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: Type.Object({ status: Type.Literal('ok'), database: Type.Literal('reachable') }, { examples: [{ status: 'ok', database: 'reachable' }] }), ...problems(503) }
     }
   }, async () => {
-    if (!isReachable(app.db)) throw new ProblemError('WHODECIDES_ERR_UNAVAILABLE', 'The database does not answer')
+    if (!isReachable(app.runtime.db)) throw new ProblemError('WHODECIDES_ERR_UNAVAILABLE', 'The database does not answer')
     return { status: 'ok' as const, database: 'reachable' as const }
   })
 }

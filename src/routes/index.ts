@@ -1,6 +1,5 @@
 // Every route of the service, registered in a visible order; the /v1 routes each declare who may call them.
 import type { FastifyInstance } from 'fastify'
-import type { AuditRunnerOptions } from '../audit/audit-runner.js'
 import type { Config } from '../config.js'
 import bulkRoutes from './bulk.js'
 import healthRoutes from './health.js'
@@ -18,7 +17,7 @@ import ruleRoutes from './rules.js'
 import auditRoutes from './audits.js'
 import waiverRoutes from './waivers.js'
 
-export default async function routes (app: FastifyInstance, opts: { config: Config, audits?: AuditRunnerOptions }): Promise<void> {
+export default async function routes (app: FastifyInstance, opts: { config: Config }): Promise<void> {
   await app.register(healthRoutes)
   await app.register(async (v1) => {
     await v1.register(peopleRoutes)
@@ -32,7 +31,7 @@ export default async function routes (app: FastifyInstance, opts: { config: Conf
     await v1.register(deciderRoutes)
     await v1.register(decisionRoutes)
     await v1.register(ruleRoutes)
-    await v1.register(auditRoutes, { audits: opts.audits })
+    await v1.register(auditRoutes)
     await v1.register(waiverRoutes)
     await v1.register(bulkRoutes, { importBodyLimit: opts.config.importBodyLimit })
   }, { prefix: '/v1' })

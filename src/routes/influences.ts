@@ -16,12 +16,12 @@ const influencesRoutes: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'listInfluences', tags, summary: 'List observed influences, filtered by person, target and strength',
       querystring: InfluencesQuery, response: { 200: Page(InfluenceSchema), ...problems() }
     }
-  }, async (request) => listInfluences(app.db, request.query))
+  }, async (request) => listInfluences(app.runtime.db, request.query))
 
   app.get('/influences/:id', {
     config: { allow: access.read },
     schema: { operationId: 'getInfluence', tags, summary: 'Get an observed influence', params: IdParams, querystring: AtOnlyQuery, response: { 200: InfluenceSchema, ...problems(404) } }
-  }, async (request, reply) => asRead(reply, getInfluence(app.db, request.params.id, request.query.at), request.query.at))
+  }, async (request, reply) => asRead(reply, getInfluence(app.runtime.db, request.params.id, request.query.at), request.query.at))
 
   app.post('/influences', {
     config: { allow: access.audit },
@@ -29,7 +29,7 @@ const influencesRoutes: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'createInfluence', tags, summary: 'Record informal authority observed over an initiative, a domain or a person',
       body: InfluenceCreateSchema, response: { 201: InfluenceSchema, ...problems(409, 413, 415, 422) }
     }
-  }, async (request, reply) => created(reply, 'influences', await commitWrite(request, app.db, () => createInfluence(app.db, actorOf(request.key), request.body))))
+  }, async (request, reply) => created(reply, 'influences', await commitWrite(request, () => createInfluence(app.runtime.db, actorOf(request.key), request.body))))
 
   app.patch('/influences/:id', {
     config: { allow: access.audit },
@@ -37,7 +37,7 @@ const influencesRoutes: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'updateInfluence', tags, summary: 'Change an observed influence (every rule is checked again on the changed record)',
       params: IdParams, headers: IfMatchHeaders, body: InfluencePatchSchema, response: { 200: InfluenceSchema, ...problems(404, 412, 413, 415, 422) }
     }
-  }, async (request, reply) => written(reply, await commitWrite(request, app.db, () => updateInfluence(app.db, actorOf(request.key), request.params.id, request.body, request.headers['if-match']))))
+  }, async (request, reply) => written(reply, await commitWrite(request, () => updateInfluence(app.runtime.db, actorOf(request.key), request.params.id, request.body, request.headers['if-match']))))
 
   app.delete('/influences/:id', {
     config: { allow: access.audit },
@@ -45,7 +45,7 @@ const influencesRoutes: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'deleteInfluence', tags, summary: 'Delete an observed influence',
       params: IdParams, headers: IfMatchHeaders, response: { 204: Type.Null({ description: 'Deleted' }), ...problems(404, 412, 413, 415) }
     }
-  }, async (request, reply) => deleted(reply, await commitWrite(request, app.db, () => deleteInfluence(app.db, actorOf(request.key), request.params.id, request.headers['if-match']))))
+  }, async (request, reply) => deleted(reply, await commitWrite(request, () => deleteInfluence(app.runtime.db, actorOf(request.key), request.params.id, request.headers['if-match']))))
 }
 
 export default influencesRoutes

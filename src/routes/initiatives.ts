@@ -17,12 +17,12 @@ const initiativeRoutes: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'listInitiatives', tags, summary: 'List initiatives, filtered by status, domain and decision rule',
       querystring: InitiativesQuery, response: { 200: Page(InitiativeSchema), ...problems() }
     }
-  }, async (request) => listInitiatives(app.db, request.query))
+  }, async (request) => listInitiatives(app.runtime.db, request.query))
 
   app.get('/initiatives/:id', {
     config: { allow: access.read },
     schema: { operationId: 'getInitiative', tags, summary: 'Get an initiative', params: IdParams, querystring: AtOnlyQuery, response: { 200: InitiativeSchema, ...problems(404) } }
-  }, async (request, reply) => asRead(reply, getInitiative(app.db, request.params.id, request.query.at), request.query.at))
+  }, async (request, reply) => asRead(reply, getInitiative(app.runtime.db, request.params.id, request.query.at), request.query.at))
 
   app.get('/initiatives/:id/raci', {
     config: { allow: access.read },
@@ -30,7 +30,7 @@ const initiativeRoutes: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'getInitiativeRaci', tags, summary: 'Who holds which RACI role on the initiative at a time: its own, and those inherited from its domains',
       params: IdParams, querystring: RaciQuery, response: { 200: RaciSchema, ...problems(404) }
     }
-  }, async (request) => getInitiativeRaci(app.db, request.params.id, request.query.at))
+  }, async (request) => getInitiativeRaci(app.runtime.db, app.runtime.deciders, request.params.id, request.query.at))
 
   app.post('/initiatives', {
     config: { allow: access.edit },
@@ -38,7 +38,7 @@ const initiativeRoutes: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'createInitiative', tags, summary: 'Create an initiative (status proposed and decision rule single unless given)',
       body: InitiativeCreateSchema, response: { 201: InitiativeSchema, ...problems(409, 413, 415, 422) }
     }
-  }, async (request, reply) => created(reply, 'initiatives', await commitWrite(request, app.db, () => createInitiative(app.db, actorOf(request.key), request.body))))
+  }, async (request, reply) => created(reply, 'initiatives', await commitWrite(request, () => createInitiative(app.runtime.db, actorOf(request.key), request.body))))
 
   app.patch('/initiatives/:id', {
     config: { allow: access.edit },
@@ -46,7 +46,7 @@ const initiativeRoutes: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'updateInitiative', tags, summary: 'Change an initiative',
       params: IdParams, headers: IfMatchHeaders, body: InitiativePatchSchema, response: { 200: InitiativeSchema, ...problems(404, 412, 413, 415, 422) }
     }
-  }, async (request, reply) => written(reply, await commitWrite(request, app.db, () => updateInitiative(app.db, actorOf(request.key), request.params.id, request.body, request.headers['if-match']))))
+  }, async (request, reply) => written(reply, await commitWrite(request, () => updateInitiative(app.runtime.db, actorOf(request.key), request.params.id, request.body, request.headers['if-match']))))
 
   app.delete('/initiatives/:id', {
     config: { allow: access.edit },
@@ -54,7 +54,7 @@ const initiativeRoutes: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'deleteInitiative', tags, summary: 'Delete an initiative that no assignment, delegation, influence or decision points to',
       params: IdParams, headers: IfMatchHeaders, response: { 204: Type.Null({ description: 'Deleted' }), ...problems(404, 409, 412, 413, 415) }
     }
-  }, async (request, reply) => deleted(reply, await commitWrite(request, app.db, () => deleteInitiative(app.db, actorOf(request.key), request.params.id, request.headers['if-match']))))
+  }, async (request, reply) => deleted(reply, await commitWrite(request, () => deleteInitiative(app.runtime.db, actorOf(request.key), request.params.id, request.headers['if-match']))))
 }
 
 export default initiativeRoutes

@@ -13,7 +13,7 @@ const keysRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/keys', {
     config: { allow: access.admin },
     schema: { operationId: 'listKeys', tags, summary: 'List every key, live and revoked, without secrets', response: { 200: KeyListSchema, ...problems() } }
-  }, async () => ({ items: listKeys(app.db) }))
+  }, async () => ({ items: listKeys(app.runtime.db) }))
 
   app.post('/keys', {
     config: { allow: access.admin },
@@ -22,7 +22,7 @@ const keysRoutes: FastifyPluginAsyncTypebox = async (app) => {
       body: KeyCreateSchema, response: { 201: IssuedKeySchema, ...problems(413, 415) }
     }
   }, async (request, reply) => {
-    const { key, revision } = await commitWrite(request, app.db, () => createKey(app.db, actorOf(request.key), request.body))
+    const { key, revision } = await commitWrite(request, () => createKey(app.runtime.db, actorOf(request.key), request.body))
     // The token is in this body only: no cache may keep a copy.
     reply.code(201).header('location', `/v1/keys/${key.id}`).header('x-revision', String(revision)).header('cache-control', 'no-store')
     return key
@@ -34,7 +34,7 @@ const keysRoutes: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'revokeKey', tags, summary: 'Revoke a key at once (the last live admin key cannot be revoked)',
       params: IdParams, response: { 204: Type.Null({ description: 'Revoked' }), ...problems(404, 409, 413, 415) }
     }
-  }, async (request, reply) => deleted(reply, await commitWrite(request, app.db, () => revokeKey(app.db, actorOf(request.key), request.params.id))))
+  }, async (request, reply) => deleted(reply, await commitWrite(request, () => revokeKey(app.runtime.db, app.runtime.keys, actorOf(request.key), request.params.id))))
 }
 
 export default keysRoutes

@@ -13,12 +13,12 @@ const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/people', {
     config: { allow: access.read },
     schema: { operationId: 'listPeople', tags, summary: 'List people, filtered by status and tag', querystring: PeopleQuery, response: { 200: Page(PersonSchema), ...problems() } }
-  }, async (request) => listPeople(app.db, request.query))
+  }, async (request) => listPeople(app.runtime.db, request.query))
 
   app.get('/people/:id', {
     config: { allow: access.read },
     schema: { operationId: 'getPerson', tags, summary: 'Get a person', params: IdParams, querystring: AtOnlyQuery, response: { 200: PersonSchema, ...problems(404) } }
-  }, async (request, reply) => asRead(reply, getPerson(app.db, request.params.id, request.query.at), request.query.at))
+  }, async (request, reply) => asRead(reply, getPerson(app.runtime.db, request.params.id, request.query.at), request.query.at))
 
   app.get('/people/:id/statuses', {
     config: { allow: access.read },
@@ -26,12 +26,12 @@ const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'listPersonStatuses', tags, summary: 'The person\'s status timeline, oldest first', params: IdParams,
       response: { 200: Type.Object({ items: Type.Array(PersonStatusPeriodSchema, { maxItems: 10000 }) }, { examples: [{ items: [{ status: 'active', from: null, to: '2026-03-01T00:00:00.000Z' }, { status: 'on_leave', from: '2026-03-01T00:00:00.000Z', to: null }] }] }), ...problems(404) }
     }
-  }, async (request) => ({ items: listPersonStatuses(app.db, request.params.id) }))
+  }, async (request) => ({ items: listPersonStatuses(app.runtime.db, request.params.id) }))
 
   app.post('/people', {
     config: { allow: access.edit },
     schema: { operationId: 'createPerson', tags, summary: 'Create a person', body: PersonCreateSchema, response: { 201: PersonSchema, ...problems(409, 413, 415, 422) } }
-  }, async (request, reply) => created(reply, 'people', await commitWrite(request, app.db, () => createPerson(app.db, actorOf(request.key), request.body))))
+  }, async (request, reply) => created(reply, 'people', await commitWrite(request, () => createPerson(app.runtime.db, actorOf(request.key), request.body))))
 
   app.patch('/people/:id', {
     config: { allow: access.edit },
@@ -39,7 +39,7 @@ const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'updatePerson', tags, summary: 'Change a person (a status change is recorded from statusSince, default now)',
       params: IdParams, headers: IfMatchHeaders, body: PersonPatchSchema, response: { 200: PersonSchema, ...problems(404, 409, 412, 413, 415, 422) }
     }
-  }, async (request, reply) => written(reply, await commitWrite(request, app.db, () => updatePerson(app.db, actorOf(request.key), request.params.id, request.body, request.headers['if-match']))))
+  }, async (request, reply) => written(reply, await commitWrite(request, () => updatePerson(app.runtime.db, actorOf(request.key), request.params.id, request.body, request.headers['if-match']))))
 
   app.delete('/people/:id', {
     config: { allow: access.edit },
@@ -47,7 +47,7 @@ const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'deletePerson', tags, summary: 'Delete a person who holds no roles and made no recorded decision (otherwise set them departed or retired)',
       params: IdParams, headers: IfMatchHeaders, response: { 204: Type.Null({ description: 'Deleted' }), ...problems(404, 409, 412, 413, 415) }
     }
-  }, async (request, reply) => deleted(reply, await commitWrite(request, app.db, () => deletePerson(app.db, actorOf(request.key), request.params.id, request.headers['if-match']))))
+  }, async (request, reply) => deleted(reply, await commitWrite(request, () => deletePerson(app.runtime.db, actorOf(request.key), request.params.id, request.headers['if-match']))))
 }
 
 export default peopleRoutes

@@ -1,17 +1,11 @@
-// How a write route answers: its write run in the next group commit, then Location on create, ETag of the new
+// How a write route answers: its write committed (Runtime.commit), then Location on create, ETag of the new
 // version and X-Revision of the change.
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import type { Db } from '../database.js'
-import { queueWrite } from '../services/group-commit.js'
-import { etagOf } from '../services/records.js'
+import { etagOf } from '../store/records.js'
 
-/**
- * Runs a write in the next group commit (src/services/group-commit.ts): its answer waits for the commit. A request
- * with an Idempotency-Key runs its write at once, in a transaction of its own, as its key is claimed just before
- * and completed just after in the same turn — so a concurrent retry finds the answer stored, not a claim in progress.
- */
-export async function commitWrite<T> (request: FastifyRequest, db: Db, write: () => T): Promise<T> {
-  return request.headers['idempotency-key'] === undefined ? await queueWrite(db, write) : write()
+/** Commits the request's write as the runtime decides (Runtime.commit); settles once it is durable. */
+export async function commitWrite<T> (request: FastifyRequest, write: () => T): Promise<T> {
+  return await request.server.runtime.commit({ idempotencyKey: request.headers['idempotency-key'] }, write)
 }
 
 export function created<T extends { id: string, version: number }> (reply: FastifyReply, collection: string, result: { record: T, revision: number }): T {

@@ -12,7 +12,7 @@ const ruleRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/rules', {
     config: { allow: access.read },
     schema: { operationId: 'listRules', tags, summary: 'Every audit rule with its effective configuration, in id order', response: { 200: RulesSchema, ...problems() } }
-  }, async () => listRules(app.db))
+  }, async () => listRules(app.runtime.db))
 
   app.patch('/rules/:id', {
     config: { allow: access.audit },
@@ -20,7 +20,7 @@ const ruleRoutes: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'updateRule', tags, summary: 'Enable or disable a rule, set its severity (null: the default) or its options (checked against its optionsSchema)',
       params: RuleParams, headers: IfMatchHeaders, body: RulePatchSchema, response: { 200: RuleSchema, ...problems(404, 412, 413, 415) }
     }
-  }, async (request, reply) => written(reply, await commitWrite(request, app.db, () => updateRule(app.db, actorOf(request.key), request.params.id, request.body, request.headers['if-match']))))
+  }, async (request, reply) => written(reply, await commitWrite(request, () => updateRule(app.runtime.db, actorOf(request.key), request.params.id, request.body, request.headers['if-match']))))
 }
 
 export default ruleRoutes

@@ -16,12 +16,12 @@ const waiverRoutes: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'listWaivers', tags, summary: 'List waivers, filtered by fingerprint and by whether they are still live',
       querystring: WaiversQuery, response: { 200: Page(WaiverSchema), ...problems() }
     }
-  }, async (request) => listWaivers(app.db, request.query))
+  }, async (request) => listWaivers(app.runtime.db, request.query))
 
   app.get('/waivers/:id', {
     config: { allow: access.read },
     schema: { operationId: 'getWaiver', tags, summary: 'Get a waiver', params: IdParams, response: { 200: WaiverSchema, ...problems(404) } }
-  }, async (request, reply) => withEtag(reply, getWaiver(app.db, request.params.id)))
+  }, async (request, reply) => withEtag(reply, getWaiver(app.runtime.db, request.params.id)))
 
   app.post('/waivers', {
     config: { allow: access.audit },
@@ -29,7 +29,7 @@ const waiverRoutes: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'createWaiver', tags, summary: 'Accept a finding (by fingerprint) until a future date: audits then mark it waived and leave it out of their totals',
       body: WaiverCreateSchema, response: { 201: WaiverSchema, ...problems(413, 415, 422) }
     }
-  }, async (request, reply) => created(reply, 'waivers', await commitWrite(request, app.db, () => createWaiver(app.db, actorOf(request.key), request.body))))
+  }, async (request, reply) => created(reply, 'waivers', await commitWrite(request, () => createWaiver(app.runtime.db, actorOf(request.key), request.body))))
 
   app.delete('/waivers/:id', {
     config: { allow: access.audit },
@@ -37,7 +37,7 @@ const waiverRoutes: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'deleteWaiver', tags, summary: 'Withdraw a waiver: later audits count the finding again',
       params: IdParams, headers: IfMatchHeaders, response: { 204: Type.Null({ description: 'Deleted' }), ...problems(404, 412, 413, 415) }
     }
-  }, async (request, reply) => deleted(reply, await commitWrite(request, app.db, () => deleteWaiver(app.db, actorOf(request.key), request.params.id, request.headers['if-match']))))
+  }, async (request, reply) => deleted(reply, await commitWrite(request, () => deleteWaiver(app.runtime.db, actorOf(request.key), request.params.id, request.headers['if-match']))))
 }
 
 export default waiverRoutes

@@ -2,13 +2,13 @@
 import { and, asc, desc, eq, gt, isNull, lt, ne, or } from 'drizzle-orm'
 import { assignments, changes } from '../../db/schema.js'
 import { now, toInstant } from '../clock.js'
-import type { Db } from '../database.js'
+import type { Db } from '../store/connection.js'
 import { ProblemError } from '../errors.js'
 import type { Assignment, AssignmentCreate, AssignmentPatch, AssignmentsQuery } from '../schemas/assignments.js'
-import { transact, type Actor } from '../change-log.js'
-import { activeVersionAt, findVersionAt, pageAt } from './history.js'
+import { transact, type Actor } from '../store/change-log.js'
+import { activeVersionAt, findVersionAt, pageAt } from '../store/history.js'
 import { newId } from './ids.js'
-import { assertNewId, assertReference, checkIfMatch, equals, findRecord, insertRecord, replaceRecord, selectPage, type Page, type Written } from './records.js'
+import { assertNewId, assertReference, checkIfMatch, equals, findRecord, insertRecord, replaceRecord, selectPage, type Page, type Written } from '../store/records.js'
 import { activeAt, assertOneTarget, assertPeriod, periodOf } from './targets.js'
 
 type Row = typeof assignments.$inferSelect

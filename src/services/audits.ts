@@ -1,15 +1,15 @@
 // Use cases for audit runs: run every enabled rule and store the run (in the audit process, audit/audit-runner.ts),
 // read runs and their findings.
-import { runAndStoreAudit } from '../audit/audit-runner.js'
+import type { AuditRunner } from '../audit/audit-runner.js'
 import type { AuditScope } from '../audit/engine.js'
 import { runView, type RunRow } from '../audit/run-store.js'
 import { now, toInstant } from '../clock.js'
-import { statement, type Db } from '../database.js'
+import { statement, type Db } from '../store/connection.js'
 import { invalidField, notFound, ProblemError } from '../errors.js'
 import type { AuditCreate, AuditRun, AuditsQuery, Finding, FindingsQuery } from '../schemas/audits.js'
-import type { Actor } from '../change-log.js'
+import type { Actor } from '../store/change-log.js'
 import { newId } from './ids.js'
-import { cursorAfter, DEFAULT_PAGE_SIZE, toPage, type Page, type Written } from './records.js'
+import { cursorAfter, DEFAULT_PAGE_SIZE, toPage, type Page, type Written } from '../store/records.js'
 import { ruleConfigs } from './rule-settings.js'
 
 type State = Finding['state']
@@ -67,13 +67,13 @@ function assertScope (db: Db, scope: AuditCreate['scope']): void {
  * the database's audit runner — for a file, in the audit process beside the server, which the request thread only
  * waits for.
  */
-export async function runAudit (db: Db, actor: Actor, input: AuditCreate): Promise<Written<AuditRun>> {
+export async function runAudit (db: Db, audits: AuditRunner, actor: Actor, input: AuditCreate): Promise<Written<AuditRun>> {
   assertScope(db, input.scope)
   const { scope, key } = canonicalScope(input.scope)
   const startedAt = now()
   const at = input.at === undefined ? startedAt : toInstant(input.at)
   const run = { id: newId(), scopeKey: key, scope, at, startedAt }
-  return await runAndStoreAudit(db, { job: { configs: ruleConfigs(db), scope, at }, run, actor })
+  return await audits.run({ job: { configs: ruleConfigs(db), scope, at }, run, actor })
 }
 
 const RUN_COLUMNS = `id, scope_key AS scopeKey, scope, at, started_at AS startedAt, finished_at AS finishedAt, status, counts,

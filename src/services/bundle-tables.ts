@@ -2,7 +2,7 @@
 import { asc, getTableColumns } from 'drizzle-orm'
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core'
 import { assignments, decisions, delegations, domains, influences, initiatives, people } from '../../db/schema.js'
-import { statement, type Db } from '../database.js'
+import { statement, type Db } from '../store/connection.js'
 
 export const BUNDLE_COLLECTIONS = ['people', 'domains', 'initiatives', 'assignments', 'delegations', 'influences', 'decisions'] as const
 export type BundleCollection = typeof BUNDLE_COLLECTIONS[number]

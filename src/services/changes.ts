@@ -1,7 +1,7 @@
 // Reads the change log: entries after a revision, filtered by collection and record, paged in revision order.
-import { statement, type Db } from '../database.js'
+import { statement, type Db } from '../store/connection.js'
 import type { Change, ChangesQuery } from '../schemas/changes.js'
-import { DEFAULT_PAGE_SIZE, revisionAfter, toRevisionPage, type Page } from './records.js'
+import { DEFAULT_PAGE_SIZE, revisionAfter, toRevisionPage, type Page } from '../store/records.js'
 
 interface Row {
   revision: number

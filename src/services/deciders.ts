@@ -1,24 +1,19 @@
 // Use cases of "who decides?": one initiative or domain, a person's authority, many initiatives at once.
 import { now, toInstant } from '../clock.js'
-import type { Db } from '../database.js'
+import type { Db } from '../store/connection.js'
 import { notFound, ProblemError, type FieldError } from '../errors.js'
 import { findAuthority } from '../registry/authority.js'
-import { deciderIndex, deciderSource } from '../registry/decider-index.js'
+import type { DeciderIndex } from '../registry/decider-index.js'
 import { resolveDecider, UnknownTargetError } from '../registry/resolver.js'
 import type { DeciderAnswer, Target } from '../registry/types.js'
 import type { Authority, DomainDecider, InitiativeDecider, ResolveDecidersBody, ResolvedDeciders } from '../schemas/deciders.js'
-import { exists } from './records.js'
-
-/** Reads the decider index whole now (about a second per million assignments), so the first lookup does not wait. */
-export function prepareDeciders (db: Db): void {
-  deciderIndex(db)
-}
+import { exists } from '../store/records.js'
 
 /** The answer at `at`, or now. */
-function answer (db: Db, target: Target, at: string | undefined): DeciderAnswer {
+function answer (index: DeciderIndex, target: Target, at: string | undefined): DeciderAnswer {
   try {
     const instant = at === undefined ? now() : toInstant(at)
-    return resolveDecider(deciderSource(db, instant), target, instant)
+    return resolveDecider(index.sourceAt(instant), target, instant)
   } catch (error) {
     if (error instanceof UnknownTargetError) throw notFound(target.kind === 'initiative' ? 'initiatives' : 'domains', target.id)
     throw error
@@ -29,19 +24,19 @@ const initiativeView = (a: DeciderAnswer): InitiativeDecider => ({
   initiativeId: a.target.id, at: a.at, decisionRule: a.decisionRule, resolution: a.resolution, deciders: a.deciders, absent: a.absent
 })
 
-export const resolveInitiativeDecider = (db: Db, id: string, at?: string): InitiativeDecider =>
-  initiativeView(answer(db, { kind: 'initiative', id }, at))
+export const resolveInitiativeDecider = (index: DeciderIndex, id: string, at?: string): InitiativeDecider =>
+  initiativeView(answer(index, { kind: 'initiative', id }, at))
 
-export function resolveDomainDecider (db: Db, id: string, at?: string): DomainDecider {
-  const a = answer(db, { kind: 'domain', id }, at)
+export function resolveDomainDecider (index: DeciderIndex, id: string, at?: string): DomainDecider {
+  const a = answer(index, { kind: 'domain', id }, at)
   return { domainId: id, at: a.at, decisionRule: a.decisionRule, resolution: a.resolution, deciders: a.deciders, absent: a.absent }
 }
 
 /** The initiatives in the order asked, at one time; every unknown id is named by its index. */
-export function resolveDeciders (db: Db, body: ResolveDecidersBody): ResolvedDeciders {
+export function resolveDeciders (index: DeciderIndex, body: ResolveDecidersBody): ResolvedDeciders {
   // One instant for the whole answer, whether given or now.
   const at = body.at === undefined ? now() : toInstant(body.at)
-  const source = deciderSource(db, at)
+  const source = index.sourceAt(at)
   const results: InitiativeDecider[] = []
   const unknown: FieldError[] = []
   body.initiativeIds.forEach((id, i) => {
@@ -59,11 +54,11 @@ export function resolveDeciders (db: Db, body: ResolveDecidersBody): ResolvedDec
   return { at, results }
 }
 
-export function getPersonAuthority (db: Db, id: string, at?: string): Authority {
+export function getPersonAuthority (db: Db, index: DeciderIndex, id: string, at?: string): Authority {
   if (!exists(db, 'people', id)) throw notFound('people', id)
   const instant = at === undefined ? now() : toInstant(at)
   const authority: Authority = { personId: id, at: instant, initiatives: [], domains: [] }
-  for (const { target, how, via } of findAuthority(db, id, instant)) {
+  for (const { target, how, via } of findAuthority(db, index, id, instant)) {
     if (target.kind === 'initiative') authority.initiatives.push({ initiativeId: target.id, how, via })
     else authority.domains.push({ domainId: target.id, how, via })
   }

@@ -2,15 +2,15 @@
 import { and, desc, eq, lt, or, type SQL } from 'drizzle-orm'
 import { decisions, initiatives, LIVE_INITIATIVE_STATUSES } from '../../db/schema.js'
 import { now, toInstant } from '../clock.js'
-import type { Db } from '../database.js'
+import type { Db } from '../store/connection.js'
 import { invalidField, notFound } from '../errors.js'
 import type { Decision, DecisionCreate, DecisionsQuery } from '../schemas/decisions.js'
 import { ID_PATTERN } from '../schemas/common.js'
-import { transact, type Actor } from '../change-log.js'
-import { findVersionAt, versionAt, versionField, versionsAt } from './history.js'
+import { transact, type Actor } from '../store/change-log.js'
+import { findVersionAt, versionAt, versionField, versionsAt } from '../store/history.js'
 import { newId } from './ids.js'
 import { findInitiative, initiativeView } from './initiatives.js'
-import { assertNewId, assertReference, DEFAULT_PAGE_SIZE, insertRecord, replaceRecord, type Page, type Written } from './records.js'
+import { assertNewId, assertReference, DEFAULT_PAGE_SIZE, insertRecord, replaceRecord, type Page, type Written } from '../store/records.js'
 
 type Row = typeof decisions.$inferSelect
 type InitiativeRow = typeof initiatives.$inferSelect

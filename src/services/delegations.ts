@@ -2,13 +2,13 @@
 import { eq } from 'drizzle-orm'
 import { delegations } from '../../db/schema.js'
 import { now, toInstant } from '../clock.js'
-import type { Db } from '../database.js'
+import type { Db } from '../store/connection.js'
 import { invalidRecord } from '../errors.js'
 import type { Delegation, DelegationCreate, DelegationPatch, DelegationsQuery } from '../schemas/delegations.js'
-import { recordChange, transact, type Actor } from '../change-log.js'
-import { activeVersionAt, findVersionAt, pageAt } from './history.js'
+import { recordChange, transact, type Actor } from '../store/change-log.js'
+import { activeVersionAt, findVersionAt, pageAt } from '../store/history.js'
 import { newId } from './ids.js'
-import { assertNewId, assertReference, checkIfMatch, equals, findRecord, insertRecord, replaceRecord, selectPage, type Page, type Written } from './records.js'
+import { assertNewId, assertReference, checkIfMatch, equals, findRecord, insertRecord, replaceRecord, selectPage, type Page, type Written } from '../store/records.js'
 import { activeAt, assertOneTarget, assertPeriod, periodOf } from './targets.js'
 
 type Row = typeof delegations.$inferSelect

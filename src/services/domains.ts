@@ -2,13 +2,13 @@
 import { eq } from 'drizzle-orm'
 import { domains } from '../../db/schema.js'
 import { now } from '../clock.js'
-import { statement, type Db } from '../database.js'
+import { statement, type Db } from '../store/connection.js'
 import { invalidRecord } from '../errors.js'
 import type { Domain, DomainCreate, DomainPatch, DomainsQuery } from '../schemas/domains.js'
-import { recordChange, transact, type Actor } from '../change-log.js'
-import { findVersionAt, pageAt } from './history.js'
+import { recordChange, transact, type Actor } from '../store/change-log.js'
+import { findVersionAt, pageAt } from '../store/history.js'
 import { newId } from './ids.js'
-import { assertNewId, assertReference, assertUnreferenced, checkIfMatch, equals, findRecord, insertRecord, replaceRecord, selectPage, type Page, type Written } from './records.js'
+import { assertNewId, assertReference, assertUnreferenced, checkIfMatch, equals, findRecord, insertRecord, replaceRecord, selectPage, type Page, type Written } from '../store/records.js'
 
 type Row = typeof domains.$inferSelect
 

@@ -1,5 +1,5 @@
 // GET /v1/export: the whole registry as one bundle, each collection in id order, without server-set fields.
-import type { Db } from '../database.js'
+import type { Db } from '../store/connection.js'
 import { BUNDLE_COLLECTIONS, readAll, toBundleRow, type BundleCollection, type BundleRow } from './bundle-tables.js'
 
 export function exportBundle (db: Db): Record<BundleCollection, BundleRow[]> {

@@ -1,6 +1,6 @@
 // Idempotency-Key records: claim a key for a request, store the answer it got, replay that answer, forget old keys.
-import { statement, type Db } from '../database.js'
-import { transact } from '../change-log.js'
+import { statement, type Db } from '../store/connection.js'
+import { transact } from '../store/change-log.js'
 import { seal, unseal } from './replay-seal.js'
 
 /** How long a key holds: a retry after that is a new request. The draft asks servers to publish this. */

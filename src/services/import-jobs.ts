@@ -2,8 +2,8 @@
 // the imports on its own connection to the database file, one message at a time in the order they came.
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
-import { connect, type Db } from '../database.js'
-import type { Actor } from '../change-log.js'
+import { connect, type Db } from '../store/connection.js'
+import type { Actor } from '../store/change-log.js'
 import { importBundle, type ImportOptions, type ImportReport } from './import.js'
 import { parseImportBody, toWire, type WireError } from './import-body.js'
 

@@ -2,7 +2,7 @@
 // an answer back per step, and a fresh process after one stops.
 import { fork, type ChildProcess, type ForkOptions } from 'node:child_process'
 import { childEnvironment, entryBeside, holdOpen, inheritedExecArgv } from '../background-process.js'
-import type { Actor } from '../change-log.js'
+import type { Actor } from '../store/change-log.js'
 import type { ImportOptions, ImportReport } from './import.js'
 import { fromWire } from './import-body.js'
 import type { ImportMessage, ImportReply } from './import-jobs.js'

@@ -1,9 +1,9 @@
 // Runs the imports of one database off the request thread — in a process of its own for a database file, on this
 // thread for an in-memory database (no file to share) — one at a time, each answered once the decider index holds it.
-import type { Db } from '../database.js'
-import { followCommit } from '../registry/decider-index.js'
-import type { Actor } from '../change-log.js'
-import { waitForWriterWhile } from './group-commit.js'
+import type { Db } from '../store/connection.js'
+import type { DeciderIndex } from '../registry/decider-index.js'
+import type { Actor } from '../store/change-log.js'
+import type { GroupCommit } from '../store/group-commit.js'
 import { importBundle, type ImportOptions, type ImportReport } from './import.js'
 import { ImportBody, parseImportBody } from './import-body.js'
 import { ImportProcess, type ParsedTicket } from './import-process.js'
@@ -63,7 +63,7 @@ export class ImportRunner {
   /** Bodies imported or dropped already. */
   readonly #settled = new WeakSet<ImportBody>()
 
-  constructor (private readonly db: Db, private readonly place: Place<unknown>) {}
+  constructor (private readonly deciders: DeciderIndex, private readonly place: Place<unknown>) {}
 
   /** Whether an import (not a dry run) is being validated or applied: it holds, or will take, the write lock. */
   get applying (): boolean {
@@ -96,7 +96,7 @@ export class ImportRunner {
       } finally {
         this.#applying = false
       }
-      if (report.revision !== null) await followCommit(this.db, report.revision)
+      if (report.revision !== null) await this.deciders.follow(report.revision)
       return report
     } finally {
       // A turn later: this import's answer, and the Idempotency-Key record the request thread writes with it, go
@@ -128,9 +128,9 @@ export class ImportRunner {
 }
 
 /** The database's import runner: in a process started on first use for a file, on this thread for ':memory:'. */
-export function startImportRunner (db: Db): ImportRunner {
+export function startImportRunner (db: Db, deciders: DeciderIndex, writes: GroupCommit): ImportRunner {
   const place = db.$client.memory ? thisThread(db) : processFor(db.$client.name)
-  const runner = new ImportRunner(db, place as Place<unknown>)
-  waitForWriterWhile(db, () => runner.applying)
+  const runner = new ImportRunner(deciders, place as Place<unknown>)
+  writes.waitForWriterWhile(() => runner.applying)
   return runner
 }

@@ -1,11 +1,11 @@
 // POST /v1/import: validates a whole bundle in memory, then applies it as upserts (or a replace) in one transaction.
 import { BEGINNING_OF_TIME, type PersonStatus } from '../../db/schema.js'
 import { now } from '../clock.js'
-import type { Db } from '../database.js'
+import type { Db } from '../store/connection.js'
 import { invalidField, ProblemError } from '../errors.js'
 import type { Role } from '../schemas/common.js'
 import { BUNDLE_COLLECTIONS, readAll, tableWriter, toBundleRow, type BundleCollection, type BundleRow, type StoredRecord } from './bundle-tables.js'
-import { recordChange, transact, type Actor } from '../change-log.js'
+import { recordChange, transact, type Actor } from '../store/change-log.js'
 import { newId } from './ids.js'
 import { assertMayImport, IMPORT_WRITES, type OperationCounts } from './import-permissions.js'
 import { invariantErrors, normalizeRow, rowSchemaErrors, RULES, type FinalState, type InvalidRow, type Located } from './import-rules.js'

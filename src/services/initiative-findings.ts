@@ -2,9 +2,9 @@
 import { runRules } from '../audit/engine.js'
 import { liveWaivers } from '../audit/live-waivers.js'
 import { now, toInstant } from '../clock.js'
-import type { Db } from '../database.js'
+import type { Db } from '../store/connection.js'
 import { notFound } from '../errors.js'
-import { deciderIndex } from '../registry/decider-index.js'
+import type { DeciderIndex } from '../registry/decider-index.js'
 import { loadFocusedData } from '../registry/focus.js'
 import { createReadModel } from '../registry/read-model.js'
 import { createSnapshot } from '../registry/snapshot.js'
@@ -15,10 +15,10 @@ import { ruleConfigs } from './rule-settings.js'
  * The findings of every enabled rule about the initiative at `at` (default now), each marked with the waiver that
  * accepts it now, if any. Reads only the initiative's slice (see loadFocusedData), so it stays fast on any registry.
  */
-export function getInitiativeFindings (db: Db, initiativeId: string, at?: string): InitiativeFindings {
+export function getInitiativeFindings (db: Db, index: DeciderIndex, initiativeId: string, at?: string): InitiativeFindings {
   const time = now()
   const judgedAt = at === undefined ? time : toInstant(at)
-  const data = loadFocusedData(db, initiativeId, deciderIndex(db)?.asOf(judgedAt))
+  const data = loadFocusedData(db, initiativeId, index.current()?.asOf(judgedAt))
   if (data === undefined) throw notFound('initiatives', initiativeId)
   const findings = runRules(createReadModel(createSnapshot(data), judgedAt), ruleConfigs(db), { initiativeIds: [initiativeId] })
   const waivers = liveWaivers(db, time)

@@ -2,12 +2,12 @@
 import { eq } from 'drizzle-orm'
 import { initiatives } from '../../db/schema.js'
 import { now, toInstant } from '../clock.js'
-import type { Db } from '../database.js'
+import type { Db } from '../store/connection.js'
 import type { Initiative, InitiativeCreate, InitiativePatch, InitiativesQuery } from '../schemas/initiatives.js'
-import { recordChange, transact, type Actor } from '../change-log.js'
-import { findVersionAt, pageAt } from './history.js'
+import { recordChange, transact, type Actor } from '../store/change-log.js'
+import { findVersionAt, pageAt } from '../store/history.js'
 import { newId } from './ids.js'
-import { assertNewId, assertReference, assertUnreferenced, checkIfMatch, equals, findRecord, insertRecord, replaceRecord, selectPage, type Page, type Written } from './records.js'
+import { assertNewId, assertReference, assertUnreferenced, checkIfMatch, equals, findRecord, insertRecord, replaceRecord, selectPage, type Page, type Written } from '../store/records.js'
 
 type Row = typeof initiatives.$inferSelect
 

@@ -6,10 +6,10 @@ import { asc, eq, sql } from 'drizzle-orm'
 import { apiKeys } from '../../db/schema.js'
 import { now } from '../clock.js'
 import { ConfigError } from '../config.js'
-import { statement, type Db } from '../database.js'
+import { statement, type Db } from '../store/connection.js'
 import { notFound, ProblemError } from '../errors.js'
 import type { Role } from '../schemas/common.js'
-import { recordChange, transact, type Actor } from '../change-log.js'
+import { recordChange, transact, type Actor } from '../store/change-log.js'
 import { newId } from './ids.js'
 
 export const TOKEN_PREFIX = 'wd_'
@@ -49,7 +49,7 @@ export function listKeys (db: Db): KeyView[] {
  * Revokes a key at once. Revoking a revoked key changes nothing and answers with the revision that revoked it;
  * the last live admin key cannot be revoked, since no one could then issue keys again.
  */
-export function revokeKey (db: Db, actor: Actor, id: string): { key: KeyView, revision: number } {
+export function revokeKey (db: Db, live: LiveKeys, actor: Actor, id: string): { key: KeyView, revision: number } {
   return transact(db, () => {
     const row = db.select().from(apiKeys).where(eq(apiKeys.id, id)).get()
     if (row === undefined) throw notFound('keys', id)
@@ -60,7 +60,7 @@ export function revokeKey (db: Db, actor: Actor, id: string): { key: KeyView, re
     }
     const at = now()
     db.update(apiKeys).set({ revokedAt: at }).where(eq(apiKeys.id, id)).run()
-    forgetLiveKeys(db)
+    live.forget()
     const key = { ...before, revokedAt: at }
     return { key, revision: recordChange(db, actor, at, { entity: 'keys', entityId: id, action: 'revoke', before, after: key }) }
   })
@@ -72,29 +72,32 @@ const lastRevisionOf = (db: Db, id: string): number =>
 const liveAdmins = (db: Db): number =>
   (statement(db, "SELECT count(*) AS n FROM api_keys WHERE role = 'admin' AND revoked_at IS NULL").get() as { n: number }).n
 
-// Live keys by token hash, so a request costs one hash and no query; a revocation empties it at once.
-const liveKeys = new WeakMap<Db, Map<string, AuthenticatedKey>>()
 const LIVE_KEYS_CACHED = 10_000
 
-function forgetLiveKeys (db: Db): void {
-  liveKeys.get(db)?.clear()
-}
+/** Live keys by token hash, so a request costs one hash and no query; a revocation empties it at once (forget). */
+export class LiveKeys {
+  private readonly cache = new Map<string, AuthenticatedKey>()
 
-/** The live key for a bearer token, or undefined; the hash is compared in constant time. */
-export function authenticate (db: Db, token: string): AuthenticatedKey | undefined {
-  const tokenHash = hashToken(token)
-  let cache = liveKeys.get(db)
-  if (cache === undefined) liveKeys.set(db, cache = new Map())
-  const cached = cache.get(tokenHash)
-  if (cached !== undefined) return cached
-  const row = statement(db, 'SELECT id, label, role, token_hash AS tokenHash FROM api_keys WHERE token_hash = ? AND revoked_at IS NULL')
-    .get(tokenHash) as (AuthenticatedKey & { tokenHash: string }) | undefined
-  if (row === undefined) return undefined
-  if (!timingSafeEqual(Buffer.from(row.tokenHash, 'hex'), Buffer.from(tokenHash, 'hex'))) return undefined
-  const key = { id: row.id, label: row.label, role: row.role }
-  if (cache.size >= LIVE_KEYS_CACHED) cache.clear()
-  cache.set(tokenHash, key)
-  return key
+  constructor (private readonly db: Db) {}
+
+  /** The live key for a bearer token, or undefined; the hash is compared in constant time. */
+  authenticate (token: string): AuthenticatedKey | undefined {
+    const tokenHash = hashToken(token)
+    const cached = this.cache.get(tokenHash)
+    if (cached !== undefined) return cached
+    const row = statement(this.db, 'SELECT id, label, role, token_hash AS tokenHash FROM api_keys WHERE token_hash = ? AND revoked_at IS NULL')
+      .get(tokenHash) as (AuthenticatedKey & { tokenHash: string }) | undefined
+    if (row === undefined) return undefined
+    if (!timingSafeEqual(Buffer.from(row.tokenHash, 'hex'), Buffer.from(tokenHash, 'hex'))) return undefined
+    const key = { id: row.id, label: row.label, role: row.role }
+    if (this.cache.size >= LIVE_KEYS_CACHED) this.cache.clear()
+    this.cache.set(tokenHash, key)
+    return key
+  }
+
+  forget (): void {
+    this.cache.clear()
+  }
 }
 
 /**

@@ -2,15 +2,15 @@
 import { asc, eq, sql } from 'drizzle-orm'
 import { BEGINNING_OF_TIME, people, personStatuses, type PersonStatus } from '../../db/schema.js'
 import { now, toInstant } from '../clock.js'
-import { statement, type Db } from '../database.js'
+import { statement, type Db } from '../store/connection.js'
 import { conflict, invalidRecord } from '../errors.js'
 import type { PeopleQuery, Person, PersonCreate, PersonPatch } from '../schemas/people.js'
 import { statusFromTimeline } from '../registry/snapshot.js'
 import type { StatusPeriod } from '../registry/types.js'
-import { recordChange, transact, type Actor } from '../change-log.js'
-import { findVersionAt, pageAt } from './history.js'
+import { recordChange, transact, type Actor } from '../store/change-log.js'
+import { findVersionAt, pageAt } from '../store/history.js'
 import { newId } from './ids.js'
-import { assertNewId, assertReference, assertUnreferenced, checkIfMatch, equals, findRecord, insertRecord, replaceRecord, selectPage, type Page, type Written } from './records.js'
+import { assertNewId, assertReference, assertUnreferenced, checkIfMatch, equals, findRecord, insertRecord, replaceRecord, selectPage, type Page, type Written } from '../store/records.js'
 
 type Row = typeof people.$inferSelect
 

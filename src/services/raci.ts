@@ -1,8 +1,8 @@
 // The RACI view of one initiative at a time T: its own role holders and those inherited up its domain tree.
 import { now, toInstant } from '../clock.js'
-import { statement, type Db } from '../database.js'
+import { statement, type Db } from '../store/connection.js'
 import { notFound } from '../errors.js'
-import { deciderSource } from '../registry/decider-index.js'
+import type { DeciderIndex } from '../registry/decider-index.js'
 import { domainChain } from '../registry/resolver.js'
 import type { Raci, RaciRole } from '../schemas/initiatives.js'
 
@@ -16,7 +16,7 @@ interface HolderRow {
 }
 
 /*
- * The domain chain comes from the decider index, as it stood at T (src/registry/versions.ts); then one query reads
+ * The domain chain comes from the decider index, as it stood at T (src/store/versions.ts); then one query reads
  * the assignments valid at T on the initiative (depth 0) and on each domain of the chain (depth 1 = its own domain),
  * served by assignments_initiative_idx and assignments_domain_idx. Times are stored in one canonical ISO form
  * (toInstant), so comparing them as text compares them as instants.
@@ -32,9 +32,9 @@ const HOLDERS_AT = `SELECT a.id AS assignmentId, a.person_id AS personId, a.role
   ORDER BY depth, validFrom, assignmentId`
 
 /** The holders of each role on the initiative at `at` (default now): direct first, then nearest domain outwards. */
-export function getInitiativeRaci (db: Db, initiativeId: string, at?: string): Raci {
+export function getInitiativeRaci (db: Db, index: DeciderIndex, initiativeId: string, at?: string): Raci {
   const instant = at === undefined ? now() : toInstant(at)
-  const source = deciderSource(db, instant)
+  const source = index.sourceAt(instant)
   const initiative = source.initiative(initiativeId)
   if (initiative === undefined) throw notFound('initiatives', initiativeId)
   const chain = JSON.stringify(domainChain(source, initiative.domainId))

@@ -4,11 +4,11 @@ import { ruleSettings } from '../../db/schema.js'
 import { effectiveConfig, validateOptions, type RuleConfig } from '../audit/engine.js'
 import { ruleById, rules, type Rule } from '../audit/rules/index.js'
 import { now } from '../clock.js'
-import type { Db } from '../database.js'
+import type { Db } from '../store/connection.js'
 import { notFound, ProblemError } from '../errors.js'
 import type { RulePatch, RuleView } from '../schemas/rules.js'
-import { recordChange, transact, type Actor } from '../change-log.js'
-import { checkIfMatch, type Written } from './records.js'
+import { recordChange, transact, type Actor } from '../store/change-log.js'
+import { checkIfMatch, type Written } from '../store/records.js'
 
 type SettingRow = typeof ruleSettings.$inferSelect
 

@@ -2,12 +2,12 @@
 import { and, asc, eq, gt, lte, type SQL } from 'drizzle-orm'
 import { waivers } from '../../db/schema.js'
 import { now, toInstant } from '../clock.js'
-import type { Db } from '../database.js'
+import type { Db } from '../store/connection.js'
 import { invalidRecord, notFound } from '../errors.js'
 import type { Waiver, WaiverCreate, WaiversQuery } from '../schemas/waivers.js'
-import { recordChange, transact, type Actor } from '../change-log.js'
+import { recordChange, transact, type Actor } from '../store/change-log.js'
 import { newId } from './ids.js'
-import { checkIfMatch, cursorAfter, DEFAULT_PAGE_SIZE, insertRecord, toPage, type Page, type Written } from './records.js'
+import { checkIfMatch, cursorAfter, DEFAULT_PAGE_SIZE, insertRecord, toPage, type Page, type Written } from '../store/records.js'
 
 type Row = typeof waivers.$inferSelect
 

@@ -54,7 +54,7 @@ export class Fuzzer {
     this.values = new ValueGenerator(this.rng, this.registry, Date.now())
     this.drafter = new Drafter(this.rng, this.registry, this.values)
     this.checker = new Checker(operations)
-    this.revision = testApp.app.db.$client.prepare('SELECT coalesce(max(revision), 0) AS n FROM changes').pluck()
+    this.revision = testApp.app.runtime.db.$client.prepare('SELECT coalesce(max(revision), 0) AS n FROM changes').pluck()
     for (const op of operations) this.stats.set(op.id, { sent: 0, succeeded: 0, statuses: new Map() })
   }
 

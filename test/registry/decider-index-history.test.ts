@@ -1,10 +1,11 @@
 // The decider index's past versions against the change log's: the same record at every instant, whichever edits the
 // index keeps (name, tags, status, place) and whichever it folds away (title, email, description).
 import t, { type Test } from 'tap'
-import { openDatabase, type Db } from '../../src/database.js'
-import { DeciderIndex, deciderIndex } from '../../src/registry/decider-index.js'
+import { openDatabase, type Db } from '../../src/store/connection.js'
+import { DeciderIndex } from '../../src/registry/decider-index.js'
+import { deciderIndex } from './decider-index-of.js'
 import { createDomain } from '../../src/services/domains.js'
-import { versionAt } from '../../src/services/history.js'
+import { versionAt } from '../../src/store/history.js'
 import { createInitiative, updateInitiative } from '../../src/services/initiatives.js'
 import { createPerson, deletePerson, updatePerson } from '../../src/services/people.js'
 

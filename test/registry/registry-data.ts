@@ -1,5 +1,5 @@
 // Test fixtures for the resolver suites: a small RegistryData builder, and a writer that stores one in a real database.
-import type { Db } from '../../src/database.js'
+import type { Db } from '../../src/store/connection.js'
 import type { AssignmentRecord, DelegationRecord, DomainRecord, InitiativeRecord, PersonRecord, RegistryData } from '../../src/registry/types.js'
 import type { DecisionRule, PersonStatus } from '../../db/schema.js'
 

@@ -1,11 +1,11 @@
 // The decider resolver without HTTP: every branch, on the in-memory snapshot, the SQL source over a real database, and
 // the index kept in step with that database.
 import t, { type Test } from 'tap'
-import { openDatabase, type Db } from '../../src/database.js'
+import { openDatabase, type Db } from '../../src/store/connection.js'
 import { DeciderIndex } from '../../src/registry/decider-index.js'
 import { MAX_DELEGATION_STEPS, resolveDecider, UnknownTargetError } from '../../src/registry/resolver.js'
 import { createSnapshot } from '../../src/registry/snapshot.js'
-import { SqlSource } from '../../src/registry/sql-source.js'
+import { SqlSource } from '../../src/store/sql-source.js'
 import type { DeciderAnswer, RegistryData, RegistrySource, Target } from '../../src/registry/types.js'
 import { AT, EPOCH, RegistryBuilder, writeRegistry } from './registry-data.js'
 

@@ -3,8 +3,8 @@
 import fc from 'fast-check'
 import t, { type Test } from 'tap'
 import { changedSince, loadRegistry, needsFullRead, refreshRegistry, type LoadedRegistry } from '../../src/audit/job.js'
-import { statement } from '../../src/database.js'
-import { recordChange, transact } from '../../src/change-log.js'
+import { statement } from '../../src/store/connection.js'
+import { recordChange, transact } from '../../src/store/change-log.js'
 import { SYSTEM_ACTOR } from '../../src/services/keys.js'
 import { bundle, importFixture, T0 } from '../audit-fixture.js'
 import { buildTestApp, type TestApp } from '../helper.js'
@@ -31,7 +31,7 @@ async function ok (call: TestApp['call'], method: 'POST' | 'PATCH' | 'DELETE', u
 t.test('each kind of change, read again as the whole registry reads it', async (t) => {
   const { app, call } = await buildTestApp(t)
   await importFixture(t, call)
-  const db = app.db
+  const db = app.runtime.db
   let loaded = loadRegistry(db)
 
   t.equal(refreshRegistry(db, loaded), loaded, 'nothing changed: the same registry')
@@ -73,14 +73,14 @@ t.test('each kind of change, read again as the whole registry reads it', async (
 t.test('past the limit, the registry is to be read again whole', async (t) => {
   const { app, call } = await buildTestApp(t)
   await importFixture(t, call)
-  const loaded = loadRegistry(app.db)
+  const loaded = loadRegistry(app.runtime.db)
   for (const [i, p] of bundle.people.slice(0, 3).entries()) await ok(call, 'PATCH', `/v1/people/${p.id}`, { name: `Renamed ${i}` })
-  t.equal(changedSince(app.db, loaded.revision, 3)?.get('people')?.size, 3, 'three changed records: at the limit')
-  t.equal(refreshRegistry(app.db, loaded, 2), undefined, 'over it: not refreshed')
-  t.equal(needsFullRead(app.db, loaded.revision, 3), false, 'at the limit: refreshed')
-  t.equal(needsFullRead(app.db, loaded.revision, 2), true, 'over it: read again whole')
-  t.equal(needsFullRead(app.db, loaded.revision), false, 'three are far below the default limit')
-  t.equal(needsFullRead(app.db, -1), false, 'nor is the whole fixture')
+  t.equal(changedSince(app.runtime.db, loaded.revision, 3)?.get('people')?.size, 3, 'three changed records: at the limit')
+  t.equal(refreshRegistry(app.runtime.db, loaded, 2), undefined, 'over it: not refreshed')
+  t.equal(needsFullRead(app.runtime.db, loaded.revision, 3), false, 'at the limit: refreshed')
+  t.equal(needsFullRead(app.runtime.db, loaded.revision, 2), true, 'over it: read again whole')
+  t.equal(needsFullRead(app.runtime.db, loaded.revision), false, 'three are far below the default limit')
+  t.equal(needsFullRead(app.runtime.db, -1), false, 'nor is the whole fixture')
 })
 
 t.test('any sequence of assignment and initiative edits', async (t) => {
@@ -99,7 +99,7 @@ t.test('any sequence of assignment and initiative edits', async (t) => {
   await fc.assert(fc.asyncProperty(fc.array(fc.array(edit, { maxLength: 6 }), { minLength: 1, maxLength: 3 }), async (rounds) => {
     const { app, call } = await buildTestApp(t)
     await importFixture(t, call)
-    let loaded = loadRegistry(app.db)
+    let loaded = loadRegistry(app.runtime.db)
     for (const edits of rounds) {
       for (const e of edits) {
         const ids = loaded.data.assignments.map((a) => a.id)
@@ -115,8 +115,8 @@ t.test('any sequence of assignment and initiative edits', async (t) => {
         if (e.kind === 'end') await send('DELETE', `/v1/assignments/${pick}`)
         if (e.kind === 'initiative') await send('PATCH', `/v1/initiatives/${e.id}`, { domainId: e.domainId })
       }
-      const refreshed = refreshRegistry(app.db, loaded)
-      const whole = loadRegistry(app.db)
+      const refreshed = refreshRegistry(app.runtime.db, loaded)
+      const whole = loadRegistry(app.runtime.db)
       t.strictSame(refreshed?.data, whole.data)
       t.strictSame(refreshed?.snapshot.assignmentsByInitiative, whole.snapshot.assignmentsByInitiative)
       t.strictSame(refreshed?.snapshot.assignmentsByDomain, whole.snapshot.assignmentsByDomain)

@@ -2,11 +2,11 @@
 // decider index on random registries.
 import fc from 'fast-check'
 import t, { type Test } from 'tap'
-import { openDatabase, type Db } from '../../src/database.js'
+import { openDatabase, type Db } from '../../src/store/connection.js'
 import { resolveDecider } from '../../src/registry/resolver.js'
 import { DeciderIndex } from '../../src/registry/decider-index.js'
 import { createSnapshot, loadSnapshot } from '../../src/registry/snapshot.js'
-import { SqlSource } from '../../src/registry/sql-source.js'
+import { SqlSource } from '../../src/store/sql-source.js'
 import type { DeciderAnswer, RegistryData, Target } from '../../src/registry/types.js'
 import { AT, EPOCH, RegistryBuilder, writeRegistry } from './registry-data.js'
 

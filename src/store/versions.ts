@@ -1,14 +1,14 @@
 // The past versions of the records that give the registry its shape — people, domains, initiatives — read from the
 // history, so that "who decides at T?" sees the domain tree, the initiatives' places and rules as they stood at T.
-import { statement, type Db } from '../database.js'
-import type { DomainRecord, InitiativeRecord, PersonRecord, RegistryData } from './types.js'
+import { statement, type Db } from './connection.js'
+import type { DomainRecord, InitiativeRecord, PersonRecord, RegistryData } from '../registry/types.js'
 
 /*
  * Time travel has two clocks, kept apart on purpose. Effective-dated facts — assignments, delegations, a person's
  * status timeline — carry their own validity, entered by HR and often back-dated: they are read as known now and
  * evaluated at T. The shape of the registry — which domain an initiative sits in, its rule, a domain's parent,
  * a person's name and tags — has no dates of its own: it is read as it was recorded at T, from the history
- * (src/change-log.ts keeps one interval per version, in the same transaction as the change).
+ * (src/store/change-log.ts keeps one interval per version, in the same transaction as the change).
  * For a time before the registry recorded a record at all, what it knows of the record now applies — as it does for
  * back-dated effective dates — so a back-dated appointment on a new initiative answers for T with the initiative as
  * it is now. A record deleted by T is gone.

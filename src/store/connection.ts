@@ -4,10 +4,14 @@ import { dirname } from 'node:path'
 import Database, { type Statement } from 'better-sqlite3'
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator'
-import * as schema from '../db/schema.js'
-import { migrationsFolder } from './config.js'
+import * as schema from '../../db/schema.js'
+import { migrationsFolder } from '../config.js'
 
-export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database }
+/**
+ * A connection: Drizzle over better-sqlite3, with what it has prepared — raw statements by their SQL, Drizzle queries
+ * by what they look up — kept as long as the connection is, since preparing costs several times running.
+ */
+export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database, readonly prepared: Map<unknown, unknown> }
 
 /** How long a statement waits for a lock another connection holds (the audit process's, storing a run) before it fails. */
 export const BUSY_TIMEOUT_MS = 5000
@@ -54,7 +58,7 @@ export function connect (path: string, options: { fileMustExist?: boolean } = {}
   // 16 MiB of page cache instead of 2: record reads and writes touch pages all over a large file. Who-decides
   // lookups are answered from memory (src/registry/decider-index.ts), so a larger cache mostly grows the process.
   sqlite.pragma('cache_size = -16384')
-  return drizzle({ client: sqlite, schema }) as Db
+  return Object.assign(drizzle({ client: sqlite, schema }), { prepared: new Map<unknown, unknown>() }) as Db
 }
 
 /** True when the database answers a trivial query. */
@@ -66,13 +70,16 @@ export function isReachable (db: Db): boolean {
   }
 }
 
-const statementCache = new WeakMap<Db, Map<string, Statement>>()
-
 /** A raw prepared statement, prepared once per connection: for hot paths and bulk writes. */
 export function statement (db: Db, source: string): Statement {
-  let cache = statementCache.get(db)
-  if (cache === undefined) statementCache.set(db, cache = new Map())
-  let prepared = cache.get(source)
-  if (prepared === undefined) cache.set(source, prepared = db.$client.prepare(source))
+  let prepared = db.prepared.get(source) as Statement | undefined
+  if (prepared === undefined) db.prepared.set(source, prepared = db.$client.prepare(source))
+  return prepared
+}
+
+/** What the connection has prepared under `key` (made by `prepare` the first time): a Drizzle query, say. */
+export function preparedOnce<T> (db: Db, key: object, prepare: () => T): T {
+  let prepared = db.prepared.get(key) as T | undefined
+  if (prepared === undefined) db.prepared.set(key, prepared = prepare())
   return prepared
 }

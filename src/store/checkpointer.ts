@@ -6,7 +6,7 @@
 // A commit is as durable as before: it is synced in the log when it returns. Why, and what was tried: docs/checkpointer.md.
 import { Worker } from 'node:worker_threads'
 import type { CheckpointerThreadData, ServerMessage, ThreadMessage } from './checkpointer-thread.js'
-import type { Db } from './database.js'
+import type { Db } from './connection.js'
 
 /** How often the thread checkpoints while the log does not grow. */
 export const CHECKPOINT_EVERY_MS = 200

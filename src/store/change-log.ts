@@ -1,7 +1,7 @@
 // Writes the change-log entry and the history interval of one mutation, inside the caller's transaction: shared by the
 // services and the audit process (which records its runs), below both.
-import type { Entity } from '../db/schema.js'
-import { statement, type Db } from './database.js'
+import type { Entity } from '../../db/schema.js'
+import { statement, type Db } from './connection.js'
 
 export interface Actor {
   keyId: string | null

@@ -1,7 +1,7 @@
 // Records as they stood at a past instant: the history interval that contains it, and the version the change log kept.
 import type { Statement } from 'better-sqlite3'
 import { toInstant } from '../clock.js'
-import { statement, type Db } from '../database.js'
+import { statement, type Db } from './connection.js'
 import { notFound } from '../errors.js'
 import { cursorAfter, DEFAULT_PAGE_SIZE, toPage, type Page, type PageRequest, type RecordEntity } from './records.js'
 

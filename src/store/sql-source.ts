@@ -2,9 +2,9 @@
 // Used inside an open transaction (where the in-memory index may not follow: see decider-index.ts), for the roles
 // the index does not hold, and as the reference the index and the snapshot are tested against.
 import type { PersonStatus } from '../../db/schema.js'
-import { statement, type Db } from '../database.js'
-import { byId, statusFromTimeline } from './snapshot.js'
-import type { AssignmentRecord, DelegationRecord, DomainRecord, InitiativeRecord, PersonRecord, RaciRoleName, RegistrySource, StatusPeriod, Target } from './types.js'
+import { statement, type Db } from './connection.js'
+import { byId, statusFromTimeline } from '../registry/snapshot.js'
+import type { AssignmentRecord, DelegationRecord, DomainRecord, InitiativeRecord, PersonRecord, RaciRoleName, RegistrySource, StatusPeriod, Target } from '../registry/types.js'
 
 /*
  * Each statement is served by an index: the primary keys, person_statuses' (person_id, valid_from),

@@ -1,10 +1,10 @@
 // What the decider index answers at a time, read from SQL: the lookups' source while the index cannot answer (inside a
 // transaction, or while it reads a large commit in steps), giving the same answers it would.
 import type { PersonStatus } from '../../db/schema.js'
-import { statement, type Db } from '../database.js'
-import { statusFromTimeline } from './snapshot.js'
+import { statement, type Db } from './connection.js'
+import { statusFromTimeline } from '../registry/snapshot.js'
 import { SqlSource } from './sql-source.js'
-import type { DomainRecord, InitiativeRecord, PersonRecord, StatusPeriod } from './types.js'
+import type { DomainRecord, InitiativeRecord, PersonRecord, StatusPeriod } from '../registry/types.js'
 import { loadHistory, versionAt, type Structural, type StructuralRecord } from './versions.js'
 
 const TIMELINE = 'SELECT status, valid_from AS validFrom FROM person_statuses WHERE person_id = ? ORDER BY valid_from'

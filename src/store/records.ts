@@ -2,9 +2,9 @@
 import { and, asc, eq, getTableColumns, getTableName, gt, sql, type Column, type SQL } from 'drizzle-orm'
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core'
 import { ProblemError, inUse, notFound, preconditionFailed, unknownReference } from '../errors.js'
-import { statement, type Db } from '../database.js'
+import { preparedOnce, statement, type Db } from './connection.js'
 import type { Entity } from '../../db/schema.js'
-import { recordChange, type Actor, type Written } from '../change-log.js'
+import { recordChange, type Actor, type Written } from './change-log.js'
 
 export interface PageRequest { limit?: number, cursor?: string }
 export interface Page<T> { items: T[], nextCursor: string | null }
@@ -105,20 +105,9 @@ export function assertNewId (db: Db, entity: RecordEntity, id: string): void {
 /** A registry table with a text id. */
 type IdTable = SQLiteTable & { id: SQLiteColumn, $inferSelect: { id: string } }
 
-// Lookups by id, prepared once per connection and table: building and preparing the query per request costs
-// several times more than running it.
-const byIdLookups = new WeakMap<Db, Map<SQLiteTable, { get: (values: { id: string }) => unknown }>>()
-
-function lookupById (db: Db, table: IdTable): { get: (values: { id: string }) => unknown } {
-  let lookups = byIdLookups.get(db)
-  if (lookups === undefined) byIdLookups.set(db, lookups = new Map())
-  let lookup = lookups.get(table)
-  if (lookup === undefined) {
-    lookup = db.select().from(table as SQLiteTable).where(eq(table.id, sql.placeholder('id'))).prepare()
-    lookups.set(table, lookup)
-  }
-  return lookup
-}
+/** The lookup by id of a table, prepared once per connection (building the query per request costs more than running it). */
+const lookupById = (db: Db, table: IdTable): { get: (values: { id: string }) => unknown } =>
+  preparedOnce(db, table, () => db.select().from(table as SQLiteTable).where(eq(table.id, sql.placeholder('id'))).prepare())
 
 /** The stored row with this id, or a 404 naming the collection. */
 export function findRecord<T extends IdTable> (db: Db, table: T, entity: RecordEntity, id: string): T['$inferSelect'] {
@@ -159,7 +148,7 @@ function columnsOf (table: SQLiteTable): { table: string, columns: WriteColumn[]
 }
 
 /*
- * Writes go through raw statements prepared once per connection (src/database.ts statement), not Drizzle's
+ * Writes go through raw statements prepared once per connection (src/store/connection.ts statement), not Drizzle's
  * insert/update: Drizzle builds and prepares its SQL on every call, which cost a PATCH more than the write itself.
  * An update sets only the columns whose value changed: for each column named in SET, changed or not, SQLite
  * rewrites its index entries and checks the foreign keys that involve it — for a person, whose id seven tables

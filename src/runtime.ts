@@ -1,0 +1,82 @@
+// The service's runtime: one database connection and everything that lives as long as it does. Built by the db
+// plugin (src/plugins/db.ts) and decorated on the app as `app.runtime`; started on the app's onReady and stopped on
+// its onClose. Nothing of it lives in module state: two apps on two databases share nothing. docs/architecture.md.
+import { openAuditRunner, type AuditRunner, type AuditRunnerOptions } from './audit/audit-runner.js'
+import { DeciderIndex } from './registry/decider-index.js'
+import { LiveKeys } from './services/keys.js'
+import { startImportRunner, type ImportRunner } from './services/import-runner.js'
+import { Checkpointer } from './store/checkpointer.js'
+import { openDatabase, type Db } from './store/connection.js'
+import { GroupCommit } from './store/group-commit.js'
+
+export interface RuntimeOptions {
+  /** How audit runs are stored, if not as usual: tests slow the store down (audit/audit-runner.ts). */
+  audits?: AuditRunnerOptions
+}
+
+/** How a request's write is committed: see Runtime.commit. */
+export interface WriteRequest { idempotencyKey: string | string[] | undefined }
+
+export class Runtime {
+  /** The connection, with the statements it has prepared (src/store/). */
+  readonly db: Db
+  /** The writes of one turn, committed in one transaction. */
+  readonly writes: GroupCommit
+  /** Who decides, answered from memory and kept in step with the change log. */
+  readonly deciders: DeciderIndex
+  /** The live API keys by token hash. */
+  readonly keys: LiveKeys
+  /** Where audits run and their runs are stored: the audit process of a database file. */
+  readonly audits: AuditRunner
+  /** Where imports run: the import process of a database file. */
+  readonly imports: ImportRunner
+  /** Copies the write-ahead log into the database off the request thread; a database file only, once started. */
+  #checkpointer: Checkpointer | undefined
+
+  constructor (db: Db, options: RuntimeOptions = {}) {
+    this.db = db
+    this.writes = new GroupCommit(db)
+    this.deciders = new DeciderIndex(db)
+    this.keys = new LiveKeys(db)
+    this.audits = openAuditRunner(db, options.audits)
+    this.imports = startImportRunner(db, this.deciders, this.writes)
+  }
+
+  /** Opens the database at `path` (':memory:' for one that ends with the process), its schema brought up to date. */
+  static open (path: string, options: RuntimeOptions = {}): Runtime {
+    return new Runtime(openDatabase(path), options)
+  }
+
+  /**
+   * Readies what the first requests would otherwise wait for: the decider index read whole (about a second per
+   * million assignments), the import and audit processes loading, and the checkpointer's thread.
+   */
+  async start (): Promise<void> {
+    this.deciders.refresh()
+    this.imports.prestart()
+    this.audits.prestart()
+    if (!this.db.$client.memory && this.#checkpointer === undefined) this.#checkpointer = await Checkpointer.start(this.db)
+  }
+
+  /** Fails the audits and imports in flight, checkpoints a last time and closes the connection. */
+  async stop (): Promise<void> {
+    await this.audits.close()
+    await this.imports.close()
+    await this.#checkpointer?.stop()
+    this.db.$client.close()
+  }
+
+  /**
+   * Commits a request's write: the one place that decides how. Settles once the write is durable, or with its error.
+   * - As usual, in the next group commit (store/group-commit.ts): it never waits in SQLite's busy handler, but in
+   *   later turns, while another connection (the audit process storing a run, the import process) holds the lock.
+   * - With an Idempotency-Key, at once, in a transaction of its own on this connection: its key is claimed just before
+   *   and its answer stored just after in the same turn (plugins/idempotency.ts), so a concurrent retry finds the
+   *   answer, not a claim in progress. It waits in SQLite's busy handler, up to BUSY_TIMEOUT_MS, while another
+   *   connection holds the lock — one of the two writes that do; the other is an import, whose transaction runs in
+   *   the import process (services/import-runner.ts) and waits there.
+   */
+  async commit<T> (request: WriteRequest, write: () => T): Promise<T> {
+    return request.idempotencyKey === undefined ? await this.writes.queue(write) : write()
+  }
+}
