@@ -2,7 +2,7 @@
 // naming a real clash of the same person, role and target.
 import fc from 'fast-check'
 import t from 'tap'
-import type { BundleCollection, BundleRow } from '../src/services/bundle-tables.js'
+import type { BundleCollection, BundleRow } from '../src/store/bundle.js'
 import { invariantErrors, type FinalState, type Located } from '../src/services/import-rules.js'
 import { overlapFinder, type Period } from '../src/services/overlapping-periods.js'
 

@@ -4,7 +4,7 @@ import t, { type Test } from 'tap'
 import auth, { type RouteAccessEntry } from '../src/plugins/auth.js'
 import db from '../src/plugins/db.js'
 import type { Role } from '../src/schemas/common.js'
-import { BUNDLE_COLLECTIONS, type BundleCollection } from '../src/services/bundle-tables.js'
+import { BUNDLE_COLLECTIONS, type BundleCollection } from '../src/store/bundle.js'
 import { IMPORT_WRITES, OPERATIONS, type Operation } from '../src/services/import-permissions.js'
 import { assertProblem, buildTestApp, type TestApp } from './helper.js'
 

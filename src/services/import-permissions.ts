@@ -2,7 +2,7 @@
 // write route that does the same to one record, and no role where no route does it (append-only records).
 import { ProblemError } from '../errors.js'
 import { access, type Role } from '../schemas/common.js'
-import { BUNDLE_COLLECTIONS, type BundleCollection } from './bundle-tables.js'
+import { BUNDLE_COLLECTIONS, type BundleCollection } from '../store/bundle.js'
 
 export const OPERATIONS = ['create', 'change', 'delete'] as const
 export type Operation = typeof OPERATIONS[number]

@@ -11,7 +11,7 @@ import { DomainCreateSchema } from '../schemas/domains.js'
 import { InfluenceCreateSchema } from '../schemas/influences.js'
 import { InitiativeCreateSchema } from '../schemas/initiatives.js'
 import { PersonCreateSchema } from '../schemas/people.js'
-import { BUNDLE_COLLECTIONS, type BundleCollection, type BundleRow } from './bundle-tables.js'
+import { BUNDLE_COLLECTIONS, type BundleCollection, type BundleRow } from '../store/bundle.js'
 import { overlapFinder, type Period } from './overlapping-periods.js'
 import { isPeriod } from './targets.js'
 

@@ -4,7 +4,7 @@ import { now } from '../clock.js'
 import type { Db } from '../store/connection.js'
 import { invalidField, ProblemError } from '../errors.js'
 import type { Role } from '../schemas/common.js'
-import { BUNDLE_COLLECTIONS, readAll, tableWriter, toBundleRow, type BundleCollection, type BundleRow, type StoredRecord } from './bundle-tables.js'
+import { BUNDLE_COLLECTIONS, bundleWriters, deferForeignKeys, readAll, toBundleRow, type BundleCollection, type BundleRow, type StoredRecord } from '../store/bundle.js'
 import { recordChange, transact, type Actor } from '../store/change-log.js'
 import { newId } from './ids.js'
 import { assertMayImport, IMPORT_WRITES, type OperationCounts } from './import-permissions.js'
@@ -197,9 +197,8 @@ function assertKeepsAppendOnly (removals: Removal[]): void {
 function apply (db: Db, actor: Actor, at: string, p: Plan, creates: Located[], updates: Located[],
   removals: Removal[]): number | null {
   return transact(db, () => {
-    // Rows may point at rows later in the bundle (a manager listed after their report): check at commit.
-    db.$client.pragma('defer_foreign_keys = ON')
-    const writers = Object.fromEntries(BUNDLE_COLLECTIONS.map((c) => [c, tableWriter(db, c)])) as Record<BundleCollection, ReturnType<typeof tableWriter>>
+    deferForeignKeys(db)
+    const writers = bundleWriters(db)
     let revision: number | null = null
     for (const { collection, row } of creates) {
       const record: StoredRecord = { ...row, version: 1, createdAt: at, updatedAt: at }

@@ -1,8 +1,9 @@
-// The registry collections as the bundle sees them: table, row shape, and raw prepared writes for bulk work.
+// The registry collections as the bundle sees them: table, row shape, the export's reads and the import's raw
+// prepared writes.
 import { asc, getTableColumns } from 'drizzle-orm'
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core'
 import { assignments, decisions, delegations, domains, influences, initiatives, people } from '../../db/schema.js'
-import { statement, type Db } from '../store/connection.js'
+import { statement, type Db } from './connection.js'
 
 export const BUNDLE_COLLECTIONS = ['people', 'domains', 'initiatives', 'assignments', 'delegations', 'influences', 'decisions'] as const
 export type BundleCollection = typeof BUNDLE_COLLECTIONS[number]
@@ -39,12 +40,19 @@ function encode (column: SQLiteColumn, value: unknown): unknown {
   return value
 }
 
-/** Raw prepared writes of one collection, built from the drizzle schema so they follow it. */
-export function tableWriter (db: Db, collection: BundleCollection): {
+/** Raw prepared writes of one collection: a whole record in, or a record out by its id. */
+export interface TableWriter {
   insert: (record: StoredRecord) => void
   update: (record: StoredRecord) => void
   remove: (id: string) => void
-} {
+}
+
+/** Every collection's writer, for a bulk write of many kinds in one transaction. */
+export const bundleWriters = (db: Db): Record<BundleCollection, TableWriter> =>
+  Object.fromEntries(BUNDLE_COLLECTIONS.map((c) => [c, tableWriter(db, c)])) as Record<BundleCollection, TableWriter>
+
+/** Raw prepared writes of one collection, built from the drizzle schema so they follow it. */
+function tableWriter (db: Db, collection: BundleCollection): TableWriter {
   const columns = columnsOf(collection)
   const table = collection
   const names = columns.map(([, c]) => c.name)
@@ -57,4 +65,12 @@ export function tableWriter (db: Db, collection: BundleCollection): {
     update: (record) => { update.run([...settable.map(([key, c]) => encode(c, record[key])), record.id]) },
     remove: (id) => { remove.run(id) }
   }
+}
+
+/**
+ * Inside the import's transaction: foreign keys are checked at its commit, not row by row, since a row may point at
+ * one later in the bundle (a manager listed after their report). Ends with the transaction.
+ */
+export function deferForeignKeys (db: Db): void {
+  db.$client.pragma('defer_foreign_keys = ON')
 }
