@@ -206,3 +206,11 @@ export function replaceRecord<T extends IdTable, R> (
   const record = view(row)
   return { record, revision: recordChange(db, actor, at, { entity, entityId: current.id, action, before: view(current) as object, after: record as object }) }
 }
+
+/** Deletes a record with its change-log entry (before: the record as it was), in the caller's transaction; returns the revision. */
+export function deleteRecord<T extends IdTable, R> (
+  db: Db, actor: Actor, at: string, entity: RecordEntity, table: T, current: T['$inferSelect'], view: (row: T['$inferSelect']) => R
+): number {
+  db.delete(table as SQLiteTable).where(eq(table.id, current.id)).run()
+  return recordChange(db, actor, at, { entity, entityId: current.id, action: 'delete', before: view(current) as object, after: null })
+}
