@@ -80,9 +80,8 @@ export const defaultConfig: Config = {
   maxHeapUsedBytes: Math.floor(getHeapStatistics().heap_size_limit * 0.9),
   // Off: resident memory seldom shrinks once grown, so a limit set too low would refuse every request from then on.
   maxRssBytes: 0,
-  // The delay is a mean over a sample. Shorter samples see an overload sooner (in npm run load at twice the capacity,
-  // p99 ~0.35 s with 250 ms against 1–4 s with 1000 ms), but also take the backlog after a stall (a WAL checkpoint's
-  // fsync) for one: at 80 % of capacity, 250 ms refused 2 % of the requests in bursts; 1000 ms tells them apart.
+  // The delay is a mean over a sample: a shorter one sees an overload sooner but also takes the backlog after a stall
+  // (a checkpoint's fsync) for one. The choice, measured: docs/performance.md.
   pressureSampleMs: 1000,
   overloadRetryAfterSeconds: 2
 }

@@ -3,10 +3,8 @@
 import { BUSY_TIMEOUT_MS, statement, type Db } from './connection.js'
 
 /*
- * Why: with synchronous = FULL every commit waits for an fsync, on the one thread that serves every request. That
- * wait, not our code, was most of a write's time (a PATCH: ~0.3 ms of CPU, 0.5–1 ms of commit on this disk, and
- * 40–190 ms when other processes load the disk), and under a backlog the writes paid it one by one, so the process
- * fell further behind exactly when it could least afford to. Queued here, writes that arrive together pay for one.
+ * With synchronous = FULL every commit waits for an fsync on the one thread that serves every request; writes that
+ * arrive together pay for one here. Why, and the figures: docs/group-commit.md.
  *
  * What a caller can rely on: the promise resolves only once the transaction holding the write has committed (so
  * a reply sent then acknowledges a durable write, as with one transaction per write), and rejects with the
