@@ -4,7 +4,8 @@
 import t, { type Test } from 'tap'
 import { openDatabase, type Db } from '../src/store/connection.js'
 import { Interner } from '../src/registry/interner.js'
-import { createSnapshot, holdingAt, loadRegistryData } from '../src/registry/snapshot.js'
+import { createSnapshot, holdingAt } from '../src/registry/snapshot.js'
+import { loadRegistryData } from '../src/store/registry-data.js'
 import type { RegistryData } from '../src/registry/types.js'
 import { AT, EPOCH, RegistryBuilder, writeRegistry } from './registry/registry-data.js'
 

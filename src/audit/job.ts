@@ -1,12 +1,12 @@
 // One audit's work, the same whether it runs in the audit process or in-process: load the registry (or bring the one
 // loaded before up to date with the change log), judge it, report. Contract: each read is one read transaction, so a
 // registry always reflects one revision of the change log. Why: docs/audit-process.md.
-import type { Entity } from '../../db/schema.js'
+import { lastRevision, registryChanges, registryChangesExceed, REREAD_AFTER, type ChangedRecords } from '../store/change-feed.js'
 import type { Db } from '../store/connection.js'
 import { createReadModel } from '../registry/read-model.js'
-import { statement } from '../store/connection.js'
-import { createSnapshot, loadRegistryData, type Snapshot } from '../registry/snapshot.js'
-import { REREAD_AFTER, refreshedData, type ChangedRecords } from '../registry/snapshot-refresh.js'
+import { createSnapshot, type Snapshot } from '../registry/snapshot.js'
+import { loadRegistryData } from '../store/registry-data.js'
+import { refreshedData } from '../registry/snapshot-refresh.js'
 import type { RegistryData } from '../registry/types.js'
 import { shapeAt } from '../store/versions.js'
 import { runRules, type AuditScope, type EngineFinding, type RuleConfig } from './engine.js'
@@ -24,44 +24,23 @@ export interface AuditJob {
 /** The whole registry as read once (or brought up to date since), and the change-log revision it reflects. */
 export interface LoadedRegistry { revision: number, data: RegistryData, snapshot: Snapshot }
 
-const REGISTRY_ENTITIES = ['people', 'domains', 'initiatives', 'assignments', 'delegations', 'influences', 'decisions']
-const LAST_REVISION = 'SELECT coalesce(max(revision), 0) FROM changes'
-// Served by the primary key: only the entries after the revision are read. Not DISTINCT, and `+entity`: either
-// would send the planner to the entity index, walking every entry of those entities (a million in the benchmark;
-// docs/audit-process.md). Audit runs, keys and waivers are not the registry, and leave a loaded registry current.
-const REGISTRY_CHANGES = `FROM changes WHERE revision > ? AND +entity IN (${REGISTRY_ENTITIES.map((e) => `'${e}'`).join(', ')})`
-const CHANGED_SINCE = `SELECT entity, entity_id AS id ${REGISTRY_CHANGES} LIMIT ?`
-// Counted in SQLite, up to one past the limit: the request thread asks this before each audit.
-const ENTRIES_SINCE = `SELECT count(*) FROM (SELECT 1 ${REGISTRY_CHANGES} LIMIT ?)`
-
 /** Reads the whole registry in one read transaction. */
 export function loadRegistry (db: Db): LoadedRegistry {
   return db.$client.transaction(() => {
-    const revision = statement(db, LAST_REVISION).pluck().get() as number
+    const revision = lastRevision(db)
     const data = loadRegistryData(db)
     return { revision, data, snapshot: createSnapshot(data) }
   }).deferred()
 }
 
 /** The registry records the change log names after the revision, by entity; undefined past `limit` entries. */
-export function changedSince (db: Db, revision: number, limit = REREAD_AFTER): ChangedRecords | undefined {
-  const rows = statement(db, CHANGED_SINCE).all(revision, limit + 1) as { entity: Entity, id: string }[]
-  if (rows.length > limit) return undefined
-  const changed = new Map<Entity, Set<string>>()
-  for (const { entity, id } of rows) {
-    const ids = changed.get(entity)
-    if (ids === undefined) changed.set(entity, new Set([id]))
-    else ids.add(id)
-  }
-  return changed
-}
+export const changedSince = (db: Db, revision: number, limit = REREAD_AFTER): ChangedRecords | undefined => registryChanges(db, revision, limit)
 
 /**
  * Whether so much changed after the revision that a loaded registry is better read again whole than refreshed
  * (changedSince would give undefined), without reading the changes themselves.
  */
-export const needsFullRead = (db: Db, revision: number, limit = REREAD_AFTER): boolean =>
-  (statement(db, ENTRIES_SINCE).pluck().get(revision, limit + 1) as number) > limit
+export const needsFullRead = (db: Db, revision: number, limit = REREAD_AFTER): boolean => registryChangesExceed(db, revision, limit)
 
 /**
  * The loaded registry as the registry stands now, in one read transaction: the same one when nothing in it
@@ -70,7 +49,7 @@ export const needsFullRead = (db: Db, revision: number, limit = REREAD_AFTER): b
  */
 export function refreshRegistry (db: Db, loaded: LoadedRegistry, limit = REREAD_AFTER): LoadedRegistry | undefined {
   return db.$client.transaction(() => {
-    const revision = statement(db, LAST_REVISION).pluck().get() as number
+    const revision = lastRevision(db)
     const changed = changedSince(db, loaded.revision, limit)
     if (changed === undefined) return undefined
     if (changed.size === 0) return revision === loaded.revision ? loaded : { ...loaded, revision }

@@ -1,6 +1,8 @@
 // What "who decides?" reads, held in memory and kept in step with the database through the change log.
 import type { Entity, PersonStatus } from '../../db/schema.js'
-import { statement, type Db } from '../store/connection.js'
+import { deciderChanges, lastRevision, REREAD_AFTER, writesOnConnection } from '../store/change-feed.js'
+import type { Db } from '../store/connection.js'
+import { eachRecord, readRecord } from '../store/registry-rows.js'
 import { condensed } from './condensed-history.js'
 import { holdsAt, statusFromTimeline } from './snapshot.js'
 import { SqlSource } from '../store/sql-source.js'
@@ -11,51 +13,20 @@ import type {
 } from './types.js'
 
 /*
- * A lookup served from SQLite reads a dozen rows scattered over a large file (~35 µs warm, far more cold); served
- * from here it reads a few maps. The index holds every person (with their status timeline), domain and initiative,
- * with the past versions of those that changed (see versions.ts: the registry's shape at a past time), every
- * delegation, and the A assignments only — the resolver asks for nothing else, and the other roles are most of the
- * assignments (those are read from SQL when asked for). asOf(T) answers with the shape as it stood at T.
- *
- * Staying current: every write of the registry appends to the change log in its own transaction (the services'
- * insertRecord/replaceRecord and the import all go through recordChange). Before answering, once anything was
- * written on the connection since it last looked, the index compares the log's last revision with the one it has
- * applied, and reloads from the tables just the records the new entries name — or everything, after a large
- * change. A write that bypasses the change log is not seen: the change log is the registry's one account of what
- * changed. Nor is a write on another connection, unless its writer says so: the import process, whose commit
- * (followCommit) the index reads in steps between requests, about a millisecond each — a large import names hundreds
- * of thousands of records, a second or more of reading — and puts in place at once; meanwhile the index answers as
- * it was (or SQL, with SqlSourceAt, once this connection has written), and the import answers once it has caught up.
+ * Contract: the index answers "who decides?" from memory as SQL (SqlSource, SqlSourceAt) would. It holds every person
+ * (with their status timeline), domain and initiative, with the past versions of those that changed (asOf(T): the
+ * registry's shape as recorded at T), every delegation, and the A assignments only — other roles are read from SQL.
+ * Invariant: it follows the change log (store/change-feed.ts), the registry's one account of what changed. Before
+ * answering, once this connection wrote, it reads again the records the new entries name, or everything after a
+ * large change; inside an open transaction it does not answer (SQL does). A commit made on another connection (the
+ * import process) is seen when its writer calls follow(): read in steps between requests and put in place at once,
+ * the index answering as before it meanwhile (or SQL, once this connection has written). Why: docs/decider-index.md.
  */
 
-/** Past this many changed records, reading all the tables once is cheaper than reading the records one by one. */
-const REBUILD_AFTER = 20_000
 /** Following a commit made elsewhere: change-log entries read per statement, and time spent per turn at most. */
 const FOLLOW_CHUNK = 64
 const FOLLOW_STEP_MS = 1
 
-const PERSON = 'SELECT id, name, status, tags, stake_percent AS stakePercent, manager_id AS managerId FROM people'
-const STATUS = 'SELECT person_id AS personId, status, valid_from AS validFrom FROM person_statuses'
-const DOMAIN = 'SELECT id, name, parent_id AS parentId FROM domains'
-const INITIATIVE = `SELECT id, title, domain_id AS domainId, status, decision_rule AS decisionRule, decision_due_at AS decisionDueAt
-  FROM initiatives`
-const ASSIGNMENT = `SELECT id, person_id AS personId, role, initiative_id AS initiativeId, domain_id AS domainId,
-  valid_from AS validFrom, valid_to AS validTo FROM assignments`
-const DELEGATION = `SELECT id, from_person_id AS fromPersonId, to_person_id AS toPersonId, initiative_id AS initiativeId,
-  domain_id AS domainId, all_scopes AS allScopes, valid_from AS validFrom, valid_to AS validTo FROM delegations`
-const LAST_REVISION = 'SELECT coalesce(max(revision), 0) FROM changes'
-// Passed over: the entries of assignments that are not an A before the change nor after it (most of a large import):
-// the index holds none of them. An entry that does not say its role is read.
-const CHANGED_SINCE = `SELECT DISTINCT entity, entity_id AS id FROM changes WHERE revision > ? AND revision <= ?
-  AND NOT (entity = 'assignments' AND coalesce(json_extract(after, '$.role'), '') IN ('R', 'C', 'I')
-    AND (before IS NULL OR coalesce(json_extract(before, '$.role'), '') IN ('R', 'C', 'I')))`
-
-type PersonRow = Omit<PersonRecord, 'tags'> & { tags: string }
-type StatusRow = StatusPeriod & { personId: string }
-type DelegationRow = Omit<DelegationRecord, 'allScopes'> & { allScopes: number }
-
-const toPerson = (row: PersonRow): PersonRecord => ({ ...row, tags: JSON.parse(row.tags) as string[] })
-const toDelegation = (row: DelegationRow): DelegationRecord => ({ ...row, allScopes: row.allScopes === 1 })
 const NONE: readonly never[] = Object.freeze([])
 
 /** Adds the row to the list kept in id order under the key, replacing a row with its id. */
@@ -149,18 +120,17 @@ export class DeciderIndex implements RegistrySource {
    */
   refresh (): boolean {
     if (this.db.$client.inTransaction) return false
-    if (this.following !== undefined) return statement(this.db, 'SELECT total_changes()').pluck().get() === this.following.writes
-    // Nothing written on this connection, nothing to read: total_changes() costs a tenth of a microsecond, the
-    // change log's last revision forty times that.
-    const writes = statement(this.db, 'SELECT total_changes()').pluck().get() as number
+    if (this.following !== undefined) return writesOnConnection(this.db) === this.following.writes
+    // Nothing written on this connection, nothing to read (and asking costs far less than the log's last revision).
+    const writes = writesOnConnection(this.db)
     if (writes === this.writesSeen) return true
     this.writesSeen = writes
-    const last = statement(this.db, LAST_REVISION).pluck().get() as number
+    const last = lastRevision(this.db)
     if (last === this.revision) return true
     const changed = this.revision < 0 || last < this.revision
       ? undefined
-      : statement(this.db, CHANGED_SINCE).all(this.revision, last) as { entity: Entity, id: string }[]
-    if (changed === undefined || changed.length > REBUILD_AFTER) this.rebuild()
+      : deciderChanges(this.db, this.revision, last)
+    if (changed === undefined || changed.length > REREAD_AFTER) this.rebuild()
     else for (const { entity, id } of changed) this.reload(entity, id)
     this.revision = last
     return true
@@ -199,11 +169,11 @@ export class DeciderIndex implements RegistrySource {
       setImmediate(() => { this.step() })
       return
     }
-    const last = statement(this.db, LAST_REVISION).pluck().get() as number
+    const last = lastRevision(this.db)
     const until = performance.now() + FOLLOW_STEP_MS
     while (following.upTo < last && performance.now() < until) {
       const to = Math.min(last, following.upTo + FOLLOW_CHUNK)
-      for (const { entity, id } of statement(this.db, CHANGED_SINCE).all(following.upTo, to) as { entity: Entity, id: string }[]) {
+      for (const { entity, id } of deciderChanges(this.db, following.upTo, to)) {
         const fresh = this.read(entity, id)
         if (fresh !== undefined) following.read.push(fresh)
       }
@@ -218,7 +188,7 @@ export class DeciderIndex implements RegistrySource {
     else for (const fresh of following.read) this.apply(fresh)
     this.revision = last
     // Whatever this connection wrote is in the log read up to `last`.
-    this.writesSeen = statement(this.db, 'SELECT total_changes()').pluck().get() as number
+    this.writesSeen = writesOnConnection(this.db)
     this.following = undefined
     for (const { revision, resolve, reject } of following.waiting) {
       if (revision <= last) resolve()
@@ -230,24 +200,23 @@ export class DeciderIndex implements RegistrySource {
   private rebuild (): void {
     for (const map of [this.people, this.timelines, this.domains, this.initiatives, this.pastPeople, this.pastDomains, this.pastInitiatives,
       this.deciders, this.assignments, this.delegationsByFrom, this.delegations]) map.clear()
-    const sqlite = this.db.$client
-    sqlite.transaction(() => {
+    this.db.$client.transaction(() => {
       for (const [id, history] of loadHistories(this.db, 'people')) this.pastPeople.set(id, history)
       for (const [id, history] of loadHistories(this.db, 'domains')) this.pastDomains.set(id, history)
       for (const [id, history] of loadHistories(this.db, 'initiatives')) this.pastInitiatives.set(id, history)
-      for (const row of sqlite.prepare(PERSON).iterate() as IterableIterator<PersonRow>) this.people.set(row.id, toPerson(row))
-      for (const row of sqlite.prepare(`${STATUS} ORDER BY person_id, valid_from`).iterate() as IterableIterator<StatusRow>) {
+      for (const person of eachRecord.person(this.db)) this.people.set(person.id, person)
+      for (const row of eachRecord.status(this.db)) {
         const timeline = this.timelines.get(row.personId)
         if (timeline === undefined) this.timelines.set(row.personId, [{ status: row.status, validFrom: row.validFrom }])
         else timeline.push({ status: row.status, validFrom: row.validFrom })
       }
-      for (const row of sqlite.prepare(DOMAIN).iterate() as IterableIterator<DomainRecord>) this.domains.set(row.id, row)
-      for (const row of sqlite.prepare(INITIATIVE).iterate() as IterableIterator<InitiativeRecord>) this.initiatives.set(row.id, row)
+      for (const domain of eachRecord.domain(this.db)) this.domains.set(domain.id, domain)
+      for (const initiative of eachRecord.initiative(this.db)) this.initiatives.set(initiative.id, initiative)
       for (const [id, history] of this.pastPeople) keep(this.pastPeople, id, condensed(history, this.people.get(id)))
       for (const [id, history] of this.pastDomains) keep(this.pastDomains, id, condensed(history, this.domains.get(id)))
       for (const [id, history] of this.pastInitiatives) keep(this.pastInitiatives, id, condensed(history, this.initiatives.get(id)))
-      for (const row of sqlite.prepare(`${ASSIGNMENT} WHERE role = 'A' ORDER BY id`).iterate() as IterableIterator<AssignmentRecord>) this.addAssignment(row)
-      for (const row of sqlite.prepare(`${DELEGATION} ORDER BY id`).iterate() as IterableIterator<DelegationRow>) this.addDelegation(toDelegation(row))
+      for (const assignment of eachRecord.decidingAssignment(this.db)) this.addAssignment(assignment)
+      for (const delegation of eachRecord.delegation(this.db)) this.addDelegation(delegation)
     }).deferred()
   }
 
@@ -261,28 +230,21 @@ export class DeciderIndex implements RegistrySource {
   private read (entity: Entity, id: string): Fresh | undefined {
     switch (entity) {
       case 'people': {
-        const row = statement(this.db, `${PERSON} WHERE id = ?`).get(id) as PersonRow | undefined
-        const record = row === undefined ? undefined : toPerson(row)
-        const timeline = statement(this.db, `${STATUS} WHERE person_id = ? ORDER BY valid_from`).all(id) as StatusRow[]
-        return {
-          entity, id, record, history: condensed(loadHistory(this.db, 'people', id), record),
-          timeline: timeline.map(({ status, validFrom }) => ({ status, validFrom }))
-        }
+        const record = readRecord.person(this.db, id)
+        return { entity, id, record, history: condensed(loadHistory(this.db, 'people', id), record), timeline: readRecord.timeline(this.db, id) }
       }
       case 'domains': {
-        const record = statement(this.db, `${DOMAIN} WHERE id = ?`).get(id) as DomainRecord | undefined
+        const record = readRecord.domain(this.db, id)
         return { entity, id, record, history: condensed(loadHistory(this.db, 'domains', id), record) }
       }
       case 'initiatives': {
-        const record = statement(this.db, `${INITIATIVE} WHERE id = ?`).get(id) as InitiativeRecord | undefined
+        const record = readRecord.initiative(this.db, id)
         return { entity, id, record, history: condensed(loadHistory(this.db, 'initiatives', id), record) }
       }
       case 'assignments':
-        return { entity, id, record: statement(this.db, `${ASSIGNMENT} WHERE id = ?`).get(id) as AssignmentRecord | undefined }
-      case 'delegations': {
-        const row = statement(this.db, `${DELEGATION} WHERE id = ?`).get(id) as DelegationRow | undefined
-        return { entity, id, record: row === undefined ? undefined : toDelegation(row) }
-      }
+        return { entity, id, record: readRecord.assignment(this.db, id) }
+      case 'delegations':
+        return { entity, id, record: readRecord.delegation(this.db, id) }
       default:
         // Influences, decisions, keys, audits and the rest play no part in who decides.
         return undefined

@@ -2,15 +2,11 @@
 // it all again: the small tables whose records changed are read again whole; of the assignments — most of a large
 // registry — only the named rows are read, and only their targets indexed again.
 import type { Entity } from '../../db/schema.js'
+import type { ChangedRecords } from '../store/change-feed.js'
 import type { Db } from '../store/connection.js'
-import { adoptAssignmentIndex, closeLists, indexAssignments, READ_TABLE, type AssignmentIndex, type OpenLists, type SmallTable } from './snapshot.js'
+import { assignmentsById, READ_TABLE, type SmallTable } from '../store/registry-data.js'
+import { adoptAssignmentIndex, closeLists, indexAssignments, type AssignmentIndex, type OpenLists } from './assignment-index.js'
 import type { AssignmentRecord, RegistryData } from './types.js'
-
-/** Past this many changed records, reading the registry again whole is as cheap, and simpler. */
-export const REREAD_AFTER = 20_000
-
-/** The registry's records named by the change log, by entity. */
-export type ChangedRecords = ReadonlyMap<Entity, ReadonlySet<string>>
 
 /** The tables that hold each entity's records, but the assignments: a person's status timeline is part of the person. */
 const TABLES: Partial<Record<Entity, readonly SmallTable[]>> = {
@@ -21,9 +17,6 @@ const TABLES: Partial<Record<Entity, readonly SmallTable[]>> = {
   influences: ['influences'],
   decisions: ['decisions']
 }
-
-const ASSIGNMENTS_BY_ID = `SELECT id, person_id AS personId, role, initiative_id AS initiativeId, domain_id AS domainId,
-  valid_from AS validFrom, valid_to AS validTo FROM assignments WHERE id IN (SELECT value FROM json_each(?)) ORDER BY rowid`
 
 /** The data with the changed records as they are stored now; call it inside the read transaction that named them. */
 export function refreshedData (sqlite: Db['$client'], data: RegistryData, changed: ChangedRecords): RegistryData {
@@ -41,7 +34,7 @@ export function refreshedData (sqlite: Db['$client'], data: RegistryData, change
  * gone, a new one at the end (new rows take the next rowid). Frozen, with their index patched from the old one.
  */
 function patchedAssignments (sqlite: Db['$client'], rows: readonly AssignmentRecord[], ids: ReadonlySet<string>): AssignmentRecord[] {
-  const stored = new Map((sqlite.prepare(ASSIGNMENTS_BY_ID).all(JSON.stringify([...ids])) as AssignmentRecord[]).map((a) => [a.id, a]))
+  const stored = new Map(assignmentsById(sqlite, ids).map((a) => [a.id, a]))
   const before: AssignmentRecord[] = []
   const placed = new Set<string>()
   const patched: AssignmentRecord[] = []

@@ -3,7 +3,9 @@
 // the index does not hold, and as the reference the index and the snapshot are tested against.
 import type { PersonStatus } from '../../db/schema.js'
 import { statement, type Db } from './connection.js'
-import { byId, statusFromTimeline } from '../registry/snapshot.js'
+import { byId } from '../registry/assignment-index.js'
+import { statusFromTimeline } from '../registry/snapshot.js'
+import { ASSIGNMENT_COLUMNS, asDelegations, DELEGATION_COLUMNS, DOMAIN_COLUMNS, INITIATIVE_COLUMNS, type DelegationRow } from './registry-rows.js'
 import type { AssignmentRecord, DelegationRecord, DomainRecord, InitiativeRecord, PersonRecord, RaciRoleName, RegistrySource, StatusPeriod, Target } from '../registry/types.js'
 
 /*
@@ -14,18 +16,13 @@ import type { AssignmentRecord, DelegationRecord, DomainRecord, InitiativeRecord
 const PERSON = `SELECT p.id, p.name, p.status, p.tags, p.stake_percent AS stakePercent, p.manager_id AS managerId,
     s.status AS periodStatus, s.valid_from AS periodFrom
   FROM people p LEFT JOIN person_statuses s ON s.person_id = p.id WHERE p.id = ? ORDER BY s.valid_from`
-const INITIATIVE = `SELECT id, title, domain_id AS domainId, status, decision_rule AS decisionRule, decision_due_at AS decisionDueAt
-  FROM initiatives WHERE id = ?`
-const DOMAIN = 'SELECT id, name, parent_id AS parentId FROM domains WHERE id = ?'
-const ASSIGNMENT_COLUMNS = `id, person_id AS personId, role, initiative_id AS initiativeId, domain_id AS domainId,
-  valid_from AS validFrom, valid_to AS validTo`
+const INITIATIVE = `SELECT ${INITIATIVE_COLUMNS} FROM initiatives WHERE id = ?`
+const DOMAIN = `SELECT ${DOMAIN_COLUMNS} FROM domains WHERE id = ?`
 const ON_INITIATIVE = `SELECT ${ASSIGNMENT_COLUMNS} FROM assignments
   WHERE initiative_id = ? AND role = ? AND valid_from <= ? AND (valid_to IS NULL OR valid_to > ?)`
 const ON_DOMAIN = `SELECT ${ASSIGNMENT_COLUMNS} FROM assignments
   WHERE domain_id = ? AND role = ? AND valid_from <= ? AND (valid_to IS NULL OR valid_to > ?)`
-const DELEGATIONS_FROM = `SELECT id, from_person_id AS fromPersonId, to_person_id AS toPersonId, initiative_id AS initiativeId,
-    domain_id AS domainId, all_scopes AS allScopes, valid_from AS validFrom, valid_to AS validTo
-  FROM delegations WHERE from_person_id = ? AND valid_from <= ? AND (valid_to IS NULL OR valid_to > ?)`
+const DELEGATIONS_FROM = `SELECT ${DELEGATION_COLUMNS} FROM delegations WHERE from_person_id = ? AND valid_from <= ? AND (valid_to IS NULL OR valid_to > ?)`
 
 interface PersonRow extends Omit<PersonRecord, 'tags'> {
   tags: string
@@ -83,8 +80,7 @@ export class SqlSource implements RegistrySource {
   }
 
   delegationsFrom (personId: string, at: string): readonly DelegationRecord[] {
-    const rows = statement(this.db, DELEGATIONS_FROM).all(personId, at, at) as (Omit<DelegationRecord, 'allScopes'> & { allScopes: number | boolean })[]
-    for (const row of rows) row.allScopes = row.allScopes === 1
-    return rows.length > 1 ? (rows as DelegationRecord[]).sort(byId) : rows as DelegationRecord[]
+    const rows = asDelegations(statement(this.db, DELEGATIONS_FROM).all(personId, at, at) as DelegationRow[])
+    return rows.length > 1 ? rows.sort(byId) : rows
   }
 }
