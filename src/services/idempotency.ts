@@ -1,7 +1,12 @@
 // Idempotency-Key records: claim a key for a request, store the answer it got, replay that answer, forget old keys.
-import { statement, type Db } from '../store/connection.js'
 import { transact } from '../store/change-log.js'
+import type { Db } from '../store/connection.js'
+import {
+  deleteAllClaims, deleteClaim, findKey, insertClaim, purgeExpiredKeys, storeAnswer, type IdempotentRequest, type StoredAnswer
+} from '../store/idempotency.js'
 import { seal, unseal } from './replay-seal.js'
+
+export type { IdempotentRequest, StoredAnswer }
 
 /** How long a key holds: a retry after that is a new request. The draft asks servers to publish this. */
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000
@@ -9,35 +14,11 @@ export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000
 /** Expired rows removed per claim: the purge costs every claim a little and never one claim a lot. */
 const PURGE_BATCH = 100
 
-/** One caller's request under one key: keys are scoped per API key, so two callers never collide. */
-export interface IdempotentRequest {
-  keyId: string
-  idempotencyKey: string
-  fingerprint: string
-}
-
-/** An answer as stored and replayed: the status, the headers a replay repeats, and the body bytes. */
-export interface StoredAnswer {
-  status: number
-  headers: Record<string, string>
-  body: Buffer
-}
-
 export type ClaimResult =
   | { outcome: 'claimed' }
   | { outcome: 'reused' }
   | { outcome: 'in_progress' }
   | { outcome: 'replay', answer: StoredAnswer }
-
-interface Row {
-  fingerprint: string
-  state: 'in_progress' | 'done'
-  status: number | null
-  headers: string | null
-  body: Buffer | null
-  sealed: number
-  expiresAt: string
-}
 
 /** What a sealed body is bound to, so that it cannot be moved to another row. */
 const sealContext = (r: IdempotentRequest): string => `${r.keyId}\n${r.idempotencyKey}\n${r.fingerprint}`
@@ -49,26 +30,15 @@ const sealContext = (r: IdempotentRequest): string => `${r.keyId}\n${r.idempoten
  */
 export function claimIdempotencyKey (db: Db, request: IdempotentRequest, token: string, at: string): ClaimResult {
   return transact(db, () => {
-    statement(db, `DELETE FROM idempotency_keys WHERE rowid IN
-      (SELECT rowid FROM idempotency_keys WHERE expires_at <= ? LIMIT ${PURGE_BATCH})`).run(at)
-    const row = statement(db, `SELECT fingerprint, state, status, headers, body, sealed, expires_at AS expiresAt
-      FROM idempotency_keys WHERE key_id = ? AND idempotency_key = ?`).get(request.keyId, request.idempotencyKey) as Row | undefined
-    if (row !== undefined && row.expiresAt > at) {
-      if (row.fingerprint !== request.fingerprint) return { outcome: 'reused' }
-      if (row.state === 'in_progress') return { outcome: 'in_progress' }
-      const body = row.body ?? Buffer.alloc(0)
-      return {
-        outcome: 'replay',
-        answer: {
-          status: row.status ?? 200,
-          headers: JSON.parse(row.headers ?? '{}') as Record<string, string>,
-          body: row.sealed === 1 ? unseal(token, sealContext(request), body) : body
-        }
-      }
+    purgeExpiredKeys(db, at, PURGE_BATCH)
+    const record = findKey(db, request.keyId, request.idempotencyKey)
+    if (record !== undefined && record.expiresAt > at) {
+      if (record.fingerprint !== request.fingerprint) return { outcome: 'reused' }
+      if (record.state === 'in_progress') return { outcome: 'in_progress' }
+      const { answer } = record
+      return { outcome: 'replay', answer: record.sealed ? { ...answer, body: unseal(token, sealContext(request), answer.body) } : answer }
     }
-    const expiresAt = new Date(Date.parse(at) + IDEMPOTENCY_TTL_MS).toISOString()
-    statement(db, `INSERT OR REPLACE INTO idempotency_keys (key_id, idempotency_key, fingerprint, state, sealed, created_at, expires_at)
-      VALUES (?, ?, ?, 'in_progress', 0, ?, ?)`).run(request.keyId, request.idempotencyKey, request.fingerprint, at, expiresAt)
+    insertClaim(db, request, at, new Date(Date.parse(at) + IDEMPOTENCY_TTL_MS).toISOString())
     return { outcome: 'claimed' }
   })
 }
@@ -79,15 +49,12 @@ export function claimIdempotencyKey (db: Db, request: IdempotentRequest, token: 
  */
 export function completeIdempotencyKey (db: Db, request: IdempotentRequest, answer: StoredAnswer, sealFor?: string): void {
   const body = sealFor === undefined ? answer.body : seal(sealFor, sealContext(request), answer.body)
-  statement(db, `UPDATE idempotency_keys SET state = 'done', status = ?, headers = ?, body = ?, sealed = ?
-    WHERE key_id = ? AND idempotency_key = ? AND state = 'in_progress'`)
-    .run(answer.status, JSON.stringify(answer.headers), body, sealFor === undefined ? 0 : 1, request.keyId, request.idempotencyKey)
+  storeAnswer(db, request, { ...answer, body }, sealFor !== undefined)
 }
 
 /** Gives the key back: the request stored no answer (it failed on the server's side), so a retry runs it afresh. */
 export function releaseIdempotencyKey (db: Db, request: IdempotentRequest): void {
-  statement(db, "DELETE FROM idempotency_keys WHERE key_id = ? AND idempotency_key = ? AND state = 'in_progress'")
-    .run(request.keyId, request.idempotencyKey)
+  deleteClaim(db, request)
 }
 
 /**
@@ -95,5 +62,5 @@ export function releaseIdempotencyKey (db: Db, request: IdempotentRequest): void
  * such a claim would otherwise answer every retry with 409 for a day. Returns how many there were.
  */
 export function releaseAbandonedClaims (db: Db): number {
-  return statement(db, "DELETE FROM idempotency_keys WHERE state = 'in_progress'").run().changes
+  return deleteAllClaims(db)
 }
