@@ -1,7 +1,4 @@
-// Rules that assignments, delegations and influences share: exactly one target, validity periods, instants.
-import { and, gt, isNull, lte, or, type SQL } from 'drizzle-orm'
-import type { SQLiteColumn } from 'drizzle-orm/sqlite-core'
-import { toInstant } from '../clock.js'
+// Rules that assignments, delegations and influences share: exactly one target, validity periods.
 import { invalidRecord, ProblemError } from '../errors.js'
 
 /**
@@ -24,20 +21,7 @@ export function assertOneTarget (record: Record<string, unknown>, fields: readon
  */
 export const isPeriod = (validFrom: string, validTo: string | null): boolean => validTo === null || validTo >= validFrom
 
-/** The period a create or PATCH body asks for, in canonical UTC; fields it leaves out keep the fallback's. */
-export function periodOf (input: { validFrom?: string, validTo?: string | null }, fallback: { validFrom: string, validTo: string | null }): { validFrom: string, validTo: string | null } {
-  return {
-    validFrom: input.validFrom === undefined ? fallback.validFrom : toInstant(input.validFrom),
-    validTo: input.validTo === undefined ? fallback.validTo : input.validTo === null ? null : toInstant(input.validTo)
-  }
-}
-
 /** Throws 422 at /validTo when the period ends before it begins. */
 export function assertPeriod (validFrom: string, validTo: string | null): void {
   if (!isPeriod(validFrom, validTo)) throw invalidRecord('/validTo', `must not be before validFrom (${validFrom})`)
-}
-
-/** Rows whose period [validFrom, validTo) contains the instant `at`; instants compare as canonical strings. */
-export function activeAt (validFrom: SQLiteColumn, validTo: SQLiteColumn, at: string): SQL {
-  return and(lte(validFrom, at), or(isNull(validTo), gt(validTo, at))) as SQL
 }
