@@ -1,6 +1,4 @@
 // Use cases for the rule catalogue: each rule with its effective configuration, and an auditor's change to it.
-import { eq } from 'drizzle-orm'
-import { ruleSettings } from '../../db/schema.js'
 import { effectiveConfig, validateOptions, type RuleConfig } from '../audit/engine.js'
 import { ruleById, rules, type Rule } from '../audit/rules/index.js'
 import { now } from '../clock.js'
@@ -9,12 +7,7 @@ import { notFound, ProblemError } from '../errors.js'
 import type { RulePatch, RuleView } from '../schemas/rules.js'
 import { recordChange, transact, type Actor } from '../store/change-log.js'
 import { checkIfMatch, type Written } from '../store/records.js'
-
-type SettingRow = typeof ruleSettings.$inferSelect
-
-/** What the change log keeps of a setting: only what the auditor set. */
-const settingView = (r: SettingRow): Record<string, unknown> =>
-  ({ ruleId: r.ruleId, enabled: r.enabled, severity: r.severity, options: r.options, version: r.version, updatedAt: r.updatedAt })
+import { findSetting, settingsById, settingView, storeSetting, type SettingRow } from '../store/rule-settings.js'
 
 const stored = (r: SettingRow | undefined) => r === undefined ? undefined : { enabled: r.enabled, severity: r.severity, options: r.options }
 
@@ -35,8 +28,6 @@ function ruleView (rule: Rule, setting: SettingRow | undefined): RuleView {
   }
 }
 
-const settingsById = (db: Db): Map<string, SettingRow> => new Map(db.select().from(ruleSettings).all().map((r) => [r.ruleId, r]))
-
 export function listRules (db: Db): { items: RuleView[] } {
   const settings = settingsById(db)
   return { items: rules.map((rule) => ruleView(rule, settings.get(rule.id))) }
@@ -53,7 +44,7 @@ export function updateRule (db: Db, actor: Actor, id: string, patch: RulePatch, 
   const rule = ruleById(id)
   if (rule === undefined) throw notFound('rules', id)
   return transact(db, () => {
-    const current = db.select().from(ruleSettings).where(eq(ruleSettings.ruleId, id)).get()
+    const current = findSetting(db, id)
     checkIfMatch(current?.version ?? 0, ifMatch)
     if (patch.options !== undefined) {
       const errors = validateOptions(rule, patch.options)
@@ -72,7 +63,7 @@ export function updateRule (db: Db, actor: Actor, id: string, patch: RulePatch, 
       version: (current?.version ?? 0) + 1,
       updatedAt: at
     }
-    db.insert(ruleSettings).values(row).onConflictDoUpdate({ target: ruleSettings.ruleId, set: row }).run()
+    storeSetting(db, row)
     const revision = recordChange(db, actor, at, {
       entity: 'rules', entityId: id, action: 'update', before: current === undefined ? null : settingView(current), after: settingView(row)
     })
