@@ -2,11 +2,11 @@
 // delete. A kind says only what differs: its table, its view, its filters, its target and references, its rules.
 import { now, toInstant } from '../clock.js'
 import { invalidRecord, ProblemError } from '../errors.js'
-import { recordChange, transact, type Actor } from '../store/change-log.js'
+import { transact, type Actor } from '../store/change-log.js'
 import type { Db } from '../store/connection.js'
-import { deleteRow, findOverlap, lastRevisionOf, selectKindPage, type KindTable, type Period } from '../store/effective-dated.js'
+import { findOverlap, lastRevisionOf, selectKindPage, type KindTable, type Period } from '../store/effective-dated.js'
 import { activeVersionAt, findVersionAt, pageAt } from '../store/history.js'
-import { assertNewId, assertReference, checkIfMatch, findRecord, insertRecord, replaceRecord, type Page, type PageRequest, type RecordEntity, type Written } from '../store/records.js'
+import { assertNewId, assertReference, checkIfMatch, deleteRecord as deleteStored, findRecord, insertRecord, replaceRecord, type Page, type PageRequest, type RecordEntity, type Written } from '../store/records.js'
 import { newId } from './ids.js'
 import { assertOneTarget, assertPeriod } from './targets.js'
 
@@ -135,7 +135,6 @@ export function deleteRecord<T extends KindTable, R> (db: Db, kind: Kind<T, R>, 
   return transact(db, () => {
     const current = findRow(db, kind, id)
     checkIfMatch(current.version, ifMatch)
-    deleteRow(db, kind.table, id)
-    return { revision: recordChange(db, actor, now(), { entity: kind.entity, entityId: id, action: 'delete', before: kind.view(current) as object, after: null }) }
+    return { revision: deleteStored(db, actor, now(), kind.entity, kind.table, current, kind.view) }
   })
 }

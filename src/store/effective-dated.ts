@@ -1,5 +1,5 @@
 // The SQL of the effective-dated record kinds (assignments, delegations, influences): list filters now, the
-// overlap of periods, deletion, and the revision that last wrote a record. Ordinary CRUD, so drizzle builds it.
+// overlap of periods, and the revision that last wrote a record. Ordinary CRUD, so drizzle builds it.
 import { and, asc, desc, eq, getTableColumns, gt, isNull, lt, lte, ne, or, type SQL } from 'drizzle-orm'
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core'
 import { changes } from '../../db/schema.js'
@@ -51,11 +51,6 @@ export function findOverlap<T extends KindTable> (db: Db, table: T, row: Record<
     row.validTo === null ? undefined : lt(validFrom, row.validTo),
     or(isNull(validTo), gt(validTo, validFrom))
   )).orderBy(asc(validFrom)).get() as T['$inferSelect'] & Period | undefined
-}
-
-/** Removes the record's row; its change-log entry is the caller's, in the same transaction. */
-export function deleteRow (db: Db, table: KindTable, id: string): void {
-  db.delete(table as SQLiteTable).where(eq(table.id, id)).run()
 }
 
 /** The revision of the latest change to the record, 0 when the change log names none. */
