@@ -1,5 +1,6 @@
 // The waivers an audit applies: those live at a time, by the fingerprint of the finding each accepts.
-import { statement, type Db } from '../store/connection.js'
+import { liveWaiverRows } from '../store/audit-runs.js'
+import type { Db } from '../store/connection.js'
 
 export interface AppliedWaiver { waiverId: string, reason: string }
 
@@ -8,7 +9,5 @@ export interface AppliedWaiver { waiverId: string, reason: string }
  * (rows come in expiry order, so it is the last one set), and then the latest created.
  */
 export function liveWaivers (db: Db, at: string): Map<string, AppliedWaiver> {
-  const rows = statement(db, 'SELECT id, fingerprint, reason FROM waivers WHERE expires_at > ? ORDER BY expires_at, id')
-    .all(at) as { id: string, fingerprint: string, reason: string }[]
-  return new Map(rows.map((r) => [r.fingerprint, { waiverId: r.id, reason: r.reason }]))
+  return new Map(liveWaiverRows(db, at).map((r) => [r.fingerprint, { waiverId: r.id, reason: r.reason }]))
 }

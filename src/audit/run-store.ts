@@ -4,19 +4,18 @@
 // sync, then one sync of the log before it is answered. Invariant: no reader sees a run until its last transaction
 // marks it done, together with its change-log entry; one cut off half way is removed by the next store.
 // Why, and the measurements behind the pace: docs/audit-process.md.
-import { open } from 'node:fs/promises'
-import { auditRuns } from '../../db/schema.js'
-import { recordChange, transact, type Actor, type Written } from '../store/change-log.js'
+import {
+  copyResolved, findingIds, findingPage, insertFindings, insertRun, lastDoneRun, markDone, removeFindings, removeRun, syncLog, transactUnsynced,
+  unfinishedRuns, type RunRow
+} from '../store/audit-runs.js'
+import { recordChange, type Actor, type Written } from '../store/change-log.js'
 import { now } from '../clock.js'
-import { statement, type Db } from '../store/connection.js'
-import type { AuditRun, Finding } from '../schemas/audits.js'
+import type { Db } from '../store/connection.js'
+import type { AuditRun } from '../schemas/audits.js'
 import type { AuditScope } from './engine.js'
 import { isFingerprint } from './fingerprint.js'
 import { rowSlices, type FindingRow } from './finding-row.js'
 import { liveWaivers, type AppliedWaiver } from './live-waivers.js'
-
-export type RunRow = typeof auditRuns.$inferSelect
-type State = Finding['state']
 
 /** A stored run as the API shows it. */
 export const runView = (r: RunRow): AuditRun => ({
@@ -63,33 +62,11 @@ async function oneAtATime<T> (db: Db, work: () => Promise<T>): Promise<T> {
 }
 
 /*
- * One slice of rows (finding-row.ts) inserted by one statement, SQLite reading the slice's JSON itself: @states has
- * a letter per row for its state (n: new, p: persisting); @waived is null when no row of the slice is waived, else
- * per row null or [waiver id, reason]. AUTOINCREMENT ids, given in the order the rows come: consecutive.
+ * Every transaction of a store commits without waiting for the disk (transactUnsynced), its last one too: syncLog then
+ * makes them all durable with one sync of the write-ahead log, on the thread pool, before the run is answered — where
+ * a synchronous commit would hold up the thread storing the run for each sync. A crash before that sync leaves the
+ * run unfinished, or loses it: it was not answered yet.
  */
-const INSERT_SLICE = `INSERT INTO findings (run_id, fingerprint, rule_id, severity, state, subject_kind, subject_id, related,
-  message, data, waiver_id, waiver_reason)
-  SELECT @runId, r.value ->> 0, r.value ->> 1, r.value ->> 2, CASE substr(@states, r.key + 1, 1) WHEN 'n' THEN 'new' ELSE 'persisting' END,
-    r.value ->> 3, r.value ->> 4, r.value ->> 5, r.value ->> 6, r.value ->> 7,
-    json_extract(@waived, '$[' || r.key || '][0]'), json_extract(@waived, '$[' || r.key || '][1]')
-  FROM json_each(@rows) r ORDER BY r.key`
-
-/**
- * Runs `fn` in a transaction that commits without waiting for the disk (synchronous NORMAL, or OFF if so
- * configured). The steps of a run commit so, and its last transaction too: flushLog then makes them all durable
- * with one sync of the write-ahead log, on the thread pool, before the run is answered — where a synchronous commit
- * would hold up the thread storing the run for each sync. A crash before that sync leaves the run unfinished, or
- * loses it: it was not answered yet.
- */
-function transactUnsynced<T> (db: Db, fn: () => T): T {
-  const synchronous = db.$client.pragma('synchronous', { simple: true }) as number
-  statement(db, `PRAGMA synchronous = ${Math.min(synchronous, 1)}`).run()
-  try {
-    return transact(db, fn)
-  } finally {
-    statement(db, `PRAGMA synchronous = ${synchronous}`).run()
-  }
-}
 
 /**
  * Runs `step` (a bounded piece of work, which says whether there is more) in transactions of at most `pace.rows`
@@ -107,27 +84,14 @@ async function paced (db: Db, pace: StorePace, step: () => boolean): Promise<voi
   }
 }
 
-/** Syncs the write-ahead log on the thread pool: through another descriptor of the file, its pages are the same. */
-async function flushLog (db: Db): Promise<void> {
-  if (db.$client.memory) return
-  const log = await open(`${db.$client.name}-wal`, 'r+')
-  try {
-    await log.datasync()
-  } finally {
-    await log.close()
-  }
-}
-
 /**
  * Runs left by a store that never finished (the process stopped, or the database failed, half way): never shown,
  * removed a step at a time before the next run is stored.
  */
 async function removeUnfinished (db: Db, pace: StorePace): Promise<void> {
-  const unfinished = statement(db, "SELECT id FROM audit_runs WHERE status <> 'done'").pluck().all() as string[]
-  const some = statement(db, 'DELETE FROM findings WHERE id IN (SELECT id FROM findings WHERE run_id = ? LIMIT ?)')
-  for (const runId of unfinished.filter((id) => !inProgress.has(id))) {
-    while (transactUnsynced(db, () => some.run(runId, pace.rows).changes) > 0) await pause(pace)
-    transactUnsynced(db, () => statement(db, 'DELETE FROM audit_runs WHERE id = ?').run(runId))
+  for (const runId of unfinishedRuns(db).filter((id) => !inProgress.has(id))) {
+    while (transactUnsynced(db, () => removeFindings(db, runId, pace.rows)) > 0) await pause(pace)
+    transactUnsynced(db, () => { removeRun(db, runId) })
   }
 }
 
@@ -174,18 +138,16 @@ function remember (db: Db, scopeKey: string, runId: string, held: Held): void {
  */
 async function heldBefore (db: Db, scopeKey: string, pace: StorePace): Promise<Held> {
   const held: Held = new Map()
-  const previous = statement(db, "SELECT id FROM audit_runs WHERE scope_key = ? AND status = 'done' ORDER BY rowid DESC LIMIT 1").pluck().get(scopeKey) as string | undefined
+  const previous = lastDoneRun(db, scopeKey)
   if (previous === undefined) return held
   const known = lastStored.get(db)?.get(scopeKey)
   if (known?.runId === previous) return known.held
-  const range = statement(db, 'SELECT min(id) AS first, max(id) AS last FROM findings WHERE run_id = ?').get(previous) as { first: number | null, last: number | null }
+  const range = findingIds(db, previous)
   if (range.first === null || range.last === null) return held
-  // NOT INDEXED: a walk along the ids from the last one read, stopping at the run's last, instead of all the run's rows sorted again per page.
-  const page = statement(db, `SELECT id, fingerprint, state FROM findings NOT INDEXED WHERE id > ? AND id <= ? AND run_id = ? ORDER BY id LIMIT ?`)
   for (let after = range.first - 1; ;) {
     const until = performance.now() + pace.ms
     do {
-      const rows = page.all(after, range.last, previous, HELD_PAGE) as { id: number, fingerprint: string, state: State }[]
+      const rows = findingPage(db, previous, after, range.last, HELD_PAGE)
       // A row that is not a fingerprint (a file edited by hand) can match no finding: passed over.
       for (const r of rows) if (r.state !== 'resolved' && isFingerprint(r.fingerprint)) addIfAbsent(held, r.fingerprint, r.id)
       if (rows.length < HELD_PAGE) return held
@@ -216,7 +178,7 @@ async function store (db: Db, actor: Actor, start: RunStart, rows: readonly Find
   }
   inProgress.add(run.id)
   try {
-    transactUnsynced(db, () => db.insert(auditRuns).values(run).run())
+    transactUnsynced(db, () => { insertRun(db, run) })
     return await storeFindings(db, actor, run, held, waivers, rows, pace)
   } finally {
     inProgress.delete(run.id)
@@ -229,7 +191,6 @@ async function storeFindings (db: Db, actor: Actor, run: RunRow, held: Held, wai
   const counts = { error: 0, warning: 0, info: 0 }
   const totals = { counts, newCount: 0, persistingCount: 0, resolvedCount: 0, waivedCount: 0 }
 
-  const insert = statement(db, INSERT_SLICE)
   // Every fingerprint of this run, with its first row: what the next run compares with, and what tells the resolved.
   const nowHeld: Held = new Map()
   const slices = rowSlices(found)
@@ -252,9 +213,9 @@ async function storeFindings (db: Db, actor: Actor, run: RunRow, held: Held, wai
         waived[i] = [waiver.waiverId, waiver.reason]
       }
     })
-    const { changes, lastInsertRowid } = insert.run({ runId: run.id, rows, states, waived: waived === null ? null : JSON.stringify(waived) })
-    if (changes !== keys.length) throw new Error(`a slice of ${keys.length} findings inserted ${changes} rows`)
-    const first = Number(lastInsertRowid) - changes + 1
+    const { count, lastId } = insertFindings(db, { runId: run.id, rows, states, waived: waived === null ? null : JSON.stringify(waived) })
+    if (count !== keys.length) throw new Error(`a slice of ${keys.length} findings inserted ${count} rows`)
+    const first = lastId - count + 1
     keys.forEach(({ fingerprint }, i) => { addIfAbsent(nowHeld, fingerprint, first + i) })
     return true
   })
@@ -262,25 +223,20 @@ async function storeFindings (db: Db, actor: Actor, run: RunRow, held: Held, wai
   // Findings of the previous run that no longer hold: copied over as they were, marked resolved.
   const resolved = idsMissingFrom(held, nowHeld)
   totals.resolvedCount = resolved.length
-  const copy = statement(db, `INSERT INTO findings (run_id, fingerprint, rule_id, severity, state, subject_kind, subject_id, related, message, data)
-    SELECT ?, fingerprint, rule_id, severity, 'resolved', subject_kind, subject_id, related, message, data FROM findings WHERE id = ?`)
   let copied = 0
   await paced(db, pace, () => {
     if (copied === resolved.length) return false
-    copy.run(run.id, resolved[copied++])
+    copyResolved(db, run.id, resolved[copied++]!)
     return true
   })
 
   const written = transactUnsynced(db, () => {
     const done: RunRow = { ...run, ...totals, finishedAt: now(), status: 'done' }
-    const changed = statement(db, `UPDATE audit_runs SET status = 'done', finished_at = ?, counts = ?, new_count = ?, persisting_count = ?,
-      resolved_count = ?, waived_count = ? WHERE id = ? AND status = 'running'`).run(done.finishedAt, JSON.stringify(counts), totals.newCount,
-      totals.persistingCount, totals.resolvedCount, totals.waivedCount, run.id).changes
-    if (changed !== 1) throw new Error(`audit run ${run.id} was removed while it was stored`)
+    if (!markDone(db, done)) throw new Error(`audit run ${run.id} was removed while it was stored`)
     const record = runView(done)
     return { record, revision: recordChange(db, actor, done.finishedAt!, { entity: 'audits', entityId: run.id, action: 'run', before: null, after: record }) }
   })
-  await flushLog(db)
+  await syncLog(db)
   remember(db, run.scopeKey, run.id, nowHeld)
   return written
 }

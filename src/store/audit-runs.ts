@@ -1,0 +1,159 @@
+// Audit runs and their findings as stored, and the waivers as an audit reads them: the statements the run store
+// (audit/run-store.ts) writes with and the audits' reads (services/audits.ts) list with.
+import { open } from 'node:fs/promises'
+import { auditRuns, type Severity } from '../../db/schema.js'
+import { transact } from './change-log.js'
+import { statement, type Db } from './connection.js'
+
+export type RunRow = typeof auditRuns.$inferSelect
+export type FindingState = 'new' | 'persisting' | 'resolved'
+
+/**
+ * Runs `fn` in a transaction that commits without waiting for the disk (synchronous NORMAL, or OFF if so
+ * configured); syncLog then makes what such transactions wrote durable with one sync of the write-ahead log.
+ */
+export function transactUnsynced<T> (db: Db, fn: () => T): T {
+  const synchronous = db.$client.pragma('synchronous', { simple: true }) as number
+  statement(db, `PRAGMA synchronous = ${Math.min(synchronous, 1)}`).run()
+  try {
+    return transact(db, fn)
+  } finally {
+    statement(db, `PRAGMA synchronous = ${synchronous}`).run()
+  }
+}
+
+/** Syncs the write-ahead log on the thread pool: through another descriptor of the file, its pages are the same. */
+export async function syncLog (db: Db): Promise<void> {
+  if (db.$client.memory) return
+  const log = await open(`${db.$client.name}-wal`, 'r+')
+  try {
+    await log.datasync()
+  } finally {
+    await log.close()
+  }
+}
+
+/** The runs not marked done: being stored, or left by a store that never finished. */
+export const unfinishedRuns = (db: Db): string[] => statement(db, "SELECT id FROM audit_runs WHERE status <> 'done'").pluck().all() as string[]
+
+/** Removes up to `count` of the run's findings; how many it removed. */
+export const removeFindings = (db: Db, runId: string, count: number): number =>
+  statement(db, 'DELETE FROM findings WHERE id IN (SELECT id FROM findings WHERE run_id = ? LIMIT ?)').run(runId, count).changes
+
+export const removeRun = (db: Db, runId: string): void => { statement(db, 'DELETE FROM audit_runs WHERE id = ?').run(runId) }
+
+/** The last run of the scope marked done, in the order stored. */
+export const lastDoneRun = (db: Db, scopeKey: string): string | undefined =>
+  statement(db, "SELECT id FROM audit_runs WHERE scope_key = ? AND status = 'done' ORDER BY rowid DESC LIMIT 1").pluck().get(scopeKey) as string | undefined
+
+/** The first and last ids of the run's findings (null: it has none). */
+export const findingIds = (db: Db, runId: string): { first: number | null, last: number | null } =>
+  statement(db, 'SELECT min(id) AS first, max(id) AS last FROM findings WHERE run_id = ?').get(runId) as { first: number | null, last: number | null }
+
+export interface HeldRow { id: number, fingerprint: string, state: FindingState }
+
+// NOT INDEXED: a walk along the ids from the last one read, stopping at the run's last, instead of all the run's rows sorted again per page.
+const HELD_PAGE = 'SELECT id, fingerprint, state FROM findings NOT INDEXED WHERE id > ? AND id <= ? AND run_id = ? ORDER BY id LIMIT ?'
+
+/** Up to `count` of the run's findings with ids in (after, last], in id order. */
+export const findingPage = (db: Db, runId: string, after: number, last: number, count: number): HeldRow[] =>
+  statement(db, HELD_PAGE).all(after, last, runId, count) as HeldRow[]
+
+export const insertRun = (db: Db, run: RunRow): void => { db.insert(auditRuns).values(run).run() }
+
+/*
+ * One slice of rows (audit/finding-row.ts) inserted by one statement, SQLite reading the slice's JSON itself: @states
+ * has a letter per row for its state (n: new, p: persisting); @waived is null when no row of the slice is waived,
+ * else per row null or [waiver id, reason]. AUTOINCREMENT ids, given in the order the rows come: consecutive.
+ */
+const INSERT_SLICE = `INSERT INTO findings (run_id, fingerprint, rule_id, severity, state, subject_kind, subject_id, related,
+  message, data, waiver_id, waiver_reason)
+  SELECT @runId, r.value ->> 0, r.value ->> 1, r.value ->> 2, CASE substr(@states, r.key + 1, 1) WHEN 'n' THEN 'new' ELSE 'persisting' END,
+    r.value ->> 3, r.value ->> 4, r.value ->> 5, r.value ->> 6, r.value ->> 7,
+    json_extract(@waived, '$[' || r.key || '][0]'), json_extract(@waived, '$[' || r.key || '][1]')
+  FROM json_each(@rows) r ORDER BY r.key`
+
+export interface FindingSlice { runId: string, rows: string, states: string, waived: string | null }
+
+/** Inserts the slice's findings; their ids are consecutive, the last one `lastId`. */
+export function insertFindings (db: Db, slice: FindingSlice): { count: number, lastId: number } {
+  const { changes, lastInsertRowid } = statement(db, INSERT_SLICE).run(slice)
+  return { count: changes, lastId: Number(lastInsertRowid) }
+}
+
+const COPY_RESOLVED = `INSERT INTO findings (run_id, fingerprint, rule_id, severity, state, subject_kind, subject_id, related, message, data)
+    SELECT ?, fingerprint, rule_id, severity, 'resolved', subject_kind, subject_id, related, message, data FROM findings WHERE id = ?`
+
+/** Copies a finding of an earlier run into the run, as it was, marked resolved (not waived). */
+export const copyResolved = (db: Db, runId: string, findingId: number): void => { statement(db, COPY_RESOLVED).run(runId, findingId) }
+
+const MARK_DONE = `UPDATE audit_runs SET status = 'done', finished_at = ?, counts = ?, new_count = ?, persisting_count = ?,
+      resolved_count = ?, waived_count = ? WHERE id = ? AND status = 'running'`
+
+/** Marks the running run done with its totals; false when it is not running (removed meanwhile). */
+export const markDone = (db: Db, done: RunRow): boolean =>
+  statement(db, MARK_DONE).run(done.finishedAt, JSON.stringify(done.counts), done.newCount, done.persistingCount, done.resolvedCount,
+    done.waivedCount, done.id).changes === 1
+
+/** The waivers live at `at`, in expiry order, then id. */
+export const liveWaiverRows = (db: Db, at: string): { id: string, fingerprint: string, reason: string }[] =>
+  statement(db, 'SELECT id, fingerprint, reason FROM waivers WHERE expires_at > ? ORDER BY expires_at, id').all(at) as { id: string, fingerprint: string, reason: string }[]
+
+const RUN_COLUMNS = `id, scope_key AS scopeKey, scope, at, started_at AS startedAt, finished_at AS finishedAt, status, counts,
+  new_count AS newCount, persisting_count AS persistingCount, resolved_count AS resolvedCount, waived_count AS waivedCount, error`
+
+const parseRun = (r: Record<string, unknown>): RunRow =>
+  ({ ...r, scope: r.scope === null ? null : JSON.parse(r.scope as string), counts: JSON.parse(r.counts as string) }) as RunRow
+
+/** Up to `limit` done runs, newest first (in the order they were stored), after the run `after` if given. */
+export function doneRuns (db: Db, after: string | undefined, limit: number): RunRow[] {
+  const rows = (after === undefined
+    ? statement(db, `SELECT ${RUN_COLUMNS} FROM audit_runs WHERE status = 'done' ORDER BY rowid DESC LIMIT ?`).all(limit)
+    : statement(db, `SELECT ${RUN_COLUMNS} FROM audit_runs WHERE status = 'done' AND rowid < (SELECT rowid FROM audit_runs WHERE id = ?) ORDER BY rowid DESC LIMIT ?`)
+      .all(after, limit)) as Record<string, unknown>[]
+  return rows.map(parseRun)
+}
+
+/** The run, if it is done; a run still being stored is not one yet. */
+export function doneRun (db: Db, id: string): RunRow | undefined {
+  const row = statement(db, `SELECT ${RUN_COLUMNS} FROM audit_runs WHERE id = ? AND status = 'done'`).get(id) as Record<string, unknown> | undefined
+  return row === undefined ? undefined : parseRun(row)
+}
+
+/** A finding as stored, the columns named as the API names them (related and data: JSON text). */
+export interface StoredFinding {
+  id: number
+  fingerprint: string
+  ruleId: string
+  severity: Severity
+  state: FindingState
+  subjectKind: string
+  subjectId: string
+  related: string
+  message: string
+  data: string | null
+  waiverId: string | null
+  waiverReason: string | null
+}
+
+/** What a list of findings keeps: null keeps all. */
+export interface FindingFilter { severity: string | null, ruleId: string | null, state: string | null, waived: boolean | null }
+
+const FINDINGS = `SELECT id, fingerprint, rule_id AS ruleId, severity, state, subject_kind AS subjectKind, subject_id AS subjectId,
+  related, message, data, waiver_id AS waiverId, waiver_reason AS waiverReason FROM findings WHERE run_id = ?
+    AND (? IS NULL OR severity = ?) AND (? IS NULL OR rule_id = ?) AND (? IS NULL OR state = ?)
+    AND (? IS NULL OR (waiver_id IS NOT NULL) = ?) AND id > ? ORDER BY id LIMIT ?`
+
+/** Up to `limit` of the run's findings passing the filter with ids after `after`, in the order stored. */
+export function findings (db: Db, runId: string, filter: FindingFilter, after: number, limit: number): StoredFinding[] {
+  const waived = filter.waived === null ? null : filter.waived ? 1 : 0
+  return statement(db, FINDINGS).all(runId, filter.severity, filter.severity, filter.ruleId, filter.ruleId, filter.state, filter.state,
+    waived, waived, after, limit) as StoredFinding[]
+}
+
+/** Whether the domain is in the registry (an audit's scope names it). */
+export const domainExists = (db: Db, id: string): boolean => statement(db, 'SELECT 1 FROM domains WHERE id = ?').get(id) !== undefined
+
+/** Those of the initiatives that are in the registry. */
+export const knownInitiatives = (db: Db, ids: readonly string[]): Set<string> =>
+  new Set((statement(db, 'SELECT id FROM initiatives WHERE id IN (SELECT value FROM json_each(?))').all(JSON.stringify(ids)) as { id: string }[]).map((r) => r.id))
