@@ -1,8 +1,9 @@
 // The registry's rows as its readers take them: the column lists named as the records name their fields, the decoding
 // of the values that change type, and the reads of one record (the decider index's) or of one initiative's slice (focus).
+import { MAX_DOMAIN_DEPTH } from '../registry/resolver.js'
 import { statement, type Db } from './connection.js'
 import type {
-  AssignmentRecord, DecisionRecord, DelegationRecord, DomainRecord, InfluenceRecord, InitiativeRecord, PersonRecord, StatusPeriod
+  AssignmentRecord, DecisionRecord, DelegationRecord, DomainRecord, InfluenceRecord, InitiativeRecord, PersonRecord, StatusPeriod, Target
 } from '../registry/types.js'
 
 /*
@@ -132,4 +133,48 @@ export const focusRows = {
   /** The people with their whole reporting lines. */
   peopleWithLines: (db: Db, personIds: readonly string[]): PersonRecord[] => asPeople(all(db, FOCUS.people, json(personIds))),
   statusesOf: (db: Db, personIds: readonly string[]): StatusRow[] => all(db, FOCUS.statuses, json(personIds))
+} as const
+
+/*
+ * The delegations that may hand authority to the person: those to them valid at @at, and (up to the resolver's
+ * five steps) those to each of their delegators in turn. Served by delegations_to_idx.
+ */
+const DELEGATIONS_TOWARDS = `WITH RECURSIVE chain(id, fromPersonId, depth) AS (
+    SELECT id, from_person_id, 1 FROM delegations
+    WHERE to_person_id = @personId AND valid_from <= @at AND (valid_to IS NULL OR valid_to > @at)
+    UNION
+    SELECT g.id, g.from_person_id, chain.depth + 1 FROM chain JOIN delegations g ON g.to_person_id = chain.fromPersonId
+    WHERE chain.depth < @steps AND g.valid_from <= @at AND (g.valid_to IS NULL OR g.valid_to > @at)
+  )
+  SELECT DISTINCT g.from_person_id AS fromPersonId, g.initiative_id AS initiativeId, g.domain_id AS domainId, g.all_scopes AS allScopes
+  FROM chain JOIN delegations g ON g.id = chain.id`
+
+/** The A assignments valid at @at of a list of people (a JSON array): served by assignments_person_idx. */
+const A_OF = `SELECT initiative_id AS initiativeId, domain_id AS domainId FROM assignments
+  WHERE person_id IN (SELECT value FROM json_each(@people)) AND role = 'A' AND valid_from <= @at AND (valid_to IS NULL OR valid_to > @at)`
+
+/** Every domain under a list of domains (themselves included), and every initiative in them. */
+const UNDER = `WITH RECURSIVE under(id, depth) AS (
+    SELECT value, 0 FROM json_each(@domains)
+    UNION
+    SELECT d.id, under.depth + 1 FROM domains d JOIN under ON d.parent_id = under.id WHERE under.depth < ${MAX_DOMAIN_DEPTH}
+  )
+  SELECT DISTINCT 'domain' AS kind, id FROM under
+  UNION ALL
+  SELECT DISTINCT 'initiative', i.id FROM initiatives i WHERE i.domain_id IN (SELECT id FROM under)`
+
+/** A delegation's scope, as authority reads it. */
+export interface Scope { fromPersonId: string, initiativeId: string | null, domainId: string | null, allScopes: boolean }
+type Place = { initiativeId: string | null, domainId: string | null }
+
+/** What "where does this person decide?" reads (registry/authority.ts): the candidates, by index-backed SQL. */
+export const authorityRows = {
+  /** The scopes of the delegations valid at `at` that reach the person within `steps` steps. */
+  delegationsTowards: (db: Db, personId: string, at: string, steps: number): Scope[] =>
+    (statement(db, DELEGATIONS_TOWARDS).all({ personId, at, steps }) as (Omit<Scope, 'allScopes'> & { allScopes: number })[])
+      .map((d) => ({ ...d, allScopes: d.allScopes === 1 })),
+  /** Where the people hold an A valid at `at`. */
+  decidingOn: (db: Db, personIds: readonly string[], at: string): Place[] => all(db, A_OF, { people: json(personIds), at }),
+  /** The domains under the domains, themselves included, and the initiatives in them. */
+  under: (db: Db, domainIds: readonly string[]): Target[] => all(db, UNDER, { domains: json(domainIds) })
 } as const
