@@ -5,8 +5,9 @@ import type { Db } from '../store/connection.js'
 import { invalidRecord } from '../errors.js'
 import type { Domain, DomainCreate, DomainPatch, DomainsQuery } from '../schemas/domains.js'
 import { transact, type Actor } from '../store/change-log.js'
-import { DOMAIN_REFERRERS, domainView, findDomain, liesUnder, pageDomains, pageDomainsAt, type DomainRow } from '../store/domains.js'
+import { DOMAIN_REFERRERS, domainView, findDomain, pageDomains, pageDomainsAt, type DomainRow } from '../store/domains.js'
 import { findVersionAt } from '../store/history.js'
+import { chainReaches } from '../store/chains.js'
 import { newId } from './ids.js'
 import { assertNewId, assertReference, assertUnreferenced, checkIfMatch, deleteRecord, insertRecord, replaceRecord, type Page, type Written } from '../store/records.js'
 
@@ -20,7 +21,7 @@ export const getDomain = (db: Db, id: string, at?: string): Domain =>
 function assertParent (db: Db, id: string, parentId: string | null | undefined): void {
   if (parentId == null) return
   assertReference(db, '/parentId', 'domains', parentId)
-  if (liesUnder(db, parentId, id)) {
+  if (chainReaches(db, 'parents', parentId, id)) {
     throw invalidRecord('/parentId', parentId === id ? 'a domain cannot be its own parent' : `"${parentId}" lies under "${id}": that would make a loop`)
   }
 }

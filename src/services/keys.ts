@@ -2,32 +2,30 @@
 import { hash, randomBytes, timingSafeEqual } from 'node:crypto'
 import { closeSync, constants, existsSync, fchmodSync, fsyncSync, lstatSync, openSync, rmSync, writeSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
-import { asc, eq, sql } from 'drizzle-orm'
-import { apiKeys } from '../../db/schema.js'
 import { now } from '../clock.js'
 import { ConfigError } from '../config.js'
-import { statement, type Db } from '../store/connection.js'
+import type { Db } from '../store/connection.js'
 import { notFound, ProblemError } from '../errors.js'
 import type { Role } from '../schemas/common.js'
 import { recordChange, transact, type Actor } from '../store/change-log.js'
+import { lastRevisionOf } from '../store/changes.js'
+import { allKeys, anyKey, findKey, insertKey, keyView, liveAdminCount, liveKeyByHash, markRevoked, type AuthenticatedKey, type KeyRow, type KeyView } from '../store/keys.js'
 import { newId } from './ids.js'
 
 export const TOKEN_PREFIX = 'wd_'
 
-export interface KeyView { id: string, label: string, role: Role, createdAt: string, revokedAt: string | null }
-export interface AuthenticatedKey { id: string, label: string, role: Role }
+export type { AuthenticatedKey, KeyView }
 
 // One-shot: createHash made a native Hash object per request, each one the young-generation collector had to
 // finalize — about 0.35 ms of every scavenge under lookups (pauses 1.0–2.1 ms, 0.6–0.8 ms without).
 const hashToken = (token: string): string => hash('sha256', token, 'hex')
-const view = ({ id, label, role, createdAt, revokedAt }: typeof apiKeys.$inferSelect): KeyView => ({ id, label, role, createdAt, revokedAt })
 
-function insertKey (db: Db, actor: Actor, label: string, role: Role, token: string): { key: KeyView, revision: number } {
+function issueKey (db: Db, actor: Actor, label: string, role: Role, token: string): { key: KeyView, revision: number } {
   const at = now()
-  const row = { id: newId(), label, role, tokenHash: hashToken(token), createdAt: at, revokedAt: null }
+  const row: KeyRow = { id: newId(), label, role, tokenHash: hashToken(token), createdAt: at, revokedAt: null }
   return transact(db, () => {
-    db.insert(apiKeys).values(row).run()
-    const key = view(row)
+    insertKey(db, row)
+    const key = keyView(row)
     return { key, revision: recordChange(db, actor, at, { entity: 'keys', entityId: row.id, action: 'create', before: null, after: key }) }
   })
 }
@@ -36,14 +34,12 @@ const newToken = (): string => TOKEN_PREFIX + randomBytes(32).toString('base64ur
 
 export function createKey (db: Db, actor: Actor, input: { label: string, role: Role }): { key: KeyView & { token: string }, revision: number } {
   const token = newToken()
-  const { key, revision } = insertKey(db, actor, input.label, input.role, token)
+  const { key, revision } = issueKey(db, actor, input.label, input.role, token)
   return { key: { ...key, token }, revision }
 }
 
-/** Every key, oldest first; keys issued within the same millisecond keep their insertion order (rowid). */
-export function listKeys (db: Db): KeyView[] {
-  return db.select().from(apiKeys).orderBy(asc(apiKeys.createdAt), sql`rowid`).all().map(view)
-}
+/** Every key, oldest first; keys issued within the same millisecond keep their insertion order. */
+export const listKeys = (db: Db): KeyView[] => allKeys(db)
 
 /**
  * Revokes a key at once. Revoking a revoked key changes nothing and answers with the revision that revoked it;
@@ -51,26 +47,20 @@ export function listKeys (db: Db): KeyView[] {
  */
 export function revokeKey (db: Db, live: LiveKeys, actor: Actor, id: string): { key: KeyView, revision: number } {
   return transact(db, () => {
-    const row = db.select().from(apiKeys).where(eq(apiKeys.id, id)).get()
+    const row = findKey(db, id)
     if (row === undefined) throw notFound('keys', id)
-    const before = view(row)
-    if (row.revokedAt !== null) return { key: before, revision: lastRevisionOf(db, id) }
-    if (row.role === 'admin' && liveAdmins(db) === 1) {
+    const before = keyView(row)
+    if (row.revokedAt !== null) return { key: before, revision: lastRevisionOf(db, 'keys', id) }
+    if (row.role === 'admin' && liveAdminCount(db) === 1) {
       throw new ProblemError('WHODECIDES_ERR_CONFLICT', `key "${id}" is the last live admin key; issue another admin key before revoking it`)
     }
     const at = now()
-    db.update(apiKeys).set({ revokedAt: at }).where(eq(apiKeys.id, id)).run()
+    markRevoked(db, id, at)
     live.forget()
     const key = { ...before, revokedAt: at }
     return { key, revision: recordChange(db, actor, at, { entity: 'keys', entityId: id, action: 'revoke', before, after: key }) }
   })
 }
-
-const lastRevisionOf = (db: Db, id: string): number =>
-  (statement(db, "SELECT max(revision) AS revision FROM changes WHERE entity = 'keys' AND entity_id = ?").get(id) as { revision: number | null }).revision ?? 0
-
-const liveAdmins = (db: Db): number =>
-  (statement(db, "SELECT count(*) AS n FROM api_keys WHERE role = 'admin' AND revoked_at IS NULL").get() as { n: number }).n
 
 const LIVE_KEYS_CACHED = 10_000
 
@@ -85,8 +75,7 @@ export class LiveKeys {
     const tokenHash = hashToken(token)
     const cached = this.cache.get(tokenHash)
     if (cached !== undefined) return cached
-    const row = statement(this.db, 'SELECT id, label, role, token_hash AS tokenHash FROM api_keys WHERE token_hash = ? AND revoked_at IS NULL')
-      .get(tokenHash) as (AuthenticatedKey & { tokenHash: string }) | undefined
+    const row = liveKeyByHash(this.db, tokenHash)
     if (row === undefined) return undefined
     if (!timingSafeEqual(Buffer.from(row.tokenHash, 'hex'), Buffer.from(tokenHash, 'hex'))) return undefined
     const key = { id: row.id, label: row.label, role: row.role }
@@ -166,9 +155,9 @@ export function ensureAdminKey (db: Db, dbPath: string, bootstrapKey: string | u
   const file = dbPath === ':memory:' ? undefined : resolve(join(dirname(dbPath), 'admin.key'))
   const problem = file === undefined ? undefined : notPrivate(file)
   if (problem !== undefined) throw new ConfigError(problem)
-  if (db.select({ id: apiKeys.id }).from(apiKeys).limit(1).get() !== undefined) return undefined
+  if (anyKey(db)) return undefined
   if (bootstrapKey !== undefined) {
-    insertKey(db, SYSTEM_ACTOR, 'bootstrap admin', 'admin', bootstrapKey)
+    issueKey(db, SYSTEM_ACTOR, 'bootstrap admin', 'admin', bootstrapKey)
     return undefined
   }
   if (file === undefined) return undefined
@@ -178,7 +167,7 @@ export function ensureAdminKey (db: Db, dbPath: string, bootstrapKey: string | u
   const token = newToken()
   const remove = writeSecret(file, token + '\n')
   try {
-    insertKey(db, SYSTEM_ACTOR, 'first admin', 'admin', token)
+    issueKey(db, SYSTEM_ACTOR, 'first admin', 'admin', token)
   } catch (err) {
     remove()
     throw err

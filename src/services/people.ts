@@ -6,9 +6,10 @@ import { conflict, invalidRecord } from '../errors.js'
 import type { PeopleQuery, Person, PersonCreate, PersonPatch } from '../schemas/people.js'
 import { transact, type Actor } from '../store/change-log.js'
 import {
-  emailTaken, externalIdTaken, findPerson, findPersonAt, pagePeople, pagePeopleAt, PERSON_REFERRERS, personView, recordStatus, reportsTo,
+  emailTaken, externalIdTaken, findPerson, findPersonAt, pagePeople, pagePeopleAt, PERSON_REFERRERS, personView, recordStatus,
   statusPeriods, type PersonRow
 } from '../store/people.js'
+import { chainReaches } from '../store/chains.js'
 import { newId } from './ids.js'
 import { assertNewId, assertReference, assertUnreferenced, checkIfMatch, deleteRecord, insertRecord, replaceRecord, type Page, type Written } from '../store/records.js'
 
@@ -33,7 +34,7 @@ function assertUniqueContact (db: Db, id: string, email: string | undefined, ext
 function assertManager (db: Db, id: string, managerId: string | null | undefined): void {
   if (managerId == null) return
   assertReference(db, '/managerId', 'people', managerId)
-  if (reportsTo(db, managerId, id)) throw invalidRecord('/managerId', `"${managerId}" reports to "${id}": that would make a reporting loop`)
+  if (chainReaches(db, 'managers', managerId, id)) throw invalidRecord('/managerId', `"${managerId}" reports to "${id}": that would make a reporting loop`)
 }
 
 export function createPerson (db: Db, actor: Actor, input: PersonCreate): Written<Person> {

@@ -1,7 +1,7 @@
-// Domains in SQL: the row as the API shows it, lists now and at a past instant, and the walk up the parent chain.
+// Domains in SQL: the row as the API shows it, and lists now and at a past instant.
 import { domains } from '../../db/schema.js'
 import type { Domain, DomainsQuery } from '../schemas/domains.js'
-import { statement, type Db } from './connection.js'
+import type { Db } from './connection.js'
 import { pageAt } from './history.js'
 import { equals, findRecord, selectPage, type Page, type Referrer } from './records.js'
 
@@ -29,15 +29,3 @@ export const pageDomains = (db: Db, q: DomainsQuery): Page<Domain> =>
 /** One page of the domains as they stood at `at`, filtered by parent. */
 export const pageDomainsAt = (db: Db, at: string, q: DomainsQuery): Page<Domain> =>
   pageAt(db, 'domains', at, q, { equal: { parentId: q.parentId } })
-
-/**
- * True when `parentId` is `id` or lies under it: its chain of parents, followed up to 10000 domains, reaches `id`.
- * The depth bound only guards against a loop already in the data; the service's check keeps new ones out.
- */
-export function liesUnder (db: Db, parentId: string, id: string): boolean {
-  const chain = statement(db, `WITH RECURSIVE up(id, depth) AS (
-      SELECT ?, 0 UNION ALL SELECT d.parent_id, up.depth + 1 FROM domains d JOIN up ON d.id = up.id
-      WHERE d.parent_id IS NOT NULL AND up.depth < 10000)
-    SELECT 1 FROM up WHERE id = ? LIMIT 1`)
-  return chain.get(parentId, id) !== undefined
-}

@@ -1,5 +1,4 @@
-// People in SQL: the row as the API shows it, lists now and at a past instant, the status timeline, contact and
-// reporting-line look-ups.
+// People in SQL: the row as the API shows it, lists now and at a past instant, the status timeline, and contact look-ups.
 import { asc, eq, sql } from 'drizzle-orm'
 import { BEGINNING_OF_TIME, people, personStatuses, type PersonStatus } from '../../db/schema.js'
 import type { PeopleQuery, Person } from '../schemas/people.js'
@@ -75,15 +74,6 @@ export const emailTaken = (db: Db, email: string, id: string): boolean =>
 /** True when a person other than `id` has this externalId. */
 export const externalIdTaken = (db: Db, externalId: string, id: string): boolean =>
   statement(db, 'SELECT 1 FROM people WHERE external_id = ? AND id <> ?').get(externalId, id) !== undefined
-
-/** True when `managerId`'s reporting line, followed up to 10000 managers, reaches `id`. */
-export function reportsTo (db: Db, managerId: string, id: string): boolean {
-  const line = statement(db, `WITH RECURSIVE line(id, depth) AS (
-      SELECT ?, 0 UNION ALL SELECT p.manager_id, line.depth + 1 FROM people p JOIN line ON p.id = line.id
-      WHERE p.manager_id IS NOT NULL AND line.depth < 10000)
-    SELECT 1 FROM line WHERE id = ? LIMIT 1`)
-  return line.get(managerId, id) !== undefined
-}
 
 /** Records that the status holds from `since` on; later entries are superseded, earlier ones kept. */
 export function recordStatus (db: Db, personId: string, status: PersonStatus, since: string): void {
