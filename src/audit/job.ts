@@ -8,7 +8,7 @@ import { createSnapshot, type Snapshot } from '../registry/snapshot.js'
 import { loadRegistryData } from '../store/registry-data.js'
 import { refreshedData } from '../registry/snapshot-refresh.js'
 import type { RegistryData } from '../registry/types.js'
-import { shapeAt } from '../store/versions.js'
+import { shapeAt } from '../store/history.js'
 import { runRules, type AuditScope, type EngineFinding, type RuleConfig } from './engine.js'
 import { findingRow, type FindingRow } from './finding-row.js'
 

@@ -1,5 +1,5 @@
 // The past versions the decider index keeps, without those it cannot tell apart from their neighbours.
-import type { History } from '../store/versions.js'
+import type { History } from '../store/history.js'
 
 /** Whether two records of the index hold the same values (strings, numbers, null, or arrays of those). */
 function alike (a: object, b: object): boolean {

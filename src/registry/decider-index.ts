@@ -7,7 +7,7 @@ import { condensed } from './condensed-history.js'
 import { holdsAt, statusFromTimeline } from './snapshot.js'
 import { SqlSource } from '../store/sql-source.js'
 import { SqlSourceAt } from '../store/sql-source-at.js'
-import { loadHistories, loadHistory, versionAt, type History } from '../store/versions.js'
+import { loadHistories, loadHistory, recordAt, type History } from '../store/history.js'
 import type {
   AssignmentRecord, DelegationRecord, DomainRecord, InitiativeRecord, PersonRecord, RaciRoleName, RegistrySource, StatusPeriod, Target
 } from './types.js'
@@ -334,12 +334,12 @@ export class DeciderIndex implements RegistrySource {
   }
 
   private shapeAt (at: string): RegistrySource {
-    const person = (id: string): PersonRecord | undefined => versionAt(this.people.get(id), this.pastPeople.get(id), at)
+    const person = (id: string): PersonRecord | undefined => recordAt(this.people.get(id), this.pastPeople.get(id), at)
     return {
       person,
       statusAt: (personId, time) => statusFromTimeline(this.timelines.get(personId), person(personId)?.status, time),
-      initiative: (id) => versionAt(this.initiatives.get(id), this.pastInitiatives.get(id), at),
-      domain: (id) => versionAt(this.domains.get(id), this.pastDomains.get(id), at),
+      initiative: (id) => recordAt(this.initiatives.get(id), this.pastInitiatives.get(id), at),
+      domain: (id) => recordAt(this.domains.get(id), this.pastDomains.get(id), at),
       holders: (target, role, time) => this.holders(target, role, time),
       delegationsFrom: (personId, time) => this.delegationsFrom(personId, time)
     }

@@ -15,7 +15,7 @@ import type { RegistryData, RegistrySource } from './types.js'
  * slice, so the live findings of one initiative never report it; a full audit does.
  */
 export function loadFocusedData (db: Db, initiativeId: string, shape?: RegistrySource): RegistryData | undefined {
-  // The initiative and its domain chain as they stood at the time judged (versions.ts), when a shape is given.
+  // The initiative and its domain chain as they stood at the time judged (store/history.ts), when a shape is given.
   const initiative = shape !== undefined ? shape.initiative(initiativeId) : readRecord.initiative(db, initiativeId)
   if (initiative === undefined) return undefined
   const domains = shape !== undefined

@@ -5,7 +5,7 @@ import { statement, type Db } from './connection.js'
 import { statusFromTimeline } from '../registry/snapshot.js'
 import { SqlSource } from './sql-source.js'
 import type { DomainRecord, InitiativeRecord, PersonRecord, StatusPeriod } from '../registry/types.js'
-import { loadHistory, versionAt, type Structural, type StructuralRecord } from './versions.js'
+import { loadHistory, recordAt, type Structural, type StructuralRecord } from './history.js'
 
 const TIMELINE = 'SELECT status, valid_from AS validFrom FROM person_statuses WHERE person_id = ? ORDER BY valid_from'
 // Served by changes_at_idx: the time of the latest recorded change, whatever it changed (a deletion too).
@@ -13,7 +13,7 @@ const LATEST_CHANGE = 'SELECT max(at) FROM changes'
 
 /**
  * The records with the registry's shape as recorded at `at` — a person, a domain, an initiative as they stood then,
- * read from their history (versions.ts) — as DeciderIndex.asOf(at) gives them; effective-dated rows are read as they
+ * read from their history (history.ts) — as DeciderIndex.asOf(at) gives them; effective-dated rows are read as they
  * are and evaluated at the time asked. One per lookup: what it reads, it keeps.
  */
 export class SqlSourceAt extends SqlSource {
@@ -30,7 +30,7 @@ export class SqlSourceAt extends SqlSource {
   private version<E extends Structural> (entity: E, id: string, current: StructuralRecord[E] | undefined): StructuralRecord[E] | undefined {
     if (this.current) return current
     const key = `${entity}/${id}`
-    if (!this.shaped.has(key)) this.shaped.set(key, versionAt(current, loadHistory(this.database, entity, id), this.at))
+    if (!this.shaped.has(key)) this.shaped.set(key, recordAt(current, loadHistory(this.database, entity, id), this.at))
     return this.shaped.get(key) as StructuralRecord[E] | undefined
   }
 

@@ -6,7 +6,7 @@ import { DeciderIndex } from '../../src/registry/decider-index.js'
 import { deciderIndex, deciderSource } from './decider-index-of.js'
 import { resolveDecider } from '../../src/registry/resolver.js'
 import { SqlSource } from '../../src/store/sql-source.js'
-import { versionAt } from '../../src/store/versions.js'
+import { recordAt } from '../../src/store/history.js'
 import type { RegistrySource, Target } from '../../src/registry/types.js'
 import { recordChange, transact } from '../../src/store/change-log.js'
 import { SYSTEM_ACTOR } from '../../src/services/keys.js'
@@ -145,19 +145,19 @@ t.test('a large change set is read back whole; other roles are read from SQL', a
   t.strictSame(index.delegationsFrom('ada', AT), [])
 })
 
-t.test('versionAt: the version then, the current one before any record, nothing between a deletion and a remaking', async (t) => {
+t.test('recordAt: the version then, the current one before any record, nothing between a deletion and a remaking', async (t) => {
   const v1 = { n: 1 }
   const v2 = { n: 2 }
   const now = { n: 3 }
   const history = { past: [{ record: v1, from: '2026-01-01', to: '2026-02-01' }, { record: v2, from: '2026-02-01', to: '2026-03-01' }], currentFrom: '2026-03-01' }
-  t.equal(versionAt(now, undefined, '2020-01-01'), now, 'no past versions: the current one, whenever')
-  t.equal(versionAt(now, history, '2025-12-31'), now, 'before the first record: what is known now')
-  t.equal(versionAt(now, history, '2026-01-01'), v1, 'from the first version on')
-  t.equal(versionAt(now, history, '2026-02-15'), v2)
-  t.equal(versionAt(now, history, '2026-03-01'), now, 'the current one from its start')
-  t.equal(versionAt(undefined, history, '2026-03-05'), undefined, 'deleted at 2026-03-01: gone after')
-  t.equal(versionAt(undefined, history, '2026-02-15'), v2, 'but there before')
+  t.equal(recordAt(now, undefined, '2020-01-01'), now, 'no past versions: the current one, whenever')
+  t.equal(recordAt(now, history, '2025-12-31'), now, 'before the first record: what is known now')
+  t.equal(recordAt(now, history, '2026-01-01'), v1, 'from the first version on')
+  t.equal(recordAt(now, history, '2026-02-15'), v2)
+  t.equal(recordAt(now, history, '2026-03-01'), now, 'the current one from its start')
+  t.equal(recordAt(undefined, history, '2026-03-05'), undefined, 'deleted at 2026-03-01: gone after')
+  t.equal(recordAt(undefined, history, '2026-02-15'), v2, 'but there before')
   const remade = { past: [{ record: v1, from: '2026-01-01', to: '2026-02-01' }], currentFrom: '2026-04-01' }
-  t.equal(versionAt(now, remade, '2026-03-01'), undefined, 'between a deletion and the record\'s remaking')
-  t.equal(versionAt(now, remade, '2026-04-01'), now)
+  t.equal(recordAt(now, remade, '2026-03-01'), undefined, 'between a deletion and the record\'s remaking')
+  t.equal(recordAt(now, remade, '2026-04-01'), now)
 })
