@@ -47,18 +47,31 @@ export function readCsvTable (bytes: Uint8Array, options: ReadOptions = {}): Csv
   }
 }
 
-/** The header row's delimiter: `;` when it has more semicolons than commas outside quotes, else `,`. */
+const DELIMITERS: readonly CsvDelimiter[] = [',', ';']
+const SAMPLE_CHARS = 65_536
+const SAMPLE_RECORDS = 20
+
+/**
+ * The delimiter that splits the header and the first rows alike: the one under which more of them have the
+ * header's number of cells (a header of one cell counts for nothing), then the one giving the header more cells,
+ * then `,`. A header such as `Initiative;Müller, Hans` is told apart by the rows under it.
+ */
 export function detectDelimiter (text: string): CsvDelimiter {
-  let commas = 0
-  let semicolons = 0
-  let quoted = false
-  for (const char of text) {
-    if (char === '"') quoted = !quoted
-    else if (!quoted && (char === '\n' || char === '\r')) break
-    else if (!quoted && char === ',') commas++
-    else if (!quoted && char === ';') semicolons++
+  const cut = text.length > SAMPLE_CHARS ? text.lastIndexOf('\n', SAMPLE_CHARS) + 1 : 0
+  const sample = text.slice(0, cut > 0 ? cut : SAMPLE_CHARS)
+  let best = { delimiter: DELIMITERS[0] as CsvDelimiter, rows: -1, width: 0 }
+  for (const delimiter of DELIMITERS) {
+    let records: string[][]
+    try {
+      records = parse(sample, { delimiter, relax_column_count: true, skip_empty_lines: true, to: SAMPLE_RECORDS }) as string[][]
+    } catch {
+      continue
+    }
+    const width = records[0]?.length ?? 0
+    const rows = width > 1 ? records.filter((record) => record.length === width).length : 0
+    if (rows > best.rows || (rows === best.rows && width > best.width)) best = { delimiter, rows, width }
   }
-  return semicolons > commas ? ';' : ','
+  return best.delimiter
 }
 
 /** csv-parse's error as one problem naming the line, in words for the person who saved the file. */
@@ -95,9 +108,12 @@ export interface WriteOptions {
   bom?: boolean
 }
 
-/** A table as CSV bytes, rows ended by CRLF (RFC 4180), every cell escaped against formula injection. */
+/**
+ * A table as CSV bytes, rows ended by CRLF (RFC 4180), every cell escaped against formula injection. A cell holding
+ * either delimiter is quoted, so that the file's delimiter is never in doubt when it is read back.
+ */
 export function writeCsvTable (rows: readonly (readonly string[])[], options: WriteOptions = {}): Buffer {
   const escaped = rows.map((row) => row.map(escapeFormula))
-  const text = stringify(escaped, { delimiter: options.delimiter ?? ',', record_delimiter: 'windows' })
+  const text = stringify(escaped, { delimiter: options.delimiter ?? ',', record_delimiter: 'windows', quoted_match: /[,;]/ })
   return Buffer.from((options.bom ?? true) ? BOM + text : text, 'utf8')
 }

@@ -37,10 +37,10 @@ export interface PeopleCsvOptions extends ReadOptions {
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
 const ID = new RegExp(ID_PATTERN)
-const STATUS_SPELLINGS: Record<string, PersonStatus> = {
-  ...Object.fromEntries(PERSON_STATUSES.map((status) => [status, status])),
-  leave: 'on_leave', leave_of_absence: 'on_leave', terminated: 'departed', left: 'departed', former: 'departed'
-}
+const STATUS_SPELLINGS = new Map<string, PersonStatus>([
+  ...PERSON_STATUSES.map((status) => [status, status] as const),
+  ['leave', 'on_leave'], ['leave_of_absence', 'on_leave'], ['terminated', 'departed'], ['left', 'departed'], ['former', 'departed']
+])
 type Columns = PeopleCsvRead['columns']
 
 /**
@@ -73,7 +73,7 @@ function readPerson (cells: readonly string[], row: number, columns: Columns, pr
   const id = field('id')
   if (id !== '' && !ID.test(id)) fault('bad-id', 'id', `"${id}" is not an id: lower-case letters, digits, ".", "_" and "-", at most 64`)
   const statusText = field('status')
-  const status = statusText === '' ? null : STATUS_SPELLINGS[statusText.toLowerCase().replace(/[^a-z]+/g, '_')]
+  const status = statusText === '' ? null : STATUS_SPELLINGS.get(statusText.toLowerCase().replace(/[^a-z]+/g, '_'))
   if (status === undefined) fault('bad-status', 'status', `"${statusText}" is not a status: write ${PERSON_STATUSES.join(', ')} or leave it blank`)
   const stakeText = field('stake')
   const stakePercent = stakeText === '' ? null : readStake(stakeText)

@@ -36,7 +36,7 @@ export interface RaciMatrixRead { matrix: RaciMatrix, problems: SheetProblem[] }
 export const MATRIX_HEADERS = { initiative: 'Initiative', domain: 'Domain', decisionRule: 'Decision rule' } as const
 
 type MetaColumn = 'domain' | 'decisionRule'
-const META_HEADERS: Record<string, MetaColumn> = { domain: 'domain', domainid: 'domain', decisionrule: 'decisionRule', rule: 'decisionRule' }
+const META_HEADERS = new Map<string, MetaColumn>([['domain', 'domain'], ['domainid', 'domain'], ['decisionrule', 'decisionRule'], ['rule', 'decisionRule']])
 const ROLE_SEPARATORS = /[\s/,;+&]+/
 const ROLE_HINT = 'write R, A, C or I, or a combination such as A/R'
 
@@ -85,7 +85,7 @@ function readColumns (header: readonly string[], problems: SheetProblem[]): Raci
   const headerColumns = new Map<string, number>()
   for (let column = 2; column <= header.length; column++) {
     const text = header[column - 1] ?? ''
-    const meta = META_HEADERS[text.toLowerCase().replace(/[^a-z]/g, '')]
+    const meta = META_HEADERS.get(text.toLowerCase().replace(/[^a-z]/g, ''))
     const metaKey = meta === 'domain' ? 'domainColumn' : 'decisionRuleColumn'
     const first = headerColumns.get(text.toLowerCase())
     if (text === '') {
@@ -163,7 +163,8 @@ export function layoutRaciMatrix (input: RaciMatrixInput): RaciMatrix {
     const row = index + 2
     for (const person of Object.keys(source.roles)) if (!known.has(person)) throw new Error(`layoutRaciMatrix: "${person}" holds a role but is not among the people`)
     const cells = people.flatMap(({ header, column }) => {
-      const roles = RACI_ROLES.filter((role) => source.roles[header]?.includes(role))
+      const held = Object.hasOwn(source.roles, header) ? source.roles[header] : undefined
+      const roles = RACI_ROLES.filter((role) => held?.includes(role))
       return roles.length === 0 ? [] : [{ person: header, column, cell: cellName(row, column), roles }]
     })
     return { row, initiative: source.initiative, domain: source.domain ?? null, decisionRule: source.decisionRule ?? null, cells }

@@ -1,12 +1,12 @@
-// A seeded RACI matrix of any size for round-trip tests and the benchmark: every initiative has one A and a few others.
+// A seeded RACI matrix of any size for round-trip tests and the benchmark: each initiative has one A, and about
+// `fill` of its other cells hold R, C, I or C/I.
 import { layoutRaciMatrix, type RaciMatrix, type RaciRole } from '../../src/formats/raci-matrix.js'
 
-const COMBINATIONS: RaciRole[][] = [['R'], ['C'], ['I'], ['R', 'A'], ['C', 'I'], [], [], []]
+const OTHERS: RaciRole[][] = [['R'], ['C'], ['I'], ['C', 'I']]
+const RULES = ['single', 'pool', 'unanimous', null] as const
 
-/** `initiatives` rows × `people` columns, with domain and rule columns; `fill` of every cell holds a role (0–1). */
 export function syntheticMatrix (initiatives: number, people: number, fill = 0.6): RaciMatrix {
-  const headers = Array.from({ length: people }, (_, i) => i % 3 === 0 ? `person${i}@example.com` : i % 3 === 1 ? `person-${i}` : `Person Nr. ${i}`)
-  const rules = ['single', 'pool', 'unanimous', null] as const
+  const headers = Array.from({ length: people }, (_, i) => [`person${i}@example.com`, `person-${i}`, `Person Nr. ${i}`][i % 3] as string)
   return layoutRaciMatrix({
     domainColumn: true,
     decisionRuleColumn: true,
@@ -15,11 +15,10 @@ export function syntheticMatrix (initiatives: number, people: number, fill = 0.6
       const roles: Record<string, RaciRole[]> = {}
       headers.forEach((header, p) => {
         const seed = (i * 7919 + p * 104729) % 1000
-        const combination = p === i % people ? ['A'] as RaciRole[] : seed < fill * 1000 ? COMBINATIONS[seed % 5] ?? [] : []
-        if (combination.length > 0 && !(p !== i % people && combination.includes('A'))) roles[header] = combination
-        else if (combination.length > 0) roles[header] = ['R']
+        if (p === i % people) roles[header] = p % 2 === 0 ? ['A'] : ['R', 'A']
+        else if (seed < fill * 1000) roles[header] = OTHERS[seed % OTHERS.length] as RaciRole[]
       })
-      return { initiative: i % 2 === 0 ? `initiative-${i}` : `Initiative number ${i}`, domain: `domain-${i % 7}`, decisionRule: rules[i % 4], roles }
+      return { initiative: i % 2 === 0 ? `initiative-${i}` : `Initiative number ${i}`, domain: `domain-${i % 7}`, decisionRule: RULES[i % 4], roles }
     })
   })
 }

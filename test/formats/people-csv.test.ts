@@ -57,7 +57,7 @@ t.test('every value problem at its row and column', async (t) => {
   const read = parsePeopleCsv(csv([
     'id,name,email,status,stake,external id',
     'ada,Ada,ada@example.com,active,12.5,HR-1',
-    'Bad Id,,not-an-email,resting,101,HR-2',
+    'Bad Id,,not-an-email,constructor,101,HR-2',
     ',Grace,,,-1,',
     'ada,Ada again,ADA@example.com,,abc,HR-1',
     ',,,,,',
@@ -69,6 +69,7 @@ t.test('every value problem at its row and column', async (t) => {
     ['duplicate-id', 'A5'], ['duplicate-email', 'C5'], ['bad-stake', 'E5'], ['duplicate-external-id', 'F5']
   ])
   t.match(read.problems[2]?.message, /^C3: "not-an-email" is not an email address/)
+  t.match(read.problems[3]?.message, /^D3: "constructor" is not a status/)
   t.match(read.problems[5]?.message, /^C4: the person has no email/)
   t.match(read.problems[8]?.message, /is also in row 2/)
   t.same(read.people.map((p) => p.row), [2, 3, 4, 5, 7], 'the blank row 6 is skipped')
