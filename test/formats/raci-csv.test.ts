@@ -67,6 +67,16 @@ t.test('a UTF-8 BOM and a ; delimiter (Excel in European locales)', async (t) =>
   t.equal(matrix.rows[0]?.initiative, 'Neues ERP', 'the BOM is not part of the first header or cell')
 })
 
+t.test('the delimiter is told by the rows under the header when the header holds both', async (t) => {
+  const semicolons = parseRaciCsv(csv('Initiative;Müller, Hans;Schmidt, Eva\nx;A;R\ny;;C\n'))
+  t.equal(semicolons.delimiter, ';')
+  t.same(semicolons.matrix.people.map((p) => p.header), ['Müller, Hans', 'Schmidt, Eva'])
+  const commas = parseRaciCsv(csv('Initiative,Domain;Team,ada\nx,d,A\n'))
+  t.equal(commas.delimiter, ',')
+  t.same(commas.matrix.people.map((p) => p.header), ['Domain;Team', 'ada'])
+  t.equal(parseRaciCsv(csv('Initiative;ada;grace\n')).delimiter, ';', 'a header alone')
+})
+
 t.test('every problem kind, each at its row and column', async (t) => {
   const { matrix, problems } = parseRaciCsv(csv([
     'Initiative,Domain,ada,,grace,Ada,Rule',

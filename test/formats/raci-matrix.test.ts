@@ -4,6 +4,7 @@ import fc from 'fast-check'
 import t from 'tap'
 import { parseRaciCsv, writeRaciCsv } from '../../src/formats/raci-csv.js'
 import { layoutRaciMatrix, parseRoles, raciMatrixTable } from '../../src/formats/raci-matrix.js'
+import { parseRaciXlsx, writeRaciXlsx } from '../../src/formats/raci-xlsx.js'
 import { cellName, columnLetter } from '../../src/formats/sheet-problems.js'
 
 t.test('role cells: combinations normalized, anything else an error saying what to write', async (t) => {
@@ -36,7 +37,7 @@ t.test('layout: header in row 1, the optional columns, then people; a role for s
   t.throws(() => layoutRaciMatrix({ people: ['ada'], rows: [{ initiative: 'x', roles: { grace: ['A'] } }] }), /"grace" holds a role but is not among the people/)
 })
 
-t.test('property: any matrix written as CSV (, or ;) reads back the same, with no problem', async () => {
+t.test('property: any matrix written as CSV (, or ;) or XLSX reads back the same, with no problem', async () => {
   // Text as people type it, kept apart from what the format gives meaning to: surrounding blanks (trimmed),
   // a leading formula character (escaped on export), and headers that name the domain or rule column.
   const text = fc.string({ minLength: 1, maxLength: 12, unit: 'grapheme' })
@@ -65,4 +66,10 @@ t.test('property: any matrix written as CSV (, or ;) reads back the same, with n
     t.same(read.matrix, matrix)
     if (JSON.stringify(read.matrix) !== JSON.stringify(matrix)) throw new Error('round trip differs')
   }), { numRuns: 300 })
+  await fc.assert(fc.asyncProperty(input, async ({ delimiter, ...spec }) => {
+    const matrix = layoutRaciMatrix({ ...spec, rows: spec.rows.map((row) => ({ ...row, domain: spec.domainColumn ? row.domain : null, decisionRule: spec.decisionRuleColumn ? row.decisionRule : null })) })
+    const read = await parseRaciXlsx(await writeRaciXlsx(matrix))
+    if (read.problems.length > 0) throw new Error(JSON.stringify(read.problems))
+    if (JSON.stringify(read.matrix) !== JSON.stringify(matrix)) throw new Error(`round trip differs: ${JSON.stringify(read.matrix)}`)
+  }), { numRuns: 40 })
 })
