@@ -26,6 +26,8 @@ t.test('the app on a file: its thread copies the log into the database file', as
   t.teardown(() => rmSync(dir, { recursive: true, force: true }))
   const path = join(dir, 'registry.db')
   const { app } = await buildTestApp(t, { dbPath: path })
+  // Ready, as the server is before it listens: the runtime has started its checkpointer.
+  await app.ready()
   const sqlite = app.runtime.db.$client
   t.equal(sqlite.pragma('wal_autocheckpoint', { simple: true }), 0, 'the server\'s connection leaves checkpoints to the thread')
   sqlite.exec('CREATE TABLE ballast (data BLOB)')

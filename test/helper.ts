@@ -24,8 +24,6 @@ const TEST_LIMITS: Partial<Config> = { authFailureLimit: 1_000_000, maxEventLoop
 export async function buildTestApp (t: Test, overrides: Partial<Config> = {}, options: BuildOptions = {}): Promise<TestApp> {
   const app = await buildApp({ ...defaultConfig, dbPath: ':memory:', bootstrapKey: ADMIN_TOKEN, logLevel: 'silent', prettyLogs: false, ...TEST_LIMITS, ...overrides }, options)
   t.teardown(() => app.close())
-  // Ready, as the server is before it listens: the runtime started (src/runtime.ts).
-  await app.ready()
   const tokens = { admin: ADMIN_TOKEN } as Record<Role, string>
   for (const role of ['reader', 'editor', 'auditor'] as const) {
     tokens[role] = createKey(app.runtime.db, SYSTEM_ACTOR, { label: `test ${role}`, role }).key.token
