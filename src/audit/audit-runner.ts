@@ -7,6 +7,7 @@ import type { Db } from '../store/connection.js'
 import type { AuditRun } from '../schemas/audits.js'
 import { AuditProcess } from './audit-process.js'
 import type { AuditRequest } from './audit-process-main.js'
+import { databaseFile } from '../store/audit-runs.js'
 import { auditRows, needsFullRead } from './job.js'
 import { STORE_PACE, storeRun, type StorePace } from './run-store.js'
 
@@ -37,7 +38,8 @@ function inThisProcess (db: Db, pace: StorePace): AuditRunner {
 
 /** The database's audit runner; for a file, its process starts on prestart() or with the first audit. */
 export function openAuditRunner (db: Db, options: AuditRunnerOptions = {}): AuditRunner {
-  return db.$client.memory
+  const file = databaseFile(db)
+  return file === undefined
     ? inThisProcess(db, options.pace ?? STORE_PACE)
-    : new AuditProcess(db.$client.name, { fullRead: (revision) => needsFullRead(db, revision), ...(options.pace === undefined ? {} : { pace: options.pace }) })
+    : new AuditProcess(file, { fullRead: (revision) => needsFullRead(db, revision), ...(options.pace === undefined ? {} : { pace: options.pace }) })
 }

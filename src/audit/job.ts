@@ -1,7 +1,7 @@
 // One audit's work, the same whether it runs in the audit process or in-process: load the registry (or bring the one
 // loaded before up to date with the change log), judge it, report. Contract: each read is one read transaction, so a
 // registry always reflects one revision of the change log. Why: docs/audit-process.md.
-import { lastRevision, registryChanges, registryChangesExceed, REREAD_AFTER, type ChangedRecords } from '../store/change-feed.js'
+import { lastRevision, readTransaction, registryChanges, registryChangesExceed, REREAD_AFTER, type ChangedRecords } from '../store/change-feed.js'
 import type { Db } from '../store/connection.js'
 import { createReadModel } from '../registry/read-model.js'
 import { createSnapshot, type Snapshot } from '../registry/snapshot.js'
@@ -26,11 +26,11 @@ export interface LoadedRegistry { revision: number, data: RegistryData, snapshot
 
 /** Reads the whole registry in one read transaction. */
 export function loadRegistry (db: Db): LoadedRegistry {
-  return db.$client.transaction(() => {
+  return readTransaction(db, () => {
     const revision = lastRevision(db)
     const data = loadRegistryData(db)
     return { revision, data, snapshot: createSnapshot(data) }
-  }).deferred()
+  })
 }
 
 /** The registry records the change log names after the revision, by entity; undefined past `limit` entries. */
@@ -48,14 +48,14 @@ export const needsFullRead = (db: Db, revision: number, limit = REREAD_AFTER): b
  * (needsFullRead), for the caller to let it go before it reads the registry whole.
  */
 export function refreshRegistry (db: Db, loaded: LoadedRegistry, limit = REREAD_AFTER): LoadedRegistry | undefined {
-  return db.$client.transaction(() => {
+  return readTransaction(db, () => {
     const revision = lastRevision(db)
     const changed = changedSince(db, loaded.revision, limit)
     if (changed === undefined) return undefined
     if (changed.size === 0) return revision === loaded.revision ? loaded : { ...loaded, revision }
-    const data = refreshedData(db.$client, loaded.data, changed)
+    const data = refreshedData(db, loaded.data, changed)
     return { revision, data, snapshot: createSnapshot(data) }
-  }).deferred()
+  })
 }
 
 /** Runs every enabled rule over the registry (read now unless given), shaped as it stood at the job's time. */

@@ -1,6 +1,6 @@
 // What "who decides?" reads, held in memory and kept in step with the database through the change log.
 import type { Entity, PersonStatus } from '../../db/schema.js'
-import { deciderChanges, lastRevision, REREAD_AFTER, writesOnConnection } from '../store/change-feed.js'
+import { deciderChanges, inOpenTransaction, isOpen, lastRevision, readTransaction, REREAD_AFTER, writesOnConnection } from '../store/change-feed.js'
 import type { Db } from '../store/connection.js'
 import { eachRecord, readRecord } from '../store/registry-rows.js'
 import { condensed } from './condensed-history.js'
@@ -119,7 +119,7 @@ export class DeciderIndex implements RegistrySource {
    * commit (whose writer has not answered yet), until this connection writes: then SQL answers, which has the write.
    */
   refresh (): boolean {
-    if (this.db.$client.inTransaction) return false
+    if (inOpenTransaction(this.db)) return false
     if (this.following !== undefined) return writesOnConnection(this.db) === this.following.writes
     // Nothing written on this connection, nothing to read (and asking costs far less than the log's last revision).
     const writes = writesOnConnection(this.db)
@@ -158,14 +158,13 @@ export class DeciderIndex implements RegistrySource {
   /** One step of following: the next change-log entries read, until all are or the step's time is up; then applied. */
   private step (): void {
     const following = this.following!
-    const sqlite = this.db.$client
-    if (!sqlite.open) {
+    if (!isOpen(this.db)) {
       this.following = undefined
       for (const { reject } of following.waiting) reject(new Error('the database was closed while the decider index followed a commit'))
       return
     }
     // A transaction left open between turns (none should be) would hide what it has not committed yet.
-    if (sqlite.inTransaction) {
+    if (inOpenTransaction(this.db)) {
       setImmediate(() => { this.step() })
       return
     }
@@ -200,7 +199,7 @@ export class DeciderIndex implements RegistrySource {
   private rebuild (): void {
     for (const map of [this.people, this.timelines, this.domains, this.initiatives, this.pastPeople, this.pastDomains, this.pastInitiatives,
       this.deciders, this.assignments, this.delegationsByFrom, this.delegations]) map.clear()
-    this.db.$client.transaction(() => {
+    readTransaction(this.db, () => {
       for (const [id, history] of loadHistories(this.db, 'people')) this.pastPeople.set(id, history)
       for (const [id, history] of loadHistories(this.db, 'domains')) this.pastDomains.set(id, history)
       for (const [id, history] of loadHistories(this.db, 'initiatives')) this.pastInitiatives.set(id, history)
@@ -217,7 +216,7 @@ export class DeciderIndex implements RegistrySource {
       for (const [id, history] of this.pastInitiatives) keep(this.pastInitiatives, id, condensed(history, this.initiatives.get(id)))
       for (const assignment of eachRecord.decidingAssignment(this.db)) this.addAssignment(assignment)
       for (const delegation of eachRecord.delegation(this.db)) this.addDelegation(delegation)
-    }).deferred()
+    })
   }
 
   /** One record as it is now in its table, or gone. */

@@ -19,13 +19,13 @@ const TABLES: Partial<Record<Entity, readonly SmallTable[]>> = {
 }
 
 /** The data with the changed records as they are stored now; call it inside the read transaction that named them. */
-export function refreshedData (sqlite: Db['$client'], data: RegistryData, changed: ChangedRecords): RegistryData {
+export function refreshedData (db: Db, data: RegistryData, changed: ChangedRecords): RegistryData {
   const fresh: RegistryData = { ...data }
   for (const entity of changed.keys()) {
-    for (const table of TABLES[entity] ?? []) (fresh as Record<SmallTable, unknown>)[table] = READ_TABLE[table](sqlite)
+    for (const table of TABLES[entity] ?? []) (fresh as Record<SmallTable, unknown>)[table] = READ_TABLE[table](db)
   }
   const assignmentIds = changed.get('assignments')
-  if (assignmentIds !== undefined && assignmentIds.size > 0) fresh.assignments = patchedAssignments(sqlite, data.assignments, assignmentIds)
+  if (assignmentIds !== undefined && assignmentIds.size > 0) fresh.assignments = patchedAssignments(db, data.assignments, assignmentIds)
   return fresh
 }
 
@@ -33,8 +33,8 @@ export function refreshedData (sqlite: Db['$client'], data: RegistryData, change
  * The assignments with the named rows as stored now, in storage order: an edited row where it was, a deleted one
  * gone, a new one at the end (new rows take the next rowid). Frozen, with their index patched from the old one.
  */
-function patchedAssignments (sqlite: Db['$client'], rows: readonly AssignmentRecord[], ids: ReadonlySet<string>): AssignmentRecord[] {
-  const stored = new Map(assignmentsById(sqlite, ids).map((a) => [a.id, a]))
+function patchedAssignments (db: Db, rows: readonly AssignmentRecord[], ids: ReadonlySet<string>): AssignmentRecord[] {
+  const stored = new Map(assignmentsById(db, ids).map((a) => [a.id, a]))
   const before: AssignmentRecord[] = []
   const placed = new Set<string>()
   const patched: AssignmentRecord[] = []

@@ -22,10 +22,14 @@ export function transactUnsynced<T> (db: Db, fn: () => T): T {
   }
 }
 
+/** The database's file; undefined for an in-memory database, which no other process can reach. */
+export const databaseFile = (db: Db): string | undefined => db.$client.memory ? undefined : db.$client.name
+
 /** Syncs the write-ahead log on the thread pool: through another descriptor of the file, its pages are the same. */
 export async function syncLog (db: Db): Promise<void> {
-  if (db.$client.memory) return
-  const log = await open(`${db.$client.name}-wal`, 'r+')
+  const file = databaseFile(db)
+  if (file === undefined) return
+  const log = await open(`${file}-wal`, 'r+')
   try {
     await log.datasync()
   } finally {

@@ -15,6 +15,18 @@ export type ChangedRecords = ReadonlyMap<Entity, ReadonlySet<string>>
 const LAST_REVISION = 'SELECT coalesce(max(revision), 0) FROM changes'
 const WRITES = 'SELECT total_changes()'
 
+/**
+ * Runs `read` in one read transaction: what it reads is one state of the database, one revision of the change log.
+ * Inside an open transaction, it reads that transaction's state.
+ */
+export const readTransaction = <T>(db: Db, read: () => T): T => db.$client.transaction(read).deferred()
+
+/** Whether a transaction is open on the connection: what it wrote may yet roll back, and the change feed ignores it. */
+export const inOpenTransaction = (db: Db): boolean => db.$client.inTransaction
+
+/** Whether the connection is still open. */
+export const isOpen = (db: Db): boolean => db.$client.open
+
 /** The change log's last revision; 0 when it is empty. */
 export const lastRevision = (db: Db): number => statement(db, LAST_REVISION).pluck().get() as number
 

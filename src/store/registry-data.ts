@@ -5,6 +5,7 @@ import type { DecisionRule } from '../../db/schema.js'
 import { adoptAssignmentIndex, assignmentIndexer } from '../registry/assignment-index.js'
 import { Interner } from '../registry/interner.js'
 import type { AssignmentRecord, InitiativeRecord, InitiativeStatus, RaciRoleName, RegistryData } from '../registry/types.js'
+import { readTransaction } from './change-feed.js'
 import type { Db } from './connection.js'
 import {
   ASSIGNMENT_COLUMNS, asDelegations, asPeople, DECISION_COLUMNS, DELEGATION_COLUMNS, DOMAIN_COLUMNS, INFLUENCE_COLUMNS, PERSON_COLUMNS, STATUS_COLUMNS
@@ -99,41 +100,41 @@ const initiativeRecord = ([id, title, domainId, status, decisionRule, decisionDu
 /** Every table but the assignments: each small beside them, read whole. */
 export type SmallTable = Exclude<keyof RegistryData, 'assignments'>
 
-const all = <T>(sqlite: Db['$client'], source: string): T[] => sqlite.prepare(source).all() as T[]
+const all = <T>(db: Db, source: string): T[] => db.$client.prepare(source).all() as T[]
 
-export const READ_TABLE: { readonly [T in SmallTable]: (sqlite: Db['$client']) => RegistryData[T] } = {
-  people: (sqlite) => asPeople(all(sqlite, LOAD.people)),
-  statuses: (sqlite) => all(sqlite, LOAD.statuses),
-  domains: (sqlite) => all(sqlite, LOAD.domains),
-  initiatives: (sqlite) => (JSON.parse(sqlite.prepare(LOAD.initiatives).pluck().get() as string) as InitiativeRow[]).map(initiativeRecord),
-  delegations: (sqlite) => asDelegations(all(sqlite, LOAD.delegations)),
-  influences: (sqlite) => all(sqlite, LOAD.influences),
-  decisions: (sqlite) => all(sqlite, LOAD.decisions)
+/** Each small table read whole, as records. */
+export const READ_TABLE: { readonly [T in SmallTable]: (db: Db) => RegistryData[T] } = {
+  people: (db) => asPeople(all(db, LOAD.people)),
+  statuses: (db) => all(db, LOAD.statuses),
+  domains: (db) => all(db, LOAD.domains),
+  initiatives: (db) => (JSON.parse(db.$client.prepare(LOAD.initiatives).pluck().get() as string) as InitiativeRow[]).map(initiativeRecord),
+  delegations: (db) => asDelegations(all(db, LOAD.delegations)),
+  influences: (db) => all(db, LOAD.influences),
+  decisions: (db) => all(db, LOAD.decisions)
 }
 
 /** Reads every table in one read transaction, so the snapshot is one consistent state of the registry. */
 export function loadRegistryData (db: Db): RegistryData {
-  const sqlite = db.$client
-  return sqlite.transaction((): RegistryData => {
-    const people = READ_TABLE.people(sqlite)
-    const domains = READ_TABLE.domains(sqlite)
-    const initiatives = READ_TABLE.initiatives(sqlite)
+  return readTransaction(db, (): RegistryData => {
+    const people = READ_TABLE.people(db)
+    const domains = READ_TABLE.domains(db)
+    const initiatives = READ_TABLE.initiatives(db)
     const strings = new Interner([people, domains, initiatives].flatMap((rows) => rows.map((r) => r.id)))
     return {
       people,
-      statuses: READ_TABLE.statuses(sqlite),
+      statuses: READ_TABLE.statuses(db),
       domains,
       initiatives,
-      assignments: loadAssignments(sqlite, strings),
-      delegations: READ_TABLE.delegations(sqlite),
-      influences: READ_TABLE.influences(sqlite),
-      decisions: READ_TABLE.decisions(sqlite)
+      assignments: loadAssignments(db.$client, strings),
+      delegations: READ_TABLE.delegations(db),
+      influences: READ_TABLE.influences(db),
+      decisions: READ_TABLE.decisions(db)
     }
-  }).deferred()
+  })
 }
 
 const ASSIGNMENTS_BY_ID = `SELECT ${ASSIGNMENT_COLUMNS} FROM assignments WHERE id IN (SELECT value FROM json_each(?)) ORDER BY rowid`
 
 /** The assignments of the ids as stored now, in storage order (an id with no row: none). */
-export const assignmentsById = (sqlite: Db['$client'], ids: ReadonlySet<string>): AssignmentRecord[] =>
-  sqlite.prepare(ASSIGNMENTS_BY_ID).all(JSON.stringify([...ids])) as AssignmentRecord[]
+export const assignmentsById = (db: Db, ids: ReadonlySet<string>): AssignmentRecord[] =>
+  db.$client.prepare(ASSIGNMENTS_BY_ID).all(JSON.stringify([...ids])) as AssignmentRecord[]
