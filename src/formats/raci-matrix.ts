@@ -68,8 +68,9 @@ export function readRaciMatrix (table: readonly (readonly string[])[], readProbl
   const matrix = readColumns(header.slice(0, width), problems)
   if (width === 0) problems.push(problemAt('empty-header', 1, 1, 'the first row must name the columns: the initiative, then one column per person'))
   const initiativeRows = new Map<string, number>()
+  const roles = memoized(parseRoles)
   for (let index = 1; index < table.length && width > 0; index++) {
-    const row = readRow(matrix, index + 1, (table[index] ?? []).map((text) => text.trim()), width, problems)
+    const row = readRow(matrix, index + 1, (table[index] ?? []).map((text) => text.trim()), width, roles, problems)
     if (row === undefined) continue
     const first = initiativeRows.get(row.initiative)
     if (first !== undefined) problems.push(problemAt('duplicate-initiative', row.row, 1, `"${row.initiative}" is also in row ${first}: keep one row per initiative`))
@@ -106,7 +107,7 @@ function readColumns (header: readonly string[], problems: SheetProblem[]): Raci
 }
 
 /** One row's initiative, domain, rule and roles; undefined for a blank row or one without its initiative. */
-function readRow (matrix: RaciMatrix, row: number, cells: readonly string[], width: number, problems: SheetProblem[]): RaciRow | undefined {
+function readRow (matrix: RaciMatrix, row: number, cells: readonly string[], width: number, roles: typeof parseRoles, problems: SheetProblem[]): RaciRow | undefined {
   if (cells.every((text) => text === '')) return undefined
   const beyond = cells.findIndex((text, at) => at >= width && text !== '')
   if (beyond >= 0) problems.push(problemAt('extra-cell', row, beyond + 1, `a value beyond the last header (column ${columnLetter(width)}): give the column a header or clear it`))
@@ -117,13 +118,23 @@ function readRow (matrix: RaciMatrix, row: number, cells: readonly string[], wid
   for (const person of matrix.people) {
     const text = cells[person.column - 1] ?? ''
     if (text === '') continue
-    const read = parseRoles(text)
+    const read = roles(text)
     if (read.error !== undefined) problems.push(problemAt('bad-cell', row, person.column, read.error))
-    else roleCells.push({ person: person.header, column: person.column, cell: cellName(row, person.column), roles: read.roles })
+    else roleCells.push({ person: person.header, column: person.column, cell: cellName(row, person.column), roles: [...read.roles] })
   }
   const domain = matrix.domainColumn === null ? '' : cells[matrix.domainColumn - 1] ?? ''
   if (initiative === '') return undefined
   return { row, initiative, domain: domain === '' ? null : domain, decisionRule, cells: roleCells }
+}
+
+/** `parse` remembering its answers: a matrix holds a handful of distinct cell texts in many cells. */
+function memoized<T> (parse: (text: string) => T): (text: string) => T {
+  const answers = new Map<string, T>()
+  return (text) => {
+    let answer = answers.get(text)
+    if (answer === undefined) answers.set(text, answer = parse(text))
+    return answer
+  }
 }
 
 function readDecisionRule (cells: readonly string[], column: number | null, row: number, problems: SheetProblem[]): DecisionRule | null {
