@@ -6,7 +6,7 @@ import { DeciderIndex } from './registry/decider-index.js'
 import { LiveKeys } from './services/keys.js'
 import { startImportRunner, type ImportRunner } from './services/import-runner.js'
 import { Checkpointer } from './store/checkpointer.js'
-import { openDatabase, type Db } from './store/connection.js'
+import { closeDatabase, databaseFile, openDatabase, type Db } from './store/connection.js'
 import { GroupCommit } from './store/group-commit.js'
 
 export interface RuntimeOptions {
@@ -55,7 +55,7 @@ export class Runtime {
     this.deciders.refresh()
     this.imports.prestart()
     this.audits.prestart()
-    if (!this.db.$client.memory && this.#checkpointer === undefined) this.#checkpointer = await Checkpointer.start(this.db)
+    if (databaseFile(this.db) !== undefined && this.#checkpointer === undefined) this.#checkpointer = await Checkpointer.start(this.db)
   }
 
   /** Fails the audits and imports in flight, checkpoints a last time and closes the connection. */
@@ -63,7 +63,7 @@ export class Runtime {
     await this.audits.close()
     await this.imports.close()
     await this.#checkpointer?.stop()
-    this.db.$client.close()
+    closeDatabase(this.db)
   }
 
   /**

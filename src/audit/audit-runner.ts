@@ -7,7 +7,7 @@ import type { Db } from '../store/connection.js'
 import type { AuditRun } from '../schemas/audits.js'
 import { AuditProcess } from './audit-process.js'
 import type { AuditRequest } from './audit-process-main.js'
-import { databaseFile } from '../store/audit-runs.js'
+import { databaseFile } from '../store/connection.js'
 import { auditRows, needsFullRead } from './job.js'
 import { STORE_PACE, storeRun, type StorePace } from './run-store.js'
 

@@ -1,6 +1,6 @@
 // Runs the imports of one database off the request thread — in a process of its own for a database file, on this
 // thread for an in-memory database (no file to share) — one at a time, each answered once the decider index holds it.
-import type { Db } from '../store/connection.js'
+import { databaseFile, type Db } from '../store/connection.js'
 import type { DeciderIndex } from '../registry/decider-index.js'
 import type { Actor } from '../store/change-log.js'
 import type { GroupCommit } from '../store/group-commit.js'
@@ -129,7 +129,8 @@ export class ImportRunner {
 
 /** The database's import runner: in a process started on first use for a file, on this thread for ':memory:'. */
 export function startImportRunner (db: Db, deciders: DeciderIndex, writes: GroupCommit): ImportRunner {
-  const place = db.$client.memory ? thisThread(db) : processFor(db.$client.name)
+  const file = databaseFile(db)
+  const place = file === undefined ? thisThread(db) : processFor(file)
   const runner = new ImportRunner(deciders, place as Place<unknown>)
   writes.waitForWriterWhile(() => runner.applying)
   return runner

@@ -3,7 +3,7 @@
 import { open } from 'node:fs/promises'
 import { auditRuns, type Severity } from '../../db/schema.js'
 import { transact } from './change-log.js'
-import { statement, type Db } from './connection.js'
+import { databaseFile, statement, type Db } from './connection.js'
 
 export type RunRow = typeof auditRuns.$inferSelect
 export type FindingState = 'new' | 'persisting' | 'resolved'
@@ -21,9 +21,6 @@ export function transactUnsynced<T> (db: Db, fn: () => T): T {
     statement(db, `PRAGMA synchronous = ${synchronous}`).run()
   }
 }
-
-/** The database's file; undefined for an in-memory database, which no other process can reach. */
-export const databaseFile = (db: Db): string | undefined => db.$client.memory ? undefined : db.$client.name
 
 /** Syncs the write-ahead log on the thread pool: through another descriptor of the file, its pages are the same. */
 export async function syncLog (db: Db): Promise<void> {

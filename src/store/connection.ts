@@ -61,6 +61,14 @@ export function connect (path: string, options: { fileMustExist?: boolean } = {}
   return Object.assign(drizzle({ client: sqlite, schema }), { prepared: new Map<unknown, unknown>() }) as Db
 }
 
+/** The database's file; undefined for an in-memory database, which no other process or thread can open. */
+export const databaseFile = (db: Db): string | undefined => db.$client.memory ? undefined : db.$client.name
+
+/** Closes the connection (SQLite then checkpoints what is left of the log). */
+export function closeDatabase (db: Db): void {
+  db.$client.close()
+}
+
 /** True when the database answers a trivial query. */
 export function isReachable (db: Db): boolean {
   try {
