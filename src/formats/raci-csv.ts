@@ -1,6 +1,7 @@
 // The RACI matrix as a CSV file, in and out.
 import { readCsvTable, writeCsvTable, type CsvDelimiter, type ReadOptions, type WriteOptions } from './csv-table.js'
-import { raciMatrixTable, readRaciMatrix, type RaciMatrix, type RaciMatrixRead } from './raci-matrix.js'
+import { raciMatrixTable, type RaciMatrix } from './raci-matrix.js'
+import { readRaciMatrix, type RaciMatrixRead } from './read-raci-matrix.js'
 
 /** The matrix of a CSV file and every problem in it, with the delimiter the file uses (to write it back alike). */
 export function parseRaciCsv (bytes: Uint8Array, options: ReadOptions = {}): RaciMatrixRead & { delimiter: CsvDelimiter } {

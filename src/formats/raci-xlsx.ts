@@ -1,6 +1,7 @@
 // The RACI matrix as an XLSX workbook, in and out; the export marks problem cells and lists the findings.
 import ExcelJS from 'exceljs'
-import { raciMatrixTable, readRaciMatrix, type RaciMatrix, type RaciMatrixRead } from './raci-matrix.js'
+import { raciMatrixTable, type RaciMatrix } from './raci-matrix.js'
+import { readRaciMatrix, type RaciMatrixRead } from './read-raci-matrix.js'
 import { addTableSheet, readXlsxTable, type ReadOptions } from './xlsx-table.js'
 
 /** The matrix of the workbook's first sheet and every problem in it. */
