@@ -9,7 +9,7 @@ import type { Actor, Written } from '../store/change-log.js'
 import { connect, type Db } from '../store/connection.js'
 import type { AuditRun } from '../schemas/audits.js'
 import { auditRows, loadRegistry, refreshRegistry, type AuditJob, type LoadedRegistry } from './job.js'
-import { AUDIT_PROCESS_PACE, storeRun, type RunStart, type StorePace } from './run-store.js'
+import { AUDIT_PROCESS_PACE, RunStore, type RunStart, type StorePace } from './run-store.js'
 
 /** One audit: its rules' job, the run to store (made on the server, which answered the request), who asked for it. */
 export interface AuditRequest { job: AuditJob, run: RunStart, actor: Actor }
@@ -27,17 +27,21 @@ const dbPath = process.argv[2]!
 setFlagsFromString('--expose-gc')
 const collectGarbage = runInNewContext('gc') as () => void
 
-/** The connection, kept between jobs: what the store remembers of the runs it stored is kept per connection. */
-let connection: Db | undefined
+/** The connection and its run store, kept between jobs: the store remembers the runs it stored. */
+let connection: { db: Db, runs: RunStore } | undefined
 /** The registry this process read for its last audit: the next audit brings it up to date with the change log. */
 let loaded: LoadedRegistry | undefined
 
 async function run ({ job, run, actor, pace }: Omit<AuditProcessRequest, 'id'>): Promise<{ written: Written<AuditRun>, revision: number }> {
-  const db = connection ??= connect(dbPath, { fileMustExist: true })
+  if (connection === undefined) {
+    const db = connect(dbPath, { fileMustExist: true })
+    connection = { db, runs: new RunStore(db) }
+  }
+  const { db, runs } = connection
   // One too far behind is let go before the registry is read again whole, so the two are never both held.
   loaded = loaded === undefined ? undefined : refreshRegistry(db, loaded)
   loaded ??= loadRegistry(db)
-  return { written: await storeRun(db, actor, run, auditRows(db, job, loaded), pace ?? AUDIT_PROCESS_PACE), revision: loaded.revision }
+  return { written: await runs.store(actor, run, auditRows(db, job, loaded), pace ?? AUDIT_PROCESS_PACE), revision: loaded.revision }
 }
 
 async function answer ({ id, ...request }: AuditProcessRequest): Promise<void> {

@@ -9,7 +9,7 @@ import { AuditProcess } from './audit-process.js'
 import type { AuditRequest } from './audit-process-main.js'
 import { databaseFile } from '../store/connection.js'
 import { auditRows, needsFullRead } from './job.js'
-import { STORE_PACE, storeRun, type StorePace } from './run-store.js'
+import { RunStore, STORE_PACE, type StorePace } from './run-store.js'
 
 export interface AuditRunnerOptions {
   /**
@@ -29,8 +29,9 @@ export interface AuditRunner {
 
 /** In this process: the run stored between requests, a step at a time. */
 function inThisProcess (db: Db, pace: StorePace): AuditRunner {
+  const runs = new RunStore(db)
   return {
-    run: async ({ job, run, actor }) => await storeRun(db, actor, run, auditRows(db, job), pace),
+    run: async ({ job, run, actor }) => await runs.store(actor, run, auditRows(db, job), pace),
     prestart: () => {},
     close: async () => {}
   }

@@ -49,17 +49,8 @@ const pause = async (pace: StorePace): Promise<void> => {
   await new Promise((resolve) => pace.pauseMs === undefined ? setImmediate(resolve) : setTimeout(resolve, pace.pauseMs))
 }
 
-/** Per database, the run being stored: one at a time, so that each run compares with the run stored before it. */
-const storing = new WeakMap<Db, Promise<unknown>>()
 /** The runs this process is storing, whatever the connection: never taken for ones left unfinished. */
 const inProgress = new Set<string>()
-
-async function oneAtATime<T> (db: Db, work: () => Promise<T>): Promise<T> {
-  const before = storing.get(db) ?? Promise.resolve()
-  const done = before.then(work, work)
-  storing.set(db, done.catch(() => undefined))
-  return await done
-}
 
 /*
  * Every transaction of a store commits without waiting for the disk (transactUnsynced), its last one too: syncLog then
@@ -118,12 +109,10 @@ function idsMissingFrom (before: Held, now: Held): number[] {
   return missing.sort((a, b) => a - b)
 }
 
-/** Per database and scope, the last run this process stored, with its held fingerprints: the next run then reads none. */
-const lastStored = new WeakMap<Db, Map<string, { runId: string, held: Held }>>()
+/** Per scope, the last run stored on a connection, with its held fingerprints: the next run then reads none. */
+type LastStored = Map<string, { runId: string, held: Held }>
 
-function remember (db: Db, scopeKey: string, runId: string, held: Held): void {
-  let scopes = lastStored.get(db)
-  if (scopes === undefined) lastStored.set(db, scopes = new Map())
+function remember (scopes: LastStored, scopeKey: string, runId: string, held: Held): void {
   scopes.delete(scopeKey)
   scopes.set(scopeKey, { runId, held })
   for (const oldest of scopes.keys()) {
@@ -136,11 +125,11 @@ function remember (db: Db, scopeKey: string, runId: string, held: Held): void {
  * The previous done run of the scope, held: as remembered when this process stored it, else read back from the
  * findings, about `pace.ms` at a time (its findings are written together, so they are contiguous in id).
  */
-async function heldBefore (db: Db, scopeKey: string, pace: StorePace): Promise<Held> {
+async function heldBefore (db: Db, lastStored: LastStored, scopeKey: string, pace: StorePace): Promise<Held> {
   const held: Held = new Map()
   const previous = lastDoneRun(db, scopeKey)
   if (previous === undefined) return held
-  const known = lastStored.get(db)?.get(scopeKey)
+  const known = lastStored.get(scopeKey)
   if (known?.runId === previous) return known.held
   const range = findingIds(db, previous)
   if (range.first === null || range.last === null) return held
@@ -159,19 +148,30 @@ async function heldBefore (db: Db, scopeKey: string, pace: StorePace): Promise<H
 
 export interface RunStart { id: string, scopeKey: string, scope: AuditScope, at: string, startedAt: string }
 
-/**
- * Stores the run, a step at a time (see StorePace), compared with the previous done run of its scope and with the
- * waivers live when it started. Until its last step marks it done — in the same transaction as its change-log
- * entry — the run is `running`, and no reader sees it; one interrupted half way stays so until the next store
- * removes it.
- */
-export async function storeRun (db: Db, actor: Actor, start: RunStart, rows: readonly FindingRow[], pace: StorePace): Promise<Written<AuditRun>> {
-  return await oneAtATime(db, async () => await store(db, actor, start, rows, pace))
+/** Where one connection's audit runs are stored: one at a time, so that each run compares with the one before it. */
+export class RunStore {
+  #storing: Promise<unknown> = Promise.resolve()
+  readonly #lastStored: LastStored = new Map()
+
+  constructor (private readonly db: Db) {}
+
+  /**
+   * Stores the run, a step at a time (see StorePace), compared with the previous done run of its scope and with the
+   * waivers live when it started. Until its last step marks it done — in the same transaction as its change-log
+   * entry — the run is `running`, and no reader sees it; one interrupted half way stays so until the next store
+   * removes it.
+   */
+  async store (actor: Actor, start: RunStart, rows: readonly FindingRow[], pace: StorePace): Promise<Written<AuditRun>> {
+    const work = async (): Promise<Written<AuditRun>> => await store(this.db, this.#lastStored, actor, start, rows, pace)
+    const done = this.#storing.then(work, work)
+    this.#storing = done.catch(() => undefined)
+    return await done
+  }
 }
 
-async function store (db: Db, actor: Actor, start: RunStart, rows: readonly FindingRow[], pace: StorePace): Promise<Written<AuditRun>> {
+async function store (db: Db, lastStored: LastStored, actor: Actor, start: RunStart, rows: readonly FindingRow[], pace: StorePace): Promise<Written<AuditRun>> {
   await removeUnfinished(db, pace)
-  const held = await heldBefore(db, start.scopeKey, pace)
+  const held = await heldBefore(db, lastStored, start.scopeKey, pace)
   const waivers = liveWaivers(db, start.startedAt)
   const run: RunRow = {
     ...start, finishedAt: null, status: 'running', error: null, counts: { error: 0, warning: 0, info: 0 }, newCount: 0, persistingCount: 0, resolvedCount: 0, waivedCount: 0
@@ -179,14 +179,14 @@ async function store (db: Db, actor: Actor, start: RunStart, rows: readonly Find
   inProgress.add(run.id)
   try {
     transactUnsynced(db, () => { insertRun(db, run) })
-    return await storeFindings(db, actor, run, held, waivers, rows, pace)
+    return await storeFindings(db, lastStored, actor, run, held, waivers, rows, pace)
   } finally {
     inProgress.delete(run.id)
   }
 }
 
 /** The findings of the run, its resolved ones, and the last step: the run's totals, `done`, and its change-log entry. */
-async function storeFindings (db: Db, actor: Actor, run: RunRow, held: Held, waivers: ReadonlyMap<string, AppliedWaiver>,
+async function storeFindings (db: Db, lastStored: LastStored, actor: Actor, run: RunRow, held: Held, waivers: ReadonlyMap<string, AppliedWaiver>,
   found: readonly FindingRow[], pace: StorePace): Promise<Written<AuditRun>> {
   const counts = { error: 0, warning: 0, info: 0 }
   const totals = { counts, newCount: 0, persistingCount: 0, resolvedCount: 0, waivedCount: 0 }
@@ -237,7 +237,7 @@ async function storeFindings (db: Db, actor: Actor, run: RunRow, held: Held, wai
     return { record, revision: recordChange(db, actor, done.finishedAt!, { entity: 'audits', entityId: run.id, action: 'run', before: null, after: record }) }
   })
   await syncLog(db)
-  remember(db, run.scopeKey, run.id, nowHeld)
+  remember(lastStored, run.scopeKey, run.id, nowHeld)
   return written
 }
 
