@@ -1,4 +1,11 @@
 // Opens the SQLite database with the pragmas the registry relies on, and applies the committed migrations.
+//
+// src/store/ is the data-access layer: the only code that writes SQL and maps rows to records; SQLite's specifics
+// (WAL, synchronous = FULL, the busy timeout, checkpoints, backup) stay inside it. The rule, the same for every
+// record kind: Drizzle builds the query for the schema, the migrations and ordinary CRUD (find, list, insert, change
+// one record); a raw statement prepared once per connection (`statement`) serves the hot paths — lookups per
+// request, the decider index's and the audit's reads, bulk writes of imports and audit runs — and what Drizzle
+// cannot say well (recursive CTEs, json_each, pragmas). docs/architecture.md.
 import { closeSync, constants, fchmodSync, mkdirSync, openSync } from 'node:fs'
 import { dirname } from 'node:path'
 import Database, { type Statement } from 'better-sqlite3'
