@@ -31,6 +31,7 @@ export const problemCatalogue = {
   WHODECIDES_ERR_UNKNOWN_REFERENCE: { status: 422, title: 'Unknown reference', slug: 'unknown-reference' },
   WHODECIDES_ERR_INVALID_RECORD: { status: 422, title: 'Record breaks a rule of the registry', slug: 'invalid-record' },
   WHODECIDES_ERR_INVALID_BUNDLE: { status: 422, title: 'Import bundle is invalid', slug: 'invalid-bundle' },
+  WHODECIDES_ERR_INVALID_SPREADSHEET: { status: 422, title: 'Spreadsheet has problems', slug: 'invalid-spreadsheet' },
   WHODECIDES_ERR_IDEMPOTENCY_KEY_REUSED: { status: 422, title: 'Idempotency-Key already used for a different request', slug: 'idempotency-key-reused' },
   WHODECIDES_ERR_RATE_LIMITED: { status: 429, title: 'Too many requests', slug: 'rate-limited' },
   WHODECIDES_ERR_TOO_MANY_AUTH_FAILURES: { status: 429, title: 'Too many refused API keys', slug: 'too-many-auth-failures' },
