@@ -1,58 +1,56 @@
-// The command line: `openapi [file]` prints the generated OpenAPI document, or writes it to the file;
-// `backup <file> [--force]` copies the service's database (WHODECIDES_DB) while the service runs.
-import { writeFileSync } from 'node:fs'
-import { parseArgs } from 'node:util'
-import { BackupError, backupDatabase } from './store/backup.js'
-import { ConfigError, loadConfig } from './config.js'
+// The `whodecides` command line (bin/whodecides.mjs): one commander program, a file per command in src/cli/commands/.
+// Commands run on the local database (--db, WHODECIDES_DB, else the server's default file) or on a running service
+// (--url and --key, or WHODECIDES_URL and WHODECIDES_KEY). A failure is one line on stderr: exit 2 for a mistake in
+// the command line, 1 otherwise (src/cli/errors.ts).
+import { Command, Option } from 'commander'
+import { defaultConfig } from './config.js'
+import { registerAudit } from './cli/commands/audit.js'
+import { registerBackup } from './cli/commands/backup.js'
+import { registerExport } from './cli/commands/export.js'
+import { registerImport } from './cli/commands/import.js'
+import { registerKeys } from './cli/commands/keys.js'
+import { registerMigrate } from './cli/commands/migrate.js'
+import { registerOpenapi } from './cli/commands/openapi.js'
+import { registerServe } from './cli/commands/serve.js'
+import { registerWho } from './cli/commands/who.js'
+import { reportError, USAGE_EXIT } from './cli/errors.js'
 
-const USAGE = `usage: whodecides <openapi|backup> [args]
-  openapi [file]           print the OpenAPI document, or write it to file
-  backup <file> [--force]  copy the database named by WHODECIDES_DB to file, online; --force replaces an existing file
-                           (a regular file: never the database, its -wal, -shm or -journal, a link or a device)`
-
-/** A mistake in the command line itself: one line naming it, exit code 2. */
-class UsageError extends Error {}
-
-// The OpenAPI document is loaded only when asked for: the backup must not pay for building the whole app.
-const commands: Record<string, (args: string[]) => Promise<void>> = {
-  openapi: async ([file]) => {
-    const { generateOpenApi } = await import('./openapi-document.js')
-    // Generated in full before the file is opened: a failure leaves the committed document as it was.
-    const document = await generateOpenApi()
-    if (file === undefined) process.stdout.write(document)
-    else writeFileSync(file, document)
-  },
-  backup: async (args) => {
-    let parsed
-    try {
-      parsed = parseArgs({ args, options: { force: { type: 'boolean', default: false } }, allowPositionals: true, strict: true })
-    } catch (err) {
-      throw new UsageError((err as Error).message)
-    }
-    const [file, ...extra] = parsed.positionals
-    if (file === undefined) throw new UsageError('backup: name the file to write, e.g. npm run backup -- backups/whodecides.db')
-    if (extra.length > 0) throw new UsageError(`backup: one file only, got also ${extra.join(' ')}`)
-    // The same resolution as the server's: WHODECIDES_DB, else ./data/whodecides.db from the current folder.
-    const result = await backupDatabase(loadConfig().dbPath, file, { overwrite: parsed.values.force })
-    const mib = (result.bytes / 1024 / 1024).toFixed(1)
-    process.stdout.write(`backup of ${result.source} written to ${result.destination}\n` +
-      `integrity_check: ${result.integrity.join('; ')}\n` +
-      `size: ${mib} MiB (${result.bytes} bytes, ${result.pages} pages)\n`)
-  }
+function program (): Command {
+  const cli = new Command('whodecides')
+    .description('Who decides? The decision-rights registry on the command line.')
+    .addOption(new Option('--db <file>', 'the local database file').env('WHODECIDES_DB').default(defaultConfig.dbPath))
+    .addOption(new Option('--url <url>', 'a running service to use instead of the local database').env('WHODECIDES_URL'))
+    .addOption(new Option('--key <token>', 'the API key for --url').env('WHODECIDES_KEY'))
+    .option('-q, --quiet', 'no progress bars and no remarks on stderr', false)
+    // Inherited by every command registered below: errors come back here to be said in one line.
+    .exitOverride()
+    .configureOutput({ outputError: () => {} })
+    .showSuggestionAfterError(true)
+  // In the order --help lists them, and the usage line names them.
+  registerOpenapi(cli)
+  registerBackup(cli)
+  registerServe(cli)
+  registerMigrate(cli)
+  registerKeys(cli)
+  registerWho(cli)
+  registerAudit(cli)
+  registerExport(cli)
+  registerImport(cli)
+  return cli
 }
 
-const [command, ...args] = process.argv.slice(2)
-const run = command === undefined ? undefined : commands[command]
-if (run === undefined) {
-  console.error(USAGE)
-  process.exit(2)
+const cli = program()
+const [, , command] = process.argv
+const names = cli.commands.map((c) => c.name())
+if (command === undefined || (!command.startsWith('-') && command !== 'help' && !names.includes(command))) {
+  // No command, or one that does not exist: the usage in one line (the maintenance commands first, as before).
+  const [openapi, backup, ...rest] = names
+  const wrong = command === undefined ? 'name a command' : `no command "${command}"`
+  console.error(`usage: whodecides <${openapi ?? ''}|${backup ?? ''}> | <${rest.join('|')}> [options]: ${wrong} (whodecides --help says more)`)
+  process.exit(USAGE_EXIT)
 }
 try {
-  await run(args)
+  await cli.parseAsync(process.argv)
 } catch (err) {
-  // Expected failures (a bad argument, bad configuration, a missing database, a taken file name) are one line;
-  // anything else keeps its stack.
-  if (!(err instanceof UsageError || err instanceof ConfigError || err instanceof BackupError)) throw err
-  console.error(`whodecides: ${err.message}`)
-  process.exit(err instanceof UsageError ? 2 : 1)
+  process.exitCode = reportError(err, (line) => { process.stderr.write(line + '\n') })
 }

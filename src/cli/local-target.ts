@@ -1,0 +1,130 @@
+// The local target: the database file opened as the server opens it (src/runtime.ts), beside a running server if
+// there is one (WAL); reads and writes go through the same services as the API's, each write in its transaction.
+import { existsSync } from 'node:fs'
+import { ProblemError } from '../errors.js'
+import { Runtime } from '../runtime.js'
+import type { AuditCreate, AuditRun, Finding } from '../schemas/audits.js'
+import { listFindings, runAudit } from '../services/audits.js'
+import { resolveInitiativeDecider } from '../services/deciders.js'
+import { getDomain } from '../services/domains.js'
+import { getAuditReport } from '../services/audit-report.js'
+import { exportBundle } from '../services/export.js'
+import { importBundle, type ImportReport } from '../services/import.js'
+import { parseImportBody } from '../services/import-body.js'
+import { planPeopleImport } from '../services/spreadsheets/people-import.js'
+import { exportRaciMatrix } from '../services/spreadsheets/raci-export.js'
+import { planRaciImport, readRaciFile } from '../services/spreadsheets/raci-import.js'
+import { applyOn, applyPlan, type SpreadsheetImportReport } from '../services/spreadsheets/spreadsheet-import.js'
+import { parsePeopleCsv } from '../formats/people-csv.js'
+import { getInitiative } from '../services/initiatives.js'
+import { getPerson } from '../services/people.js'
+import type { InitiativeDecider } from '../schemas/deciders.js'
+import { CliError } from './errors.js'
+import { CLI_ACTOR, FINDINGS_PAGE, type ImportRequest, type RaciRequest, type SheetRequest, type Target } from './target.js'
+
+/** The record, or undefined where the service answers 404. */
+function unlessMissing<T> (read: () => T): T | undefined {
+  try {
+    return read()
+  } catch (err) {
+    if (err instanceof ProblemError && err.code === 'WHODECIDES_ERR_NOT_FOUND') return undefined
+    throw err
+  }
+}
+
+/**
+ * Stops the runtime with the event loop held open until it has: Runtime.stop waits for the audit and import processes
+ * to exit, and a child process at rest does not hold the loop (background-process.ts, holdOpen), so a command with
+ * nothing else to do would end there with Node's "unsettled top-level await" (exit 13) instead of closing.
+ */
+export async function stopRuntime (runtime: Runtime): Promise<void> {
+  const hold = setInterval(() => {}, 60_000)
+  try {
+    await runtime.stop()
+  } finally {
+    clearInterval(hold)
+  }
+}
+
+export class LocalTarget implements Target {
+  private constructor (readonly runtime: Runtime, readonly where: string) {}
+
+  /** Opens (creating unless `mustExist`) the database and brings its schema up to date, as the server does. */
+  static open (path: string, options: { mustExist: boolean }, where = path): LocalTarget {
+    if (options.mustExist && path !== ':memory:' && !existsSync(path)) {
+      throw new CliError(`no database at ${path}: name it with --db or WHODECIDES_DB, or create it with whodecides migrate`)
+    }
+    return new LocalTarget(Runtime.open(path), where)
+  }
+
+  async decider (initiativeId: string, at: string | undefined): Promise<InitiativeDecider> {
+    return resolveInitiativeDecider(this.runtime.deciders, initiativeId, at)
+  }
+
+  async initiative (id: string, at: string | undefined): Promise<{ title: string, domainId: string | null } | undefined> {
+    return unlessMissing(() => getInitiative(this.runtime.db, id, at))
+  }
+
+  async domain (id: string, at: string | undefined): Promise<{ name: string } | undefined> {
+    return unlessMissing(() => getDomain(this.runtime.db, id, at))
+  }
+
+  async person (id: string, at: string | undefined): Promise<{ name: string } | undefined> {
+    return unlessMissing(() => getPerson(this.runtime.db, id, at))
+  }
+
+  async runAudit (input: AuditCreate): Promise<AuditRun> {
+    return (await runAudit(this.runtime.db, this.runtime.audits, CLI_ACTOR, input)).record
+  }
+
+  async findings (runId: string, read: (count: number) => void): Promise<Finding[]> {
+    const all: Finding[] = []
+    let cursor: string | undefined
+    do {
+      const page = listFindings(this.runtime.db, runId, { limit: FINDINGS_PAGE, ...(cursor === undefined ? {} : { cursor }) })
+      all.push(...page.items)
+      read(page.items.length)
+      cursor = page.nextCursor ?? undefined
+    } while (cursor !== undefined)
+    return all
+  }
+
+  async exportBundle (): Promise<unknown> {
+    return exportBundle(this.runtime.db)
+  }
+
+  // Imports run here, in this process, on this connection: the same import as the API's (parsed by the same parser,
+  // in one transaction with its change-log entries) without starting the import process for one command.
+  async importBundle (json: Buffer, request: ImportRequest): Promise<ImportReport> {
+    const { bundle } = parseImportBody(json, false)
+    return importBundle(this.runtime.db, CLI_ACTOR, bundle, { ...request, role: 'admin' })
+  }
+
+  async importSheet (bytes: Buffer, request: SheetRequest, step: () => void): Promise<SpreadsheetImportReport> {
+    const { db } = this.runtime
+    let plan
+    if (request.kind === 'people') {
+      const read = parsePeopleCsv(bytes, request.map === undefined ? {} : { map: request.map })
+      step()
+      plan = planPeopleImport(db, read)
+    } else {
+      const read = await readRaciFile(bytes, request.format)
+      step()
+      plan = planRaciImport(db, read)
+    }
+    step()
+    return await applyPlan(plan, { dryRun: request.dryRun, role: 'admin' }, applyOn(db, CLI_ACTOR))
+  }
+
+  async raciFile (request: RaciRequest): Promise<Buffer> {
+    return await exportRaciMatrix(this.runtime.db, request)
+  }
+
+  async auditHtml (runId: string): Promise<string> {
+    return await getAuditReport(this.runtime.db, runId)
+  }
+
+  async close (): Promise<void> {
+    await stopRuntime(this.runtime)
+  }
+}

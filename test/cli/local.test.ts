@@ -1,0 +1,109 @@
+// The command line on a local database file: migrate, import, who, audit and export, each run as a process, with
+// its output, its exit code and its one-line errors.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import t from 'tap'
+import { ESC, oneLine, organizationFile, tempDir, whodecides } from './run.js'
+
+t.test('migrate, import, who, audit and export on a database file', async (t) => {
+  const dir = tempDir(t)
+  const db = join(dir, 'data', 'registry.db')
+  const env = { WHODECIDES_DB: db }
+
+  const missing = await whodecides(['who', 'eu-prices'], env)
+  t.equal(missing.code, 1, 'a database that is not there: exit 1')
+  t.same(oneLine(missing.stderr), [`whodecides: no database at ${db}: name it with --db or WHODECIDES_DB, or create it with whodecides migrate`])
+  t.notOk(existsSync(db), 'and none is made')
+
+  const created = await whodecides(['migrate'], env)
+  t.equal(created.code, 0, created.stderr)
+  t.equal(created.stdout, `new database ${db}: schema up to date\n`)
+  const again = await whodecides(['migrate', '--db', db])
+  t.equal(again.stdout, `database ${db}: schema up to date\n`, '--db names the same file; migrating again changes nothing')
+
+  const bundle = organizationFile(dir)
+  const dry = await whodecides(['import', bundle, '--dry-run'], env)
+  t.equal(dry.code, 0, dry.stderr)
+  t.match(dry.stdout, new RegExp(`^dry run of ${bundle} \\(upsert\\): nothing written\n`))
+  t.match(dry.stdout, /^people +4 +0 +0 +0$/m, 'a plain table in a pipe: what would be created')
+  t.notMatch(dry.stdout, ESC, 'without colour')
+  const imported = await whodecides(['import', bundle], env)
+  t.equal(imported.code, 0, imported.stderr)
+  t.match(imported.stdout, new RegExp(`^${bundle} imported \\(upsert\\) at revision \\d+\n`))
+  t.match(imported.stdout, /^assignments +5 +0 +0 +0$/m)
+  const twice = await whodecides(['import', bundle], env)
+  t.match(twice.stdout, /nothing changed/, 'importing the same file again changes nothing')
+  t.match(twice.stdout, /^people +0 +0 +0 +4$/m)
+
+  const bad = join(dir, 'bad.json')
+  writeFileSync(bad, JSON.stringify({ assignments: [{ id: 'x1', personId: 'nobody', role: 'A', initiativeId: 'twin', validFrom: '2026-01-01T00:00:00Z' }] }))
+  const [refused, badKind, notJson] = await Promise.all([
+    whodecides(['import', bad], env),
+    whodecides(['import', join(dir, 'people.txt')], env),
+    (async () => { writeFileSync(join(dir, 'broken.json'), '{"people": ['); return await whodecides(['import', join(dir, 'broken.json')], env) })()
+  ])
+  t.equal(refused.code, 1)
+  const [first, ...rows] = oneLine(refused.stderr)
+  t.match(first, new RegExp(`^whodecides: ${bad}: 1 invalid row\\(s\\); nothing was imported$`), 'a refused import names the file')
+  t.match(rows.join('\n'), /^ {2}assignments\[0\] \/personId: .*nobody/m, 'and each invalid row under it')
+  t.equal(badKind.code, 2)
+  t.match(oneLine(badKind.stderr), [/^whodecides: .*people\.txt: cannot tell its kind from the extension "\.txt": name it with --kind \(bundle\)$/])
+  t.equal(notJson.code, 1)
+  t.match(oneLine(notJson.stderr), [/^whodecides: .*broken\.json: /], 'a file that is not JSON: one line naming it')
+
+  const [inherited, ambiguous, none, delegated, absent, unknown, future] = await Promise.all([
+    whodecides(['who', 'eu-prices'], env),
+    whodecides(['who', 'twin'], env),
+    whodecides(['who', 'orphan'], env),
+    whodecides(['who', 'leave'], env),
+    whodecides(['who', 'stranded'], env),
+    whodecides(['who', 'nowhere'], env),
+    whodecides(['who', 'eu-prices', '--at', '2027-06-01'], env)
+  ])
+  t.equal(inherited.code, 0, inherited.stderr)
+  t.equal(inherited.stdout, [
+    "Ada Lovelace decides 'New EU price list', as Accountable for the Pricing domain (inherited).",
+    '',
+    'path',
+    '  Ada Lovelace (ada)',
+    "    assignment a1: Accountable for the Pricing domain (pricing), inherited by 'New EU price list'",
+    ''
+  ].join('\n'))
+  t.match(ambiguous.stdout, /^No one clearly decides 'Twin deciders': 2 people hold the final decision \(Ada Lovelace and Grace Hopper\), where its rule asks for one\.\n/)
+  t.match(none.stdout, /^No one decides 'Nobody home': no one is Accountable for it or for a domain above it\.\n/)
+  t.match(delegated.stdout, /^Grace Hopper decides 'Leave cover', by delegation from Bob Builder, who holds it as Accountable for the initiative itself\.\n/)
+  t.match(delegated.stdout, /delegation d1: Bob Builder hands the decision to Grace Hopper, open-ended/)
+  t.match(absent.stdout, /^No one can decide 'Stranded' now: its decider Cy Young \(on leave\) cannot act, and no delegation reaches someone who can\.\n/)
+  t.match(absent.stdout, /Cy Young \(cy\): on leave, cannot act/)
+  t.equal(unknown.code, 1)
+  t.same(oneLine(unknown.stderr), ['whodecides: No initiatives record with id "nowhere"'])
+  t.match(future.stdout, /^At 2027-06-01T00:00:00\.000Z: No one decides 'New EU price list'/, '--at answers for that time')
+
+  const [json, gate, gateScoped, table] = await Promise.all([
+    whodecides(['audit', '--format', 'json'], env),
+    whodecides(['audit', '--fail-on', 'error', '--quiet'], env),
+    whodecides(['audit', '--domain', 'pricing', '--fail-on', 'error'], env),
+    whodecides(['audit'], { ...env, NO_COLOR: '1' })
+  ])
+  t.equal(json.code, 0, json.stderr)
+  const { run, findings } = JSON.parse(json.stdout)
+  t.type(run.id, 'string')
+  t.ok(findings.some((f: any) => f.ruleId === 'multiple-final-deciders' && f.subject.id === 'twin' && f.severity === 'error'), 'two A\'s on twin is an error')
+  t.equal(gate.code, 1, '--fail-on error with errors remaining: exit 1')
+  t.equal(gate.stderr, '', '--quiet says nothing more')
+  t.equal(gateScoped.code, 0, `a domain without errors passes the gate: ${gateScoped.stdout}${gateScoped.stderr}`)
+  t.equal(table.code, 0)
+  t.match(table.stdout, /^rule +severity +initiative +summary +state$/m, 'the table\'s header')
+  t.match(table.stdout, /^multiple-final-deciders +error +Twin deciders +.+ +(new|persisting)$/m, 'a finding by rule, severity, initiative title, summary and state')
+  t.match(table.stdout, /^audit \S+ of .* \d+ errors, \d+ warnings, \d+ info hold/m, 'then the totals')
+  t.notMatch(table.stdout, ESC, 'NO_COLOR and a pipe: no colour')
+
+  const out = join(dir, 'export.json')
+  const [printed, written] = await Promise.all([whodecides(['export'], env), whodecides(['export', '--format', 'json', '--out', out], env)])
+  t.equal(printed.code, 0, printed.stderr)
+  const exported = JSON.parse(printed.stdout)
+  t.same(exported.people.map((p: { id: string }) => p.id), ['ada', 'bob', 'cy', 'grace'], 'the export holds the registry')
+  t.equal(written.stdout, '')
+  t.match(written.stderr, `export written to ${out}`)
+  t.same(JSON.parse(readFileSync(out, 'utf8')), exported, '--out writes the same bundle')
+})
