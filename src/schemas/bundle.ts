@@ -41,7 +41,15 @@ export const BundleSchema = Type.Object(collections((record) => exported(record)
 /** What an import accepts: each row as its create body (id optional: rows without one match on their natural key). */
 export const ImportBundleSchema = Type.Object(
   Object.fromEntries(Object.entries(collections((_record, create) => create)).map(([k, v]) => [k, Type.Optional(v)])),
-  { additionalProperties: false, description: 'A bundle as GET /v1/export returns it; collections left out are empty', examples: [exampleBundle] }
+  {
+    additionalProperties: false,
+    description: 'A bundle as GET /v1/export returns it; collections left out are empty. A person is named (personId, managerId, ' +
+      'fromPersonId, toPersonId, overPersonId, decidedBy) by id, email (any case) or external id, read in that order: the first that ' +
+      'names a person of the bundle or the registry decides. A row without id matches the record of its natural key; an assignment ' +
+      'or delegation without validFrom (an influence without observedAt) is the one of the same person, role and target that holds ' +
+      'now, and keeps its dates: the same file imported twice changes nothing',
+    examples: [exampleBundle]
+  }
 )
 
 export const ImportQuery = Type.Object({
@@ -52,9 +60,10 @@ export const ImportQuery = Type.Object({
 const Outcome = Type.Object({
   created: Type.Integer(),
   updated: Type.Integer(),
+  ended: Type.Integer({ description: 'Assignments and delegations that held at the import\'s time and no longer do: a row setting validTo to then or before' }),
   removed: Type.Integer(),
   unchanged: Type.Integer(),
-  ids: Type.Object({ created: Type.Array(Type.String()), updated: Type.Array(Type.String()), removed: Type.Array(Type.String()) }, {
+  ids: Type.Object({ created: Type.Array(Type.String()), updated: Type.Array(Type.String()), ended: Type.Array(Type.String()), removed: Type.Array(Type.String()) }, {
     description: 'The ids of each kind (at most 1000 listed)'
   })
 })
@@ -78,7 +87,7 @@ export const ImportReportSchema = Type.Object({
 }, {
   examples: [{
     mode: 'upsert', dryRun: true, revision: null, invalidCount: 1,
-    invalid: [{ collection: 'assignments', index: 3, field: '/personId', reason: 'no people record with id "bob" in the bundle or the registry' }],
-    collections: Object.fromEntries(['people', 'domains', 'initiatives', 'assignments', 'delegations', 'influences', 'decisions'].map((c) => [c, { created: 0, updated: 0, removed: 0, unchanged: 0, ids: { created: [], updated: [], removed: [] } }]))
+    invalid: [{ collection: 'assignments', index: 3, field: '/personId', reason: 'no person with the id, email or external id "bob" in the bundle or the registry' }],
+    collections: Object.fromEntries(['people', 'domains', 'initiatives', 'assignments', 'delegations', 'influences', 'decisions'].map((c) => [c, { created: 0, updated: 0, ended: 0, removed: 0, unchanged: 0, ids: { created: [], updated: [], ended: [], removed: [] } }]))
   }]
 })

@@ -8,6 +8,7 @@ import { BUNDLE_COLLECTIONS, bundleWriters, deferForeignKeys, readAll, toBundleR
 import { recordChange, transact, type Actor } from '../store/change-log.js'
 import { newId } from './ids.js'
 import { assertMayImport, IMPORT_WRITES, type OperationCounts } from './import-permissions.js'
+import { PERSON_REFERENCES, resolvePersonReferences } from './import-references.js'
 import { invariantErrors, normalizeRow, rowSchemaErrors, RULES, type FinalState, type InvalidRow, type Located } from './import-rules.js'
 import { recordStatus } from './people.js'
 
@@ -18,13 +19,16 @@ export interface ImportOptions {
   role: Role
 }
 
+/** What an import did to one collection; each row of the bundle counts once: created, updated, ended or unchanged. */
 export interface CollectionOutcome {
   created: number
   updated: number
+  /** Assignments and delegations that held at the import's time and no longer do (their validTo set to it or before). */
+  ended: number
   removed: number
   unchanged: number
   /** Ids of each kind, the first LISTED_IDS of them. */
-  ids: { created: string[], updated: string[], removed: string[] }
+  ids: { created: string[], updated: string[], ended: string[], removed: string[] }
 }
 
 export interface ImportReport {
@@ -61,6 +65,42 @@ function collectionsOf (bundle: unknown): Partial<Record<BundleCollection, unkno
   return bundle as Partial<Record<BundleCollection, unknown[]>>
 }
 
+/** A person reference that resolvePersonReferences left as written (no one has that id, email or external id), said so. */
+function namedNoOne (collection: BundleCollection, raw: unknown, error: { field: string, reason: string }): { field: string, reason: string } {
+  const field = error.field.slice(1)
+  const value = (raw as Record<string, unknown>)[field]
+  if (!(PERSON_REFERENCES[collection] ?? []).includes(field) || typeof value !== 'string' || value.length > 320) return error
+  return { field: error.field, reason: `no person with the id, email or external id "${value}" in the bundle or the registry` }
+}
+
+/** Whether a record with a period holds at `at`. */
+const holdsAt = (r: StoredRecord, at: string): boolean => (r.validFrom as string) <= at && (r.validTo === null || (r.validTo as string) > at)
+
+/**
+ * The stored records a row that leaves out its time field (validFrom, observedAt) is matched to, by its key without
+ * that time: the assignment or delegation that holds now, or the latest influence.
+ */
+function undatedMatches (collection: BundleCollection, records: Iterable<StoredRecord>, at: string): Map<string, StoredRecord> {
+  const rules = RULES[collection]
+  const matches = new Map<string, StoredRecord>()
+  if (rules.undatedKey === undefined || rules.timeField === undefined) return matches
+  const field = rules.timeField
+  for (const r of records) {
+    if (field === 'validFrom' ? !holdsAt(r, at) : (r[field] as string) > at) continue
+    const k = rules.undatedKey(r)
+    const before = matches.get(k)
+    if (before === undefined || (before[field] as string) < (r[field] as string)) matches.set(k, r)
+  }
+  return matches
+}
+
+/**
+ * Each row located: its id (given; else the record it names by natural key; else a new one). A row that leaves out
+ * its time field (an assignment's or delegation's validFrom, an influence's observedAt) is the same record as the one
+ * of the same person, role and target that holds now (the latest influence) and keeps that record's time: importing
+ * the same file twice changes nothing, where a new period from now would overlap the current one. A row of a record
+ * on record keeps its time when it leaves it out.
+ */
 function plan (db: Db, bundle: Partial<Record<BundleCollection, unknown[]>>, at: string): Plan {
   const invalid: InvalidRow[] = []
   const located: Located[] = []
@@ -69,16 +109,28 @@ function plan (db: Db, bundle: Partial<Record<BundleCollection, unknown[]>>, at:
     const records = new Map(readAll(db, collection).map((r) => [r.id, r]))
     existing[collection] = records
     const byNaturalKey = new Map([...records.values()].map((r) => [RULES[collection].naturalKey(toBundleRow(r)), r.id]))
+    const timeField = RULES[collection].timeField
+    let undated: Map<string, StoredRecord> | undefined
     const seen = new Map<string, number>()
     ;(bundle[collection] ?? []).forEach((raw, index) => {
-      const errors = rowSchemaErrors(collection, raw)
+      const errors = rowSchemaErrors(collection, raw).map((e) => namedNoOne(collection, raw, e))
       if (errors.length > 0) {
         for (const e of errors) invalid.push({ collection, index, ...e })
         return
       }
       const input = raw as Record<string, unknown>
       const provisional = normalizeRow(collection, input, '', at)
-      const id = (input.id as string | undefined) ?? byNaturalKey.get(RULES[collection].naturalKey(provisional)) ?? newId()
+      const untimed = timeField !== undefined && input[timeField] === undefined
+      let current: StoredRecord | undefined
+      if (untimed && input.id === undefined) {
+        undated ??= undatedMatches(collection, records.values(), at)
+        current = undated.get(RULES[collection].undatedKey!(provisional))
+      }
+      const id = (input.id as string | undefined) ?? current?.id ?? byNaturalKey.get(RULES[collection].naturalKey(provisional)) ?? newId()
+      if (untimed) {
+        const stored = records.get(id)
+        if (stored !== undefined) provisional[timeField] = stored[timeField]
+      }
       const first = seen.get(id)
       if (first !== undefined) {
         invalid.push({ collection, index, field: '/id', reason: `"${id}" is already at index ${first} of ${collection}` })
@@ -112,16 +164,20 @@ const changedFields = (row: BundleRow, stored: StoredRecord): string[] =>
   [...new Set([...Object.keys(stored), ...Object.keys(row)])].filter((k) => k in row && JSON.stringify(row[k]) !== JSON.stringify(stored[k]))
 
 function emptyOutcome (): CollectionOutcome {
-  return { created: 0, updated: 0, removed: 0, unchanged: 0, ids: { created: [], updated: [], removed: [] } }
+  return { created: 0, updated: 0, ended: 0, removed: 0, unchanged: 0, ids: { created: [], updated: [], ended: [], removed: [] } }
 }
 
-function count (outcome: CollectionOutcome, kind: 'created' | 'updated' | 'removed', id: string): void {
+/** Whether the row ends, at `at` or before, a period that held at `at`. */
+const ends = (row: BundleRow, before: StoredRecord, at: string): boolean =>
+  'validTo' in before && typeof row.validTo === 'string' && row.validTo <= at && (before.validTo === null || (before.validTo as string) > at)
+
+function count (outcome: CollectionOutcome, kind: 'created' | 'updated' | 'ended' | 'removed', id: string): void {
   outcome[kind]++
   if (outcome.ids[kind].length < LISTED_IDS) outcome.ids[kind].push(id)
 }
 
 const operationsOf = (collections: ImportReport['collections']): OperationCounts =>
-  Object.fromEntries(BUNDLE_COLLECTIONS.map((c) => [c, { create: collections[c].created, change: collections[c].updated, delete: collections[c].removed }])) as OperationCounts
+  Object.fromEntries(BUNDLE_COLLECTIONS.map((c) => [c, { create: collections[c].created, change: collections[c].updated + collections[c].ended, delete: collections[c].removed }])) as OperationCounts
 
 interface Removal { collection: BundleCollection, record: StoredRecord }
 
@@ -132,7 +188,7 @@ interface Removal { collection: BundleCollection, record: StoredRecord }
  */
 export function importBundle (db: Db, actor: Actor, bundle: unknown, options: ImportOptions): ImportReport {
   const at = now()
-  const p = plan(db, collectionsOf(bundle), at)
+  const p = plan(db, resolvePersonReferences(collectionsOf(bundle), readAll(db, 'people')), at)
   const collections = Object.fromEntries(BUNDLE_COLLECTIONS.map((c) => [c, emptyOutcome()])) as ImportReport['collections']
   const updates: Located[] = []
   const creates: Located[] = []
@@ -146,7 +202,7 @@ export function importBundle (db: Db, actor: Actor, bundle: unknown, options: Im
       collections[l.collection].unchanged++
     } else {
       updates.push(l)
-      count(collections[l.collection], 'updated', l.row.id)
+      count(collections[l.collection], ends(l.row, before, at) ? 'ended' : 'updated', l.row.id)
       if (IMPORT_WRITES[l.collection].change === null) {
         const changed = changedFields(l.row, before)
         appendOnly.push({ collection: l.collection, index: l.index, field: `/${changed[0]!}`, reason: neverChanged(l.collection, l.row.id, changed) })
