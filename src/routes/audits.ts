@@ -1,14 +1,22 @@
 // Routes of /v1/audits (runs and their findings) and of the live findings of one initiative.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import Type, { type TSchema } from 'typebox'
 import { actorOf } from '../plugins/auth.js'
 import {
   AuditCreateSchema, AuditRunSchema, AuditsQuery, FindingSchema, FindingsQuery, InitiativeFindingsQuery, InitiativeFindingsSchema
 } from '../schemas/audits.js'
 import { access, IdParams, Page, problems } from '../schemas/common.js'
+import { REPORT_CSP } from '../report/page-style.js'
+import { getAuditReport } from '../services/audit-report.js'
 import { getAudit, listAudits, listFindings, runAudit } from '../services/audits.js'
 import { getInitiativeFindings } from '../services/initiative-findings.js'
 
 const tags = ['audits']
+
+const HTML_PAGE = {
+  description: 'One self-contained page: no scripts, no external assets, printable',
+  content: { 'text/html': { schema: Type.String() } }
+} as unknown as TSchema
 
 const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/audits', {
@@ -41,6 +49,20 @@ const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
       params: IdParams, querystring: FindingsQuery, response: { 200: Page(FindingSchema), ...problems(404) }
     }
   }, async (request) => listFindings(app.runtime.db, request.params.id, request.query))
+
+  app.get('/audits/:id/report', {
+    config: { allow: access.read },
+    schema: {
+      operationId: 'getAuditReport', tags,
+      summary: 'The run as a report for people: a summary in words, findings by rule with advice, the RACI matrix with its problem cells, and the lines of authority as a picture',
+      params: IdParams, response: { 200: HTML_PAGE, ...problems(404) }
+    }
+  }, async (request, reply) => {
+    const page = await getAuditReport(app.runtime.db, request.params.id)
+    // The page's own policy in place of the API's (which allows nothing): its inline style sheet, and nothing else.
+    reply.type('text/html; charset=utf-8').header('content-security-policy', REPORT_CSP)
+    return page
+  })
 
   app.get('/initiatives/:id/findings', {
     config: { allow: access.read },

@@ -1,0 +1,126 @@
+// The report page: its sections, the summary in words, findings by rule with advice, problem cells, the picture, and
+// every user-written text escaped.
+import t from 'tap'
+import { graphLabel } from '../../src/report/authority-graph.js'
+import { escapeHtml, html } from '../../src/report/html-text.js'
+import { renderAuditHtml } from '../../src/report/html.js'
+import { REPORT_CSP, PAGE_STYLE } from '../../src/report/page-style.js'
+import { createHash } from 'node:crypto'
+import { AT, registry } from '../audit/model-builder.js'
+import { HOSTILE, reportCase } from './report-fixture.js'
+
+t.test('escaping: every interpolated value is text; markup made here passes', async (t) => {
+  t.equal(escapeHtml(`<a href="x">'&'</a>`), '&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;')
+  t.equal(html`<p title="${'"><b>'}">${['<i>', html`<b>ok</b>`, null, undefined, 3]}${false}</p>`.value, '<p title="&quot;&gt;&lt;b&gt;">&lt;i&gt;<b>ok</b>3</p>')
+  t.equal(graphLabel('a\\N b'), 'a\\\\N b', 'a backslash is doubled, so \\N is not a Graphviz escape')
+  t.equal(graphLabel('one two three four five six seven', 10), 'one two\\nthree four\\nfive six\\nseven', 'wrapped at words')
+})
+
+t.test('the page: sections in order, the summary in words, no scripts, no external assets', async (t) => {
+  const c = reportCase()
+  const page = await renderAuditHtml(c)
+  t.match(page, /^<!doctype html>/)
+  const at = (id: string): number => page.indexOf(`id="${id}"`)
+  const order = ['summary', 'findings', 'resolved', 'matrix', 'authority'].map(at)
+  t.ok(order.every((i) => i > 0), 'every section is there')
+  t.strictSame([...order].sort((a, b) => a - b), order, 'summary first, then findings, resolved, matrix, picture')
+  t.match(page, 'Of 5 live initiatives in the whole registry, 2 have a clear final decider, 1 has two or more people who each think they decide, 1 has no final decider at all and 1 has a final decider who is away, with no one standing in.')
+  t.match(page, /1 finding is new and 1 was resolved|findings are new and 1 was resolved/)
+  t.match(page, 'accepted by a waiver')
+  t.notMatch(page, /<script/i, 'no script element, not even from a name')
+  t.notMatch(page, /<img/i, 'no element from a name')
+  // Attribute values are escaped text (a name may read 'src=x'): look at the attributes' names only.
+  const tags = [...page.matchAll(/<[a-z][^>]*>/gi)].map((m) => m[0].replace(/"[^"]*"/g, '""'))
+  t.ok(tags.length > 100, 'the page\'s tags, read')
+  t.notOk(tags.some((tag) => /\s(src|href|xlink:href|srcset|data|action|poster)=/i.test(tag)), 'nothing loaded from anywhere')
+  t.notOk(tags.some((tag) => /\son[a-z]+=/i.test(tag)), 'no event handler, not even from a name')
+  t.notOk(/url\(|@import/i.test(page), 'the style sheet loads nothing either')
+  t.notMatch(page, /<link/i)
+  t.match(page, escapeHtml(HOSTILE), 'the hostile name is shown, as text')
+  t.match(page, 'Founder &lt;hands over&gt; in June', 'a waiver\'s reason is shown, escaped')
+  t.match(page, 'Inherits &lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;', 'an initiative title cannot close the matrix')
+})
+
+t.test('findings by rule, each with its advice, names, state and waiver', async (t) => {
+  const c = reportCase()
+  const page = await renderAuditHtml(c)
+  const open = c.findings.filter((f) => f.state !== 'resolved')
+  for (const ruleId of new Set(open.map((f) => f.ruleId))) t.match(page, `id="rule-${ruleId}"`, `a section for ${ruleId}`)
+  t.match(page, /id="rule-multiple-final-deciders"[^]*?What to do:<\/strong> Name one Accountable person/, 'the rule\'s remediation')
+  t.match(page, /<strong>Two deciders<\/strong> \(initiative\)/, 'initiatives by title')
+  t.match(page, /<strong>Dana Founder<\/strong> \(person\)/, 'people by name')
+  t.match(page, /<li class="waived"><span class="badge state-waived">waived<\/span>[^]*?Waived: Founder &lt;hands over&gt; in June/, 'the waived finding, with its reason')
+  t.match(page, /id="resolved"[^]*Nobody is Responsible for &quot;Two deciders&quot;/, 'the resolved finding')
+  t.match(page, /<span class="badge state-new">new<\/span>/)
+})
+
+t.test('the matrix: one grid per domain, roles through domains in italics, problem cells marked with their rule', async (t) => {
+  const page = await renderAuditHtml(reportCase())
+  const matrix = page.slice(page.indexOf('id="matrix"'), page.indexOf('id="authority"'))
+  t.equal(matrix.match(/<table class="grid">/g)?.length, 3, 'Commercial › Pricing, Hiring and the initiatives without a domain')
+  t.match(matrix, 'Commercial › Pricing &amp; &quot;Offers&quot;')
+  t.ok(matrix.indexOf('Without a domain') > matrix.indexOf('Hiring'), 'those without a domain last')
+  t.match(matrix, /<td class="problem error" title="multiple-final-deciders: [^"]*">A<\/td>/, 'both A cells of the row with two deciders')
+  t.equal(matrix.match(/title="multiple-final-deciders/g)?.length, 2)
+  t.match(matrix, /<th scope="row" class="initiative problem error" title="no-final-decider: [^"]*">Nobody decides<\/th>/, 'a row without an A is marked whole')
+  t.match(matrix, /<td class="problem error" title="absent-decider: [^"]*">A<\/td>/, 'the absent decider\'s cell')
+  t.match(matrix, /<td class="inherited problem waived" title="retired-influence \(waived\): [^"]*R through domain Commercial">R<\/td>/, 'the retired founder\'s role, waived, held through Commercial')
+  t.match(matrix, /<th scope="col" class="person gone">Frank Founder \(retired\)<\/th>/)
+  t.match(matrix, /<td class="inherited problem warning" title="retired-influence: Frank Founder [^"]*\nA through domain Commercial">A<\/td>/,
+    'the daughter\'s A, held through Commercial, steered by her retired father')
+  t.match(matrix, /<td class="problem warning" title="shareholder-overreach: [^"]*">C<\/td>/, 'the shareholder\'s cell')
+  t.match(matrix, /<td>R<\/td>/, 'a cell without a problem')
+})
+
+t.test('the picture: Graphviz SVG inline, clusters by domain, influence in the alarm colour, names escaped', async (t) => {
+  const page = await renderAuditHtml(reportCase())
+  const picture = page.slice(page.indexOf('id="authority"'))
+  t.match(picture, /<figure class="picture" role="img" aria-label="Lines of authority"><svg /)
+  t.notMatch(picture, /<\?xml|<!DOCTYPE/, 'no XML prologue inside the page')
+  t.equal(picture.match(/class="cluster"/g)?.length, 3, 'Commercial with Pricing inside, and Hiring')
+  t.match(picture, /stroke="#d62728"/, 'retired and shareholder influence drawn in red')
+  t.match(picture, /stroke-dasharray/, 'a delegation, dashed')
+  t.match(picture, 'Frank Founder')
+  t.match(picture, '&lt;script&gt;', 'a name in the picture is text')
+  t.match(picture, '\\N', 'a backslash in a name is shown as written')
+})
+
+t.test('a run without history (an audit of a file) says nothing about new and resolved', async (t) => {
+  const c = reportCase()
+  const findings = c.findings.filter((f) => f.state !== 'resolved').map(({ state: _, ...f }) => f)
+  const page = await renderAuditHtml({ ...c, findings, source: 'matrix.xlsx' })
+  t.notMatch(page, 'id="resolved"')
+  t.notMatch(page, 'since the last audit')
+  t.match(page, '<title>Who decides: audit of matrix.xlsx</title>')
+})
+
+t.test('an empty registry still makes a page', async (t) => {
+  const page = await renderAuditHtml({ model: registry().model(AT), findings: [], run: { at: AT, scope: null, counts: { error: 0, warning: 0, info: 0 }, new: 0, persisting: 0, resolved: 0, waived: 0 } })
+  t.match(page, 'No rule found anything to fix.')
+  t.match(page, 'No live initiatives in scope.')
+  t.match(page, 'No lines of authority in scope.')
+})
+
+t.test('100 initiatives × 40 people: the matrix splits by domain, the picture lays them all out', async (t) => {
+  const b = registry()
+  for (let p = 0; p < 40; p++) b.person(`p${p}`, { name: `Person ${p}` })
+  for (let d = 0; d < 8; d++) b.domain(`d${d}`, { name: `Domain ${d}` })
+  for (let i = 0; i < 100; i++) {
+    b.initiative(`i${i}`, { title: `Initiative ${i}`, domainId: `d${i % 8}` })
+    b.assign(`p${i % 40}`, 'A', { initiative: `i${i}` })
+    b.assign(`p${(i + 1) % 40}`, 'R', { initiative: `i${i}` })
+    b.assign(`p${(i + 7) % 40}`, 'C', { initiative: `i${i}` })
+  }
+  const page = await renderAuditHtml({ model: b.model(AT), findings: [], run: { at: AT, scope: { domainId: 'd1' }, counts: { error: 0, warning: 0, info: 0 }, new: 0, persisting: 0, resolved: 0, waived: 0 } })
+  t.equal(page.match(/<table class="grid">/g)?.length, 1, 'a domain scope shows its own grid')
+  const all = await renderAuditHtml({ model: b.model(AT), findings: [], run: { at: AT, scope: null, counts: { error: 0, warning: 0, info: 0 }, new: 0, persisting: 0, resolved: 0, waived: 0 } })
+  t.equal(all.match(/<table class="grid">/g)?.length, 8, 'one grid per domain')
+  t.equal(all.match(/<th scope="row"/g)?.length, 100, 'every initiative has its row')
+  t.equal(all.match(/class="node"/g)?.length, 100 + 40 + 8, 'every initiative, person and domain in the picture')
+})
+
+t.test('the page\'s Content-Security-Policy allows its style sheet by hash and nothing else', async (t) => {
+  t.match(REPORT_CSP, `style-src 'sha256-${createHash('sha256').update(PAGE_STYLE).digest('base64')}'`)
+  t.match(REPORT_CSP, "default-src 'none'")
+  t.notMatch(REPORT_CSP, 'script-src')
+})
