@@ -7,15 +7,10 @@ import type { AuditCreate, AuditRun, Finding } from '../schemas/audits.js'
 import { listFindings, runAudit } from '../services/audits.js'
 import { resolveInitiativeDecider } from '../services/deciders.js'
 import { getDomain } from '../services/domains.js'
-import { getAuditReport } from '../services/audit-report.js'
 import { exportBundle } from '../services/export.js'
 import { importBundle, type ImportReport } from '../services/import.js'
 import { parseImportBody } from '../services/import-body.js'
-import { planPeopleImport } from '../services/spreadsheets/people-import.js'
-import { exportRaciMatrix } from '../services/spreadsheets/raci-export.js'
-import { planRaciImport, readRaciFile } from '../services/spreadsheets/raci-import.js'
-import { applyOn, applyPlan, type SpreadsheetImportReport } from '../services/spreadsheets/spreadsheet-import.js'
-import { parsePeopleCsv } from '../formats/people-csv.js'
+import type { SpreadsheetImportReport } from '../services/spreadsheets/spreadsheet-import.js'
 import { getInitiative } from '../services/initiatives.js'
 import { getPerson } from '../services/people.js'
 import type { InitiativeDecider } from '../schemas/deciders.js'
@@ -100,7 +95,12 @@ export class LocalTarget implements Target {
     return importBundle(this.runtime.db, CLI_ACTOR, bundle, { ...request, role: 'admin' })
   }
 
+  // The spreadsheet and report modules are loaded by the commands that use them only.
   async importSheet (bytes: Buffer, request: SheetRequest, step: () => void): Promise<SpreadsheetImportReport> {
+    const [{ parsePeopleCsv }, { planPeopleImport }, { planRaciImport, readRaciFile }, { applyOn, applyPlan }] = await Promise.all([
+      import('../formats/people-csv.js'), import('../services/spreadsheets/people-import.js'),
+      import('../services/spreadsheets/raci-import.js'), import('../services/spreadsheets/spreadsheet-import.js')
+    ])
     const { db } = this.runtime
     let plan
     if (request.kind === 'people') {
@@ -117,10 +117,12 @@ export class LocalTarget implements Target {
   }
 
   async raciFile (request: RaciRequest): Promise<Buffer> {
+    const { exportRaciMatrix } = await import('../services/spreadsheets/raci-export.js')
     return await exportRaciMatrix(this.runtime.db, request)
   }
 
   async auditHtml (runId: string): Promise<string> {
+    const { getAuditReport } = await import('../services/audit-report.js')
     return await getAuditReport(this.runtime.db, runId)
   }
 

@@ -62,7 +62,8 @@ export class RemoteTarget implements Target {
     if (json !== undefined || body !== undefined) headers['content-type'] = MEDIA_TYPES[type]
     let response: Response
     try {
-      response = await fetch(url, { method, headers, body: body ?? (json === undefined ? undefined : JSON.stringify(json)) })
+      // A copy of the bytes as a plain Uint8Array: what every typing of fetch's body takes.
+      response = await fetch(url, { method, headers, body: body === undefined ? (json === undefined ? undefined : JSON.stringify(json)) : Uint8Array.from(body) })
     } catch (err) {
       const cause = (err as { cause?: { code?: string, message?: string } }).cause
       throw new CliError(`cannot reach ${this.where}: ${cause?.code ?? cause?.message ?? (err as Error).message}`)

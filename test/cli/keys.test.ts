@@ -1,7 +1,9 @@
 // `whodecides keys` on a local database file: create prints the token once, list without secrets, revoke; local only.
 import { join } from 'node:path'
 import t from 'tap'
-import { oneLine, tempDir, whodecides } from './run.js'
+import { oneLine, PROCESSES_MS, tempDir, whodecides } from './run.js'
+
+t.setTimeout(PROCESSES_MS)
 
 t.test('keys on the local database: create prints the token once, list, revoke; local only', async (t) => {
   const dir = tempDir(t)

@@ -3,7 +3,9 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
-import { ESC, oneLine, organizationFile, tempDir, whodecides } from './run.js'
+import { ESC, oneLine, organizationFile, PROCESSES_MS, tempDir, whodecides } from './run.js'
+
+t.setTimeout(PROCESSES_MS)
 
 t.test('migrate, import, who, audit and export on a database file', async (t) => {
   const dir = tempDir(t)

@@ -1,10 +1,13 @@
 // The command line against a running service (--url and --key): the same answers as on the database file it serves,
 // which the local mode reads beside it; a refused key and an unreachable address each said in one line.
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
 import { buildApp } from '../../src/app.js'
 import { defaultConfig } from '../../src/config.js'
-import { ESC, oneLine, organizationFile, tempDir, whodecides } from './run.js'
+import { ESC, oneLine, organizationFile, PROCESSES_MS, tempDir, whodecides } from './run.js'
+
+t.setTimeout(PROCESSES_MS)
 
 const TOKEN = 'wd_cli-remote-test-admin-key-0123456789abcdef'
 
@@ -44,6 +47,39 @@ t.test('the same commands through the API of a running service', async (t) => {
   t.equal(dry.code, 0, dry.stderr)
   t.match(dry.stdout, /^people +0 +0 +0 +4$/m, 'an import through the API reports as the local one does')
 
+  // Spreadsheets through the API: the same reports, the same files, as on the database file beside it.
+  const matrix = join(dir, 'matrix.csv')
+  writeFileSync(matrix, 'Initiative,ada@example.com,grace@example.com\nNobody home,A,R\n')
+  const badMatrix = join(dir, 'bad.csv')
+  writeFileSync(badMatrix, 'Initiative,ada@example.com\nGhost,A\n')
+  const [sheetLocal, sheetRemote, refusedLocal, refusedRemote, raciLocal, raciRemote, peopleLocal, peopleRemote, mapRemote] = await Promise.all([
+    whodecides(['import', matrix, '--dry-run'], local),
+    whodecides(['import', matrix, '--dry-run'], remote),
+    whodecides(['import', badMatrix], local),
+    whodecides(['import', badMatrix], remote),
+    whodecides(['export', '--format', 'raci-csv'], local),
+    whodecides(['export', '--format', 'raci-csv'], remote),
+    whodecides(['export', '--format', 'people-csv'], local),
+    whodecides(['export', '--format', 'people-csv'], remote),
+    whodecides(['import', matrix, '--kind', 'people', '--map', 'Initiative=name'], remote)
+  ])
+  t.equal(sheetRemote.code, 0, sheetRemote.stderr)
+  t.match(sheetRemote.stdout, /^roles created +2$/m)
+  t.equal(sheetRemote.stdout, sheetLocal.stdout, 'a RACI matrix checked through the API reports as on the file')
+  t.equal(refusedRemote.code, 1)
+  t.equal(refusedRemote.stderr, refusedLocal.stderr, 'and its problems, by row and column, alike')
+  t.match(refusedRemote.stderr, /^ {2}2 +1 +A2 +no initiative is "Ghost"/m)
+  t.equal(raciRemote.code, 0, raciRemote.stderr)
+  t.equal(raciRemote.stdout, raciLocal.stdout, 'the RACI matrix exported through the API is the same CSV')
+  t.equal(peopleRemote.stdout, peopleLocal.stdout, 'and the people')
+  t.equal(mapRemote.code, 2)
+  // A write on the file beside the running service: the service answers with it.
+  const written = await whodecides(['import', matrix], local)
+  t.equal(written.code, 0, written.stderr)
+  const orphan = await whodecides(['who', 'orphan'], remote)
+  t.match(orphan.stdout, /^Ada Lovelace decides 'Nobody home', as Accountable for the initiative itself\.$/m, 'the service sees the import made beside it')
+  t.match(oneLine(mapRemote.stderr), [/^whodecides: --map works on the local database only/])
+
   // A waived finding is shown as such and does not count against the gate.
   const first = JSON.parse((await whodecides(['audit', '--format', 'json'], remote)).stdout)
   const twin = first.findings.find((f: any) => f.ruleId === 'multiple-final-deciders' && f.subject.id === 'twin')
@@ -54,11 +90,12 @@ t.test('the same commands through the API of a running service', async (t) => {
   })
   t.equal(waiver.statusCode, 201, waiver.body)
 
-  const [table, gateErrors, gateDomain, gateWarnings] = await Promise.all([
+  const [table, gateErrors, gateDomain, gateWarnings, page] = await Promise.all([
     whodecides(['audit'], remote),
     whodecides(['audit', '--fail-on', 'error'], remote),
     whodecides(['audit', '--domain', 'pricing', '--fail-on', 'error'], remote),
-    whodecides(['audit', '--domain', 'pricing', '--fail-on', 'warning'], remote)
+    whodecides(['audit', '--domain', 'pricing', '--fail-on', 'warning'], remote),
+    whodecides(['audit', '--format', 'html'], remote)
   ])
   t.equal(table.code, 0, table.stderr)
   t.match(table.stdout, /^multiple-final-deciders +error +Twin deciders +.+ +waived \(Shared by design until the merger\)$/m, 'waived, with its reason')
@@ -67,6 +104,9 @@ t.test('the same commands through the API of a running service', async (t) => {
   t.match(gateErrors.stderr, /^\d+ finding\(s\) at or above error remain\n$/)
   t.equal(gateDomain.code, 0, 'no errors in the domain: exit 0')
   t.equal(gateWarnings.code, 1, 'but a warning there, with --fail-on warning: exit 1')
+  t.equal(page.code, 0, page.stderr)
+  t.match(page.stdout, /^<!doctype html>/i, 'the report page, from the service')
+  t.match(page.stdout, /Shared by design until the merger/, 'showing the waiver\'s reason')
 
   const [refused, noKey] = await Promise.all([
     whodecides(['who', 'twin', '--url', url, '--key', 'wd_not-a-key-0123456789abcdef0123456789']),

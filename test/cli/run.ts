@@ -76,3 +76,10 @@ export const oneLine = (text: string): string[] => text.trimEnd().split('\n')
 
 /** The escape that starts every colour. */
 export const ESC = '\u001b['
+
+/**
+ * The time a test file that runs the command many times may take (`t.setTimeout`, which the runner is told of): each
+ * run is a Node process loading the sources through tsx, a second or two on an idle machine and ten times that on a
+ * loaded one. A hang still fails, only later.
+ */
+export const PROCESSES_MS = 900_000

@@ -3,7 +3,9 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
 import { endProcess, listening, spawnEntry } from '../real-server.js'
-import { tempDir, whodecides } from './run.js'
+import { PROCESSES_MS, tempDir, whodecides } from './run.js'
+
+t.setTimeout(PROCESSES_MS)
 
 t.test('serve listens on the database named by --db, and ends cleanly on SIGTERM', async (t) => {
   const dir = tempDir(t)

@@ -1,6 +1,8 @@
 // The command line's frame: --help on every command; a mistake in the command line is one line on stderr and exit 2.
 import t from 'tap'
-import { oneLine, whodecides } from './run.js'
+import { oneLine, PROCESSES_MS, whodecides } from './run.js'
+
+t.setTimeout(PROCESSES_MS)
 
 t.test('help on every command; usage errors are one line and exit 2', async (t) => {
   const [help, whoHelp, keysHelp, nothing, unknown, missingArg, badAt, badChoice, badOption] = await Promise.all([

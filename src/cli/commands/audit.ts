@@ -8,13 +8,14 @@ import { SEVERITIES, type Severity } from '../../../db/schema.js'
 import type { Ref } from '../../report/names.js'
 import type { Locator } from '../../report/sarif.js'
 import type { Finding } from '../../schemas/audits.js'
-import { openFileRegistry } from '../audit-from.js'
-import { auditFormats, NAMED_KINDS, type AuditReport } from '../audit-formats.js'
+import type { AuditReport } from '../audit-formats.js'
 import { CliError, ExitCode, UsageError } from '../errors.js'
 import { Output } from '../output.js'
 import { parseTime } from '../options.js'
 import { globalsOf, openTarget, type Target } from '../target.js'
-import { refusal } from './import.js'
+
+/** The forms of `audit --format`, the default first (src/cli/audit-formats.ts, loaded when one is printed). */
+const AUDIT_FORMATS = ['table', 'json', 'html', 'sarif'] as const
 
 /** Lookups at once, against a service as much as a file. */
 const LOOKUPS_AT_ONCE = 8
@@ -65,6 +66,7 @@ async function auditTarget (options: AuditOptions, command: Command): Promise<{ 
   } catch (err) {
     throw new CliError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`)
   }
+  const [{ openFileRegistry }, { refusal }] = await Promise.all([import('../audit-from.js'), import('./import.js')])
   try {
     return await openFileRegistry(file, bytes, format)
   } catch (err) {
@@ -77,7 +79,7 @@ export function registerAudit (program: Command): void {
     .description('run an audit of the registry, a domain, or a file (--from) and print its findings; --fail-on makes it a gate')
     .option('--domain <id>', 'audit this domain, its sub-domains and their initiatives only')
     .option('--at <time>', 'the time the registry is judged at (ISO-8601 or a date); default now', parseTime)
-    .addOption(new Option('--format <format>', 'how to print the findings').choices(Object.keys(auditFormats)).default('table'))
+    .addOption(new Option('--format <format>', 'how to print the findings').choices(AUDIT_FORMATS).default('table'))
     .option('--out <file>', 'write the findings to this file instead of printing them')
     .addOption(new Option('--fail-on <severity>', 'exit 1 when findings of this severity or worse remain (waived ones do not count)').choices(['error', 'warning']))
     .option('--from <file>', 'audit this bundle (.json) or RACI matrix (.csv, .xlsx) alone, with no database or service; ' +
@@ -85,8 +87,10 @@ export function registerAudit (program: Command): void {
     .action(async (options: AuditOptions, command: Command) => {
       const globals = globalsOf(command)
       const out = new Output(globals)
+      // Loaded here: the report's modules are for this command only.
+      const { auditFormats, NAMED_KINDS } = await import('../audit-formats.js')
       const format = auditFormats[options.format]
-      if (format === undefined) throw new UsageError(`--format: one of ${Object.keys(auditFormats).join(', ')}`)
+      if (format === undefined) throw new UsageError(`--format: one of ${AUDIT_FORMATS.join(', ')}`)
       const { target, locate } = await auditTarget(options, command)
       let report: AuditReport
       let printed: string | Buffer

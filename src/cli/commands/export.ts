@@ -2,7 +2,6 @@
 // takes back (GET /v1/export), its people as the CSV an HR system reads, or the RACI matrix (GET /v1/raci).
 import { Option, type Command } from 'commander'
 import type { PersonStatus } from '../../../db/schema.js'
-import { writePeopleCsv } from '../../formats/people-csv.js'
 import { UsageError } from '../errors.js'
 import { parseTime } from '../options.js'
 import { Output } from '../output.js'
@@ -16,7 +15,8 @@ type PersonRow = Record<string, unknown> & { id: string }
  * The bundle's people as import reads them back: a manager by email (by id if the manager has none), tags
  * `;`-separated. Made from the bundle, so that a file and a service give the same bytes.
  */
-export function peopleCsvOf (bundle: unknown): Buffer {
+export async function peopleCsvOf (bundle: unknown): Promise<Buffer> {
+  const { writePeopleCsv } = await import('../../formats/people-csv.js')
   const people = ((bundle as { people?: PersonRow[] }).people ?? [])
   const emailOf = new Map(people.map((p) => [p.id, p.email as string]))
   return writePeopleCsv(people.map((p) => ({
@@ -35,7 +35,7 @@ export function peopleCsvOf (bundle: unknown): Buffer {
 /** Every export format by name: the bytes, from the target. */
 const exportFormats: Record<string, { binary?: boolean, matrix?: boolean, write: (target: Target, options: ExportOptions) => Promise<string | Buffer> }> = {
   json: { write: async (target) => JSON.stringify(await target.exportBundle(), null, 2) + '\n' },
-  'people-csv': { write: async (target) => peopleCsvOf(await target.exportBundle()) },
+  'people-csv': { write: async (target) => await peopleCsvOf(await target.exportBundle()) },
   'raci-csv': { matrix: true, write: async (target, o) => await target.raciFile({ format: 'csv', at: o.at, domainId: o.domain }) },
   'raci-xlsx': { matrix: true, binary: true, write: async (target, o) => await target.raciFile({ format: 'xlsx', at: o.at, domainId: o.domain }) }
 }

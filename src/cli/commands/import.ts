@@ -7,7 +7,6 @@ import { InvalidArgumentError, Option, type Command } from 'commander'
 import { ProblemError } from '../../errors.js'
 import { PERSON_FIELDS } from '../../formats/people-columns.js'
 import type { ImportReport } from '../../services/import.js'
-import { looksLikePeople } from '../../services/spreadsheets/import-file.js'
 import type { ImportProblem, SpreadsheetImportReport } from '../../services/spreadsheets/spreadsheet-import.js'
 import { CliError, UsageError } from '../errors.js'
 import { Output } from '../output.js'
@@ -24,7 +23,7 @@ export interface FileKind { kind: ImportKind, format: 'json' | 'csv' | 'xlsx' }
  * The kind given with --kind, else the extension's: .json a bundle, .xlsx a RACI matrix, .csv people when its header
  * names an email column (as an HR export does), else a RACI matrix (whose people are its column headers).
  */
-export function kindOf (file: string, given: ImportKind | undefined, bytes: Buffer): FileKind {
+export function kindOf (file: string, given: ImportKind | undefined, looksLikePeople: () => boolean): FileKind {
   const extension = extname(file).toLowerCase()
   const format = extension === '.xlsx' ? 'xlsx' : extension === '.csv' ? 'csv' : extension === '.json' ? 'json' : undefined
   if (given === 'bundle') return { kind: 'bundle', format: 'json' }
@@ -37,7 +36,7 @@ export function kindOf (file: string, given: ImportKind | undefined, bytes: Buff
   }
   if (format === 'json') return { kind: 'bundle', format }
   if (format === 'xlsx') return { kind: 'raci', format }
-  return { kind: looksLikePeople(bytes) ? 'people' : 'raci', format }
+  return { kind: looksLikePeople() ? 'people' : 'raci', format }
 }
 
 /** --map column=field, repeatable: the file's header → a person field (or "ignore"). */
@@ -127,7 +126,9 @@ export function registerImport (program: Command): void {
       } catch (err) {
         throw new CliError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`)
       }
-      const { kind, format } = kindOf(file, options.kind, bytes)
+      const { looksLikePeople } = await import('../../services/spreadsheets/import-file.js')
+      // --map names columns of a people file: a CSV given with it is one.
+      const { kind, format } = kindOf(file, options.kind, () => options.map !== undefined || looksLikePeople(bytes))
       if (options.map !== undefined && kind !== 'people') throw new UsageError(`--map applies to a people file; ${file} is read as a ${kind === 'raci' ? 'RACI matrix' : 'bundle'}`)
       if (options.mode === 'replace' && kind !== 'bundle') throw new UsageError('--mode replace applies to bundles: a spreadsheet is imported as upserts, and ends only the roles it clears')
       // The file's size in lines, or a workbook's in bytes (about 20 bytes a cell): what makes it long work.
