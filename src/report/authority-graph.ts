@@ -65,9 +65,11 @@ export function authorityGraph (model: ReadModel, initiatives: readonly Initiati
       color: GRAPH_COLOURS.delegates, style: 'dashed', fontcolor: GRAPH_COLOURS.delegates, label: graphLabel(`delegates ${names.target(d)}`, 24)
     })
   }
+  // Influence is drawn where it lands in the picture: on a person the picture shows, or on a target it shows.
+  const shownPeople = new Set(people)
   for (const i of model.influences()) {
+    if (i.overPersonId !== null && !shownPeople.has(i.overPersonId)) continue
     const alarming = GONE.has(model.statusOf(i.personId)) || isShareholder(model, i.personId)
-    if (i.overPersonId !== null) people.add(i.overPersonId)
     const head = i.overPersonId !== null ? node('person', i.overPersonId) : targetNode(i)
     link(i.personId, head, alarming
       ? { color: GRAPH_COLOURS.alarm, penwidth: i.strength === 'high' ? 3 : 2, style: 'bold', fontcolor: GRAPH_COLOURS.alarm, label: `steers (${i.strength})` }
@@ -115,6 +117,37 @@ export function authorityGraph (model: ReadModel, initiatives: readonly Initiati
     edges,
     subgraphs: (children.get(null) ?? []).map(cluster)
   }
+}
+
+/** Past this many initiatives one picture is a strip pages long: it is drawn once per top-level domain instead. */
+export const PICTURE_SPLIT = 24
+
+/** One picture of the report: the whole scope (no label), or one top-level domain's part of it. */
+export interface Picture { label?: string, graph: Graph }
+
+// Domain names as a reader scans them ("Region 2" before "Region 10"), in one locale so every machine agrees.
+const byName = new Intl.Collator('en', { numeric: true, sensitivity: 'base' }).compare
+
+/**
+ * The pictures of the initiatives given: one, or past PICTURE_SPLIT initiatives one per top-level domain (by name;
+ * those without a domain last), each with the people who decide there and the delegations and influence that reach
+ * them. A picture with nothing to draw is left out.
+ */
+export function authorityPictures (model: ReadModel, initiatives: readonly InitiativeRecord[], names: RecordNames): Picture[] {
+  const groups = new Map<string | null, InitiativeRecord[]>()
+  if (initiatives.length <= PICTURE_SPLIT) groups.set(null, [...initiatives])
+  else {
+    for (const i of initiatives) {
+      const top = model.chainOf(i.id).at(-1) ?? null
+      groups.set(top, [...groups.get(top) ?? [], i])
+    }
+  }
+  const split = initiatives.length > PICTURE_SPLIT
+  return [...groups]
+    .map(([top, group]) => ({ top, label: top === null ? 'Without a domain' : names.label({ kind: 'domain', id: top }), graph: authorityGraph(model, group, names) }))
+    .filter(({ graph }) => (graph.nodes?.length ?? 0) > 0 || (graph.subgraphs?.length ?? 0) > 0)
+    .sort((a, b) => Number(a.top === null) - Number(b.top === null) || byName(a.label, b.label))
+    .map(({ label, graph }) => split ? { label, graph } : { graph })
 }
 
 let viz: Promise<Viz> | undefined

@@ -6,7 +6,7 @@ import { names as wordList, type Rule } from '../audit/rule.js'
 import { rules as allRules } from '../audit/rules/index.js'
 import type { ReadModel } from '../registry/read-model.js'
 import type { InitiativeRecord, Resolution, Severity } from '../registry/types.js'
-import { authorityGraph, renderSvg } from './authority-graph.js'
+import { authorityPictures, renderSvg } from './authority-graph.js'
 import { count, html, trusted, type Markup } from './html-text.js'
 import { domainPath, raciGrids, type Grid, type GridCell, type Mark } from './matrix.js'
 import { RecordNames, type ReportFinding } from './names.js'
@@ -167,12 +167,15 @@ Roles in <em>italics</em> are held through the initiative's domain. Marked cells
 ${grids.length === 0 ? html`<p>No live initiatives in scope.</p>` : grids.map((g) => grid(names, g))}</section>`
 }
 
-function pictureSection (svg: string, empty: boolean): Markup {
+function pictureSection (pictures: ReadonlyArray<{ label?: string, svg: string }>): Markup {
+  const figure = (svg: string, label: string): Markup => html`<figure class="picture" role="img" aria-label="${label}">${trusted(svg)}</figure>`
   return html`<section id="authority"><h2>Lines of authority</h2>
-<p>Who holds the final decision on which domains and initiatives, who handed authority to whom, and who steers from outside the record.</p>
+<p>Who holds the final decision on which domains and initiatives, who handed authority to whom, and who steers from outside the record${pictures.some((p) => p.label !== undefined) ? ', one picture per top-level domain' : ''}.</p>
 <ul class="legend"><li><span class="swatch decides"></span>Accountable: decides</li><li><span class="swatch delegates"></span>delegates authority</li>
 <li><span class="swatch alarm"></span>a retired person or a shareholder holding a role or steering</li><li><span class="swatch influence"></span>other observed influence</li></ul>
-${empty ? html`<p>No lines of authority in scope.</p>` : html`<figure class="picture" role="img" aria-label="Lines of authority">${trusted(svg)}</figure>`}</section>`
+${pictures.length === 0 ? html`<p>No lines of authority in scope.</p>` : pictures.map((p) => p.label === undefined
+    ? figure(p.svg, 'Lines of authority')
+    : html`<h3>${p.label}</h3>${figure(p.svg, `Lines of authority: ${p.label}`)}`)}</section>`
 }
 
 /** The whole page, in the order a reader needs it: the summary, the findings, what was resolved, the matrix, the picture. */
@@ -181,9 +184,8 @@ export async function renderAuditHtml (input: ReportInput): Promise<string> {
   const names = new RecordNames(model)
   const initiatives = scopedInitiatives(model, run.scope)
   const withHistory = findings.some((f) => f.state !== undefined)
-  const graph = authorityGraph(model, initiatives, names)
-  const empty = (graph.nodes?.length ?? 0) === 0 && (graph.subgraphs?.length ?? 0) === 0
-  const svg = empty ? '' : await renderSvg(graph)
+  const pictures: Array<{ label?: string, svg: string }> = []
+  for (const { label, graph } of authorityPictures(model, initiatives, names)) pictures.push({ label, svg: await renderSvg(graph) })
   const title = `Who decides: audit of ${input.source ?? scopeWords(model, run.scope)}`
   const page = html`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -194,7 +196,7 @@ export async function renderAuditHtml (input: ReportInput): Promise<string> {
 ${findingsByRule(names, findings, input.rules ?? allRules)}
 ${withHistory ? resolvedSection(names, findings) : ''}
 ${matrixSection(names, raciGrids(model, initiatives, findings, names))}
-${pictureSection(svg, empty)}</main>
+${pictureSection(pictures)}</main>
 <footer>Made by whodecides. Findings are judged against the registry's record; a waived finding was accepted by someone, for the reason shown.</footer>
 </body></html>
 `

@@ -34,6 +34,9 @@ export interface Grid {
 
 const ROLES: readonly RaciRoleName[] = ['R', 'A', 'C', 'I']
 const compare = (a: string, b: string): number => a < b ? -1 : Number(a > b)
+// Names and titles as a reader scans them: "Initiative 8" before "Initiative 16", case and accents aside; one
+// locale, so the order is the same on every machine (ids break ties in byte order).
+const byName = new Intl.Collator('en', { numeric: true, sensitivity: 'base' }).compare
 
 function rowOf (model: ReadModel, initiative: InitiativeRecord): GridRow {
   const cells = new Map<string, GridCell>()
@@ -109,11 +112,11 @@ export function raciGrids (model: ReadModel, initiatives: readonly InitiativeRec
     else group.push(row)
   }
   const grids = [...groups].map(([domainId, group]): Grid => {
-    group.sort((a, b) => compare(a.initiative.title, b.initiative.title) || compare(a.initiative.id, b.initiative.id))
+    group.sort((a, b) => byName(a.initiative.title, b.initiative.title) || compare(a.initiative.id, b.initiative.id))
     const ids = new Set(group.flatMap((row) => [...row.cells.keys()]))
     const columns = [...ids].map((personId) => ({ personId, name: model.nameOf(personId), status: model.statusOf(personId) }))
-      .sort((a, b) => compare(a.name, b.name) || compare(a.personId, b.personId))
+      .sort((a, b) => byName(a.name, b.name) || compare(a.personId, b.personId))
     return { domainId, label: domainId === null ? 'Without a domain' : domainPath(model, domainId), columns, rows: group }
   })
-  return grids.sort((a, b) => Number(a.domainId === null) - Number(b.domainId === null) || compare(a.label, b.label))
+  return grids.sort((a, b) => Number(a.domainId === null) - Number(b.domainId === null) || byName(a.label, b.label) || compare(a.label, b.label))
 }

@@ -116,7 +116,19 @@ t.test('100 initiatives × 40 people: the matrix splits by domain, the picture l
   const all = await renderAuditHtml({ model: b.model(AT), findings: [], run: { at: AT, scope: null, counts: { error: 0, warning: 0, info: 0 }, new: 0, persisting: 0, resolved: 0, waived: 0 } })
   t.equal(all.match(/<table class="grid">/g)?.length, 8, 'one grid per domain')
   t.equal(all.match(/<th scope="row"/g)?.length, 100, 'every initiative has its row')
-  t.equal(all.match(/class="node"/g)?.length, 100 + 40 + 8, 'every initiative, person and domain in the picture')
+  const first = all.slice(all.indexOf('<h3>Domain 0 '), all.indexOf('<h3>Domain 1 '))
+  t.strictSame([...first.matchAll(/<th scope="row" class="initiative">([^<]*)<\/th>/g)].map((m) => m[1]),
+    Array.from({ length: 13 }, (_, k) => `Initiative ${k * 8}`), 'rows in the order a reader counts: 8 before 16')
+
+  const pictures = all.slice(all.indexOf('id="authority"'))
+  t.strictSame([...pictures.matchAll(/<h3>([^<]*)<\/h3><figure class="picture" role="img" aria-label="Lines of authority: ([^"]*)">/g)].map((m) => [m[1], m[2]]),
+    Array.from({ length: 8 }, (_, d) => [`Domain ${d}`, `Domain ${d}`]), 'past 24 initiatives, one picture per top-level domain, each named')
+  t.equal(pictures.match(/class="cluster"/g)?.length, 8, 'each picture holds its own domain')
+  for (let i = 0; i < 100; i++) t.equal(pictures.split(`>Initiative ${i}</text>`).length - 1, 1, `initiative ${i} drawn once`)
+  t.equal(new Set(pictures.match(/>Person \d+<\/text>/g)).size, 40, 'every person who decides is drawn')
+  const scoped = page.slice(page.indexOf('id="authority"'))
+  t.equal(scoped.match(/<figure /g)?.length, 1, 'a domain\'s 13 initiatives make one picture')
+  t.notMatch(scoped, /<h3>/, 'with no heading of its own')
 })
 
 t.test('the page\'s Content-Security-Policy allows its style sheet by hash and nothing else', async (t) => {
