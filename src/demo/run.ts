@@ -6,6 +6,7 @@
 // 2 for a usage mistake. A failure is one line on stderr.
 import { spawn } from 'node:child_process'
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs'
+import { availableParallelism } from 'node:os'
 import { basename, dirname, extname, isAbsolute, join, relative, resolve } from 'node:path'
 import { packageRoot } from '../config.js'
 import { Output } from '../cli/output.js'
@@ -66,8 +67,11 @@ async function checkFresh (db: string, shown: string): Promise<void> {
   }
 }
 
-/** At most this many commands run at once: the questions are independent reads, and each command starts a Node process. */
-const AT_ONCE = 3
+/**
+ * At most this many commands run at once: the questions are independent reads, each a Node process that spends its
+ * time loading modules on one core: one per core, and at least three.
+ */
+const AT_ONCE = Math.max(3, availableParallelism())
 
 /** Runs `task`s with at most `limit` at once, in the order they come; a finished task hands its slot to the next waiting. */
 function limited (limit: number): <T>(task: () => Promise<T>) => Promise<T> {
