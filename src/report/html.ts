@@ -66,7 +66,7 @@ function scopeWords (model: ReadModel, scope: AuditScope): string {
   return count(scope.initiativeIds.length, 'chosen initiative')
 }
 
-function summary (model: ReadModel, run: ReportRun, initiatives: readonly InitiativeRecord[], withHistory: boolean): Markup {
+function summary (model: ReadModel, run: ReportRun, initiatives: readonly InitiativeRecord[], withHistory: boolean, where: string): Markup {
   const by: Record<Resolution, number> = { clear: 0, ambiguous: 0, none: 0, absent: 0 }
   for (const i of initiatives) by[model.decider(i.id).resolution]++
   const haves = [
@@ -77,7 +77,7 @@ function summary (model: ReadModel, run: ReportRun, initiatives: readonly Initia
   ]
   const holding = SEVERITIES.map((s) => count(run.counts[s], s === 'info' ? 'note' : s))
   return html`<section id="summary"><h2>In short</h2>
-<p class="lead">Of ${count(initiatives.length, 'live initiative')} in ${scopeWords(model, run.scope)}, ${wordList(haves)}.</p>
+<p class="lead">Of ${count(initiatives.length, 'live initiative')} in ${where}, ${wordList(haves)}.</p>
 <p>${wordList(holding)} need attention${run.waived > 0 ? html`; ${count(run.waived, 'more finding')} ${run.waived === 1 ? 'is' : 'are'} accepted by a waiver` : ''}.
 ${withHistory ? html` Since the last audit of the same scope, ${count(run.new, 'finding')} ${run.new === 1 ? 'is' : 'are'} new and ${run.resolved} ${run.resolved === 1 ? 'was' : 'were'} resolved.` : ''}</p>
 <table class="counts"><thead><tr><th>Who decides?</th><th>Initiatives</th></tr></thead><tbody>
@@ -186,13 +186,14 @@ export async function renderAuditHtml (input: ReportInput): Promise<string> {
   const withHistory = findings.some((f) => f.state !== undefined)
   const pictures: Array<{ label?: string, svg: string }> = []
   for (const { label, graph } of authorityPictures(model, initiatives, names)) pictures.push({ label, svg: await renderSvg(graph) })
-  const title = `Who decides: audit of ${input.source ?? scopeWords(model, run.scope)}`
+  const where = input.source ?? scopeWords(model, run.scope)
+  const title = `Who decides: audit of ${where}`
   const page = html`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title}</title><style>${trusted(PAGE_STYLE)}</style></head>
 <body><header><h1>${title}</h1>
 <p class="meta">The registry as it stood at ${run.at}${run.id === undefined ? '' : html`; audit run ${run.id}`}.</p></header>
-<main>${summary(model, run, initiatives, withHistory)}
+<main>${summary(model, run, initiatives, withHistory, where)}
 ${findingsByRule(names, findings, input.rules ?? allRules)}
 ${withHistory ? resolvedSection(names, findings) : ''}
 ${matrixSection(names, raciGrids(model, initiatives, findings, names))}

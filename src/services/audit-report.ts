@@ -29,9 +29,12 @@ function auditContents (db: Db, runId: string): { run: AuditRun, findings: Findi
   return { run, findings, model }
 }
 
-/** The run's report as one self-contained HTML page. */
-export async function getAuditReport (db: Db, runId: string): Promise<string> {
-  return await renderAuditHtml(auditContents(db, runId))
+/**
+ * The run's report as one self-contained HTML page. `source` names what was audited when it was not the registry
+ * (an audit of a file: its name), for the page's title.
+ */
+export async function getAuditReport (db: Db, runId: string, options: { source?: string } = {}): Promise<string> {
+  return await renderAuditHtml({ ...auditContents(db, runId), ...(options.source === undefined ? {} : { source: options.source }) })
 }
 
 /** The run's findings that hold, as a SARIF 2.1.0 log naming records by name. */

@@ -92,6 +92,7 @@ t.test('a run without history (an audit of a file) says nothing about new and re
   t.notMatch(page, 'id="resolved"')
   t.notMatch(page, 'since the last audit')
   t.match(page, '<title>Who decides: audit of matrix.xlsx</title>')
+  t.match(page, 'Of 5 live initiatives in matrix.xlsx, 2 have a clear final decider', 'the summary names the file')
 })
 
 t.test('an empty registry still makes a page', async (t) => {

@@ -1,6 +1,7 @@
 // GET /v1/audits/{id}/report: the stored run as an HTML page, with the page's own Content-Security-Policy.
 import t from 'tap'
 import { REPORT_CSP } from '../../src/report/page-style.js'
+import { getAuditReport } from '../../src/services/audit-report.js'
 import { assertProblem, buildTestApp } from '../helper.js'
 import { AT, importFixture } from '../audit-fixture.js'
 
@@ -30,6 +31,16 @@ t.test('a run as a page: names, findings, waiver, matrix and picture; readers ma
   t.match(page, /class="problem error"/, 'problem cells')
   t.match(page, /<svg /, 'the picture')
   t.notMatch(page, /<script/i)
+})
+
+t.test('the page of a run over a file is titled with the file (audit --from)', async (t) => {
+  const { app, call } = await buildTestApp(t)
+  await importFixture(t, call)
+  const run = (await call({ method: 'POST', url: '/v1/audits', payload: { at: AT }, as: 'auditor' })).json()
+  const page = await getAuditReport(app.runtime.db, run.id, { source: 'raci.csv' })
+  t.match(page, '<title>Who decides: audit of raci.csv</title>')
+  t.match(page, 'Of 6 live initiatives in raci.csv')
+  t.notMatch(page, 'the whole registry')
 })
 
 t.test('a domain\'s run shows its initiatives only', async (t) => {
