@@ -8,8 +8,9 @@ import ExcelJS from 'exceljs'
 import t from 'tap'
 import { plainEnv, ROOT } from '../real-server.js'
 
-// The demo starts a dozen command-line processes; on a busy machine that takes longer than the suite's default.
-t.setTimeout(300_000)
+// The demo starts a dozen command-line processes, each loading the sources under tsx: on a busy machine that takes
+// minutes, more than the suite's default per file.
+t.setTimeout(480_000)
 
 interface Ran { code: number | null, stdout: string, stderr: string }
 
