@@ -10,7 +10,6 @@ import { access, problems } from '../schemas/common.js'
 import { CSV_MEDIA_TYPE, ImportFileQuery, RaciMatrixQuery, RaciMatrixSchema, SpreadsheetFile, SpreadsheetImportReportSchema, XLSX_MEDIA_TYPE } from '../schemas/spreadsheets.js'
 import { validatorCompiler } from '../schemas/validator.js'
 import { exportBundle } from '../services/export.js'
-import { applyThrough, importFile } from '../services/spreadsheets/import-file.js'
 import { raciMatrixFile, raciMatrixView } from '../services/spreadsheets/raci-export.js'
 import type { ImportReport } from '../services/import.js'
 import { SpreadsheetBody, type SpreadsheetImportReport } from '../services/spreadsheets/spreadsheet-import.js'
@@ -98,7 +97,7 @@ const bulkRoutes: FastifyPluginAsyncTypebox<{ importBodyLimit: number }> = async
     if (request.body instanceof SpreadsheetBody) {
       if (query.mode === 'replace') throw invalidField('/mode', 'replace applies to bundles: a spreadsheet is imported as upserts, and ends only the roles it clears', 'query')
       const { bytes, format } = request.body
-      report = await importFile(app.runtime.db, actor, bytes, { ...options, format, kind }, applyThrough(app.runtime.imports, actor))
+      report = await app.runtime.imports.runFile(bytes, actor, { ...options, format, ...(kind === undefined ? {} : { kind }) })
     } else {
       // request.body is the bundle as parsed where the imports run (or none); the schema above is its contract.
       report = await app.runtime.imports.run(request.body, actor, { ...options, mode: query.mode ?? 'upsert' })

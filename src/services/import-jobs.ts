@@ -6,19 +6,24 @@ import { connect, type Db } from '../store/connection.js'
 import type { Actor } from '../store/change-log.js'
 import { importBundle, type ImportOptions, type ImportReport } from './import.js'
 import { parseImportBody, toWire, type WireError } from './import-body.js'
+import { importFile, type ImportFileOptions } from './spreadsheets/import-file.js'
+import type { SpreadsheetImportReport } from './spreadsheets/spreadsheet-import.js'
 
 /**
  * `parse`: the body's bytes, kept parsed under `id` until its `run` or `drop`; `run`: the import of the body parsed
- * under `body` (null: the request had none).
+ * under `body` (null: the request had none); `file`: the import of a spreadsheet's bytes (importFile), read, planned
+ * and written here.
  */
 export type ImportMessage =
   | { type: 'parse', id: number, raw: Uint8Array, digest: boolean }
   | { type: 'run', id: number, body: number | null, actor: Actor, options: ImportOptions }
+  | { type: 'file', id: number, raw: Uint8Array, actor: Actor, options: ImportFileOptions }
   | { type: 'drop', id: number }
 
 export type ImportReply =
   | { id: number, parsed: { sha256: string | undefined } }
   | { id: number, report: ImportReport }
+  | { id: number, sheet: SpreadsheetImportReport }
   | { id: number, error: WireError }
 
 const dbPath = process.argv[2]!
@@ -30,7 +35,7 @@ const collectGarbage = runInNewContext('gc') as () => void
 let connection: Db | undefined
 const parsed = new Map<number, unknown>()
 
-function answer (message: ImportMessage): ImportReply | undefined {
+async function answer (message: ImportMessage): Promise<ImportReply | undefined> {
   try {
     switch (message.type) {
       case 'parse': {
@@ -45,6 +50,10 @@ function answer (message: ImportMessage): ImportReply | undefined {
         connection ??= connect(dbPath, { fileMustExist: true })
         return { id: message.id, report: importBundle(connection, message.actor, bundle, message.options) }
       }
+      case 'file': {
+        connection ??= connect(dbPath, { fileMustExist: true })
+        return { id: message.id, sheet: await importFile(connection, message.actor, message.raw, message.options) }
+      }
       case 'drop':
         parsed.delete(message.id)
         return undefined
@@ -54,10 +63,15 @@ function answer (message: ImportMessage): ImportReply | undefined {
   }
 }
 
+/** Messages answered one at a time, in the order they came: a workbook is read asynchronously, and the next waits. */
+let queue: Promise<void> = Promise.resolve()
+
 process.on('message', (message: ImportMessage) => {
-  const reply = answer(message)
-  if (reply !== undefined) process.send?.(reply)
-  if (message.type !== 'parse' && parsed.size === 0) collectGarbage()
+  queue = queue.then(async () => {
+    const reply = await answer(message)
+    if (reply !== undefined) process.send?.(reply)
+    if (message.type !== 'parse' && parsed.size === 0) collectGarbage()
+  })
 })
 
 // The server is gone (stopped, or killed without a word): nothing is left to import for.

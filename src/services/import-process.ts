@@ -6,6 +6,8 @@ import type { Actor } from '../store/change-log.js'
 import type { ImportOptions, ImportReport } from './import.js'
 import { fromWire } from './import-body.js'
 import type { ImportMessage, ImportReply } from './import-jobs.js'
+import type { ImportFileOptions } from './spreadsheets/import-file.js'
+import type { SpreadsheetImportReport } from './spreadsheets/spreadsheet-import.js'
 
 /** Structured clone over the channel: the body's bytes cross as bytes, not as JSON of an array of numbers. */
 const forkOptions = (): ForkOptions => ({ serialization: 'advanced', execArgv: inheritedExecArgv() })
@@ -39,6 +41,14 @@ export class ImportProcess {
     const reply = await this.#send(incarnation, { type: 'run', id: this.#nextId++, body: ticket?.id ?? null, actor, options })
     if (!('report' in reply)) throw new Error('the import process answered a run without a report')
     return reply.report
+  }
+
+  /** Imports a spreadsheet's bytes on the process's connection (importFile); its 422 if the file has problems. */
+  async runFile (raw: Uint8Array, actor: Actor, options: ImportFileOptions): Promise<SpreadsheetImportReport> {
+    const incarnation = this.#current ??= this.#start()
+    const reply = await this.#send(incarnation, { type: 'file', id: this.#nextId++, raw, actor, options })
+    if (!('sheet' in reply)) throw new Error('the import process answered a file without a report')
+    return reply.sheet
   }
 
   /** Starts the process ahead of the first import, so that it does not wait for the process and its modules to load. */

@@ -7,6 +7,8 @@ import type { GroupCommit } from '../store/group-commit.js'
 import { importBundle, type ImportOptions, type ImportReport } from './import.js'
 import { ImportBody, parseImportBody } from './import-body.js'
 import { ImportProcess, type ParsedTicket } from './import-process.js'
+import { importFile, type ImportFileOptions } from './spreadsheets/import-file.js'
+import type { SpreadsheetImportReport } from './spreadsheets/spreadsheet-import.js'
 
 /*
  * Why a process, not a worker thread: a worker thread's garbage collections run on V8's helper threads, which the
@@ -26,6 +28,7 @@ import { ImportProcess, type ParsedTicket } from './import-process.js'
 interface Place<T> {
   parse: (raw: Buffer, digest: boolean) => Promise<{ ticket: T, sha256: string | undefined }>
   run: (ticket: T | null, actor: Actor, options: ImportOptions) => Promise<ImportReport>
+  runFile: (raw: Uint8Array, actor: Actor, options: ImportFileOptions) => Promise<SpreadsheetImportReport>
   drop: (ticket: T) => void
   prestart: () => void
   close: () => Promise<void>
@@ -39,6 +42,7 @@ function thisThread (db: Db): Place<{ bundle: unknown }> {
       return { ticket: { bundle }, sha256 }
     },
     run: async (ticket, actor, options) => importBundle(db, actor, ticket?.bundle, options),
+    runFile: async (raw, actor, options) => await importFile(db, actor, raw, options),
     drop: () => {},
     prestart: () => {},
     close: async () => {}
@@ -50,6 +54,7 @@ function processFor (dbPath: string): Place<ParsedTicket> {
   return {
     parse: async (raw, digest) => await imports.parse(raw, digest),
     run: async (ticket, actor, options) => await imports.run(ticket, actor, options),
+    runFile: async (raw, actor, options) => await imports.runFile(raw, actor, options),
     drop: (ticket) => { imports.drop(ticket) },
     prestart: () => { imports.prestart() },
     close: async () => { await imports.close() }
@@ -84,15 +89,28 @@ export class ImportRunner {
   async run (request: unknown, actor: Actor, options: ImportOptions): Promise<ImportReport> {
     const body = request instanceof ImportBody ? request : undefined
     if (body !== undefined) this.#settled.add(body)
+    return await this.#inTurn(options.dryRun, async () => await this.place.run(body === undefined ? null : body.held(), actor, options))
+  }
+
+  /**
+   * Imports a spreadsheet (a RACI matrix or people: importFile) where the imports run — read, planned and written
+   * there, off the request thread — after the imports queued before it; settles as `run` does.
+   */
+  async runFile (raw: Uint8Array, actor: Actor, options: ImportFileOptions): Promise<SpreadsheetImportReport> {
+    return await this.#inTurn(options.dryRun ?? false, async () => await this.place.runFile(raw, actor, options))
+  }
+
+  /** Runs one import after those queued before it; settles once the decider index holds what it wrote. */
+  async #inTurn<R extends { revision: number | null }> (dryRun: boolean, work: () => Promise<R>): Promise<R> {
     const previous = this.#tail
     let done = (): void => {}
     this.#tail = new Promise((resolve) => { done = resolve })
     try {
       await previous
-      let report: ImportReport
-      this.#applying = !options.dryRun
+      let report: R
+      this.#applying = !dryRun
       try {
-        report = await this.place.run(body === undefined ? null : body.held(), actor, options)
+        report = await work()
       } finally {
         this.#applying = false
       }

@@ -1,11 +1,10 @@
-// A spreadsheet sent to POST /v1/import: which kind of file it is, its plan made here, its bundle written by the
-// server's import runner (in the import process for a database file) like any bundle.
+// A spreadsheet to import (POST /v1/import runs it in the import process, import-runner.ts): which kind of file it
+// is, then the import of that kind on the connection, in one transaction.
 import { invalidField } from '../../errors.js'
 import { personField } from '../../formats/people-columns.js'
 import type { Actor } from '../../store/change-log.js'
 import type { Db } from '../../store/connection.js'
-import type { ImportRunner } from '../import-runner.js'
-import { importPeopleCsv } from './people-import.js'
+import { importPeopleCsv, type PeopleImportOptions } from './people-import.js'
 import { importRaciMatrix } from './raci-import.js'
 import type { ApplyBundle, SpreadsheetImportOptions, SpreadsheetImportReport } from './spreadsheet-import.js'
 
@@ -13,6 +12,8 @@ export interface ImportFileOptions extends SpreadsheetImportOptions {
   format: 'csv' | 'xlsx'
   /** What a CSV file holds; by default people when its header names an email column, else a RACI matrix. */
   kind?: 'raci' | 'people'
+  /** People: the file's header → a person field, or "ignore" (the command line's --map column=field). */
+  map?: PeopleImportOptions['map']
 }
 
 const HEADER_SAMPLE = 65_536
@@ -24,7 +25,11 @@ export function looksLikePeople (bytes: Uint8Array): boolean {
   return header.split(/[,;]/).some((cell) => personField(cell.trim().replace(/^"|"$/g, '')) === 'email')
 }
 
-/** Imports a file of either kind (see importRaciMatrix and importPeopleCsv), written by `apply`. */
+/**
+ * Imports a file of either kind (see importRaciMatrix and importPeopleCsv), written by `apply` (default: importBundle
+ * on `db`, as `actor`): a report of what it created, changed, ended and left as it was; a 422 naming every problem by
+ * row and column, nothing written, when the file has any; a 400 at /kind for people in a workbook.
+ */
 export async function importFile (db: Db, actor: Actor, bytes: Uint8Array, options: ImportFileOptions, apply?: ApplyBundle): Promise<SpreadsheetImportReport> {
   if (options.format === 'xlsx' && options.kind === 'people') throw invalidField('/kind', 'a workbook is read as a RACI matrix: send people as a CSV file (text/csv)', 'query')
   const kind = options.format === 'xlsx' ? 'raci' : options.kind ?? (looksLikePeople(bytes) ? 'people' : 'raci')
@@ -32,7 +37,3 @@ export async function importFile (db: Db, actor: Actor, bytes: Uint8Array, optio
     ? await importPeopleCsv(db, actor, bytes, options, apply)
     : await importRaciMatrix(db, actor, bytes, { ...options, kind: options.format }, apply)
 }
-
-/** Writes a plan's bundle through the import runner, after the imports queued before it, as `actor`. */
-export const applyThrough = (imports: ImportRunner, actor: Actor): ApplyBundle => async (bundle, options) =>
-  await imports.run(await imports.parse(Buffer.from(JSON.stringify(bundle)), false), actor, options)
