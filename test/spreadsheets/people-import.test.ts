@@ -1,5 +1,6 @@
-// People CSV in and out: rows matched by id, external id or email, ids made from emails, managers by email or id,
-// the same file twice changes nothing, every problem at its cell with nothing written; the export reads back alike.
+// People CSV in and out: rows matched by id, external id or email, ids made from emails, managers by id, email or
+// external id, the same file twice changes nothing, every problem at its cell with nothing written; the export reads
+// back alike.
 import t from 'tap'
 import { importPeopleCsv } from '../../src/services/spreadsheets/people-import.js'
 import { exportPeopleCsv } from '../../src/services/spreadsheets/people-export.js'
@@ -11,10 +12,11 @@ const HR_FILE = [
   'Employee ID,Full name,E-mail,Job title,Manager email,Status,Tags,Department',
   'E-1,Ada Lovelace,ADA@example.com,CEO,,active,founder;board,Board',
   'E-7,Grace Hopper,grace.hopper@example.com,CTO,ada@example.com,,,Tech',
-  'E-8,Alan Turing,alan@example.com,Engineer,grace.hopper@example.com,on leave,,Tech'
+  // Alan's manager by her external id in the file.
+  'E-8,Alan Turing,alan@example.com,Engineer,E-7,on leave,,Tech'
 ].join('\r\n')
 
-t.test('an HR export through POST /v1/import: matched by external id or email, new ids from emails, managers by email', async (t) => {
+t.test('an HR export through POST /v1/import: matched by external id or email, new ids from emails, managers by email or external id', async (t) => {
   const test = await buildTestApp(t)
   await seedRegistry(test, false)
   const res = await importFile(test, HR_FILE, 'text/csv')

@@ -32,7 +32,7 @@ const sameValue = (a: unknown, b: unknown): boolean => JSON.stringify(a ?? null)
  * id, else with its email (any case); else a new person, whose id (when the file gives none) is made from the email
  * apart from every id on record or in the file. Only the fields the file has a column for are set (a blank cell
  * clears an optional field; a blank status keeps the person's, or makes a new one active); a manager is named by the
- * id or email of a person in the file or on record. Rows that change nothing are left out.
+ * id, email or external id of a person in the file or on record. Rows that change nothing are left out.
  */
 export function planPeopleImport (db: Db, read: PeopleCsvRead): SpreadsheetPlan {
   const problems: ImportProblem[] = [...read.problems]
@@ -58,8 +58,11 @@ export function planPeopleImport (db: Db, read: PeopleCsvRead): SpreadsheetPlan 
   })
   const fileIds = new Set(located.map(({ id }) => id))
   const fileEmails = new Map(located.map(({ person, id }) => [person.email.toLowerCase(), id]))
+  const fileExternalIds = new Map(located.filter(({ person }) => person.externalId !== null).map(({ person, id }) => [person.externalId!, id]))
+  // As a bundle reads a person (import-references.ts): an id, else an email, else an external id; the file over the record.
   const managerOf = (text: string): string | undefined =>
-    (byId.has(text) || fileIds.has(text) ? text : undefined) ?? fileEmails.get(text.toLowerCase()) ?? recordOf(byEmail(text))?.id
+    (byId.has(text) || fileIds.has(text) ? text : undefined) ?? fileEmails.get(text.toLowerCase()) ?? recordOf(byEmail(text))?.id ??
+      fileExternalIds.get(text) ?? recordOf(byExternalId(text))?.id
 
   const given = (field: PersonField): boolean => read.columns[field] !== undefined
   const rows: BundleRow[] = []
@@ -75,7 +78,7 @@ export function planPeopleImport (db: Db, read: PeopleCsvRead): SpreadsheetPlan 
     if (given('externalId')) fields.externalId = person.externalId
     if (given('manager')) {
       const managerId = person.manager === null ? null : managerOf(person.manager)
-      if (managerId === undefined) problems.push(problemAtCell('unknown-manager', person.row, read.columns.manager!, `no person in the file or on record has the email or id "${person.manager!}"`))
+      if (managerId === undefined) problems.push(problemAtCell('unknown-manager', person.row, read.columns.manager!, `no person in the file or on record has the id, email or external id "${person.manager!}"`))
       fields.managerId = managerId ?? null
     }
     if (existing === undefined) {
