@@ -109,7 +109,11 @@ export function rowSchemaErrors (collection: BundleCollection, row: unknown): { 
 /** Full row with defaults applied and times in canonical UTC form. */
 export function normalizeRow (collection: BundleCollection, row: Record<string, unknown>, id: string, at: string): BundleRow {
   const rules = RULES[collection]
-  const out: BundleRow = { ...rules.defaults, ...row, id }
+  // Copied field by field: object spread of the defaults, then the row, ran ~10x slower on Node 20 (bench/import-raci.ts).
+  const out = { id } as BundleRow
+  for (const field in rules.defaults) out[field] = rules.defaults[field]
+  for (const field in row) out[field] = row[field]
+  out.id = id
   for (const field of rules.times) {
     if (out[field] === undefined) out[field] = at
     else if (out[field] !== null) out[field] = toInstant(out[field] as string)

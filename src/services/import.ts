@@ -4,7 +4,7 @@ import { now } from '../clock.js'
 import type { Db } from '../store/connection.js'
 import { invalidField, ProblemError } from '../errors.js'
 import type { Role } from '../schemas/common.js'
-import { BUNDLE_COLLECTIONS, bundleWriters, deferForeignKeys, readAll, toBundleRow, type BundleCollection, type BundleRow, type StoredRecord } from '../store/bundle.js'
+import { BUNDLE_COLLECTIONS, bundleWriters, deferForeignKeys, readAll, toBundleRow, toStoredRecord, type BundleCollection, type BundleRow, type StoredRecord } from '../store/bundle.js'
 import { recordChange, transact, type Actor } from '../store/change-log.js'
 import { newId } from './ids.js'
 import { assertMayImport, IMPORT_WRITES, type OperationCounts } from './import-permissions.js'
@@ -137,7 +137,8 @@ function plan (db: Db, bundle: Partial<Record<BundleCollection, unknown[]>>, at:
         return
       }
       seen.set(id, index)
-      const row: BundleRow = { ...provisional, id }
+      provisional.id = id
+      const row = provisional
       const before = records.get(id)
       // A status change without its own date holds from now, as a PATCH would record it.
       if (collection === 'people' && before !== undefined && row.status !== before.status && row.statusSince === before.statusSince) row.statusSince = at
@@ -257,14 +258,14 @@ function apply (db: Db, actor: Actor, at: string, p: Plan, creates: Located[], u
     const writers = bundleWriters(db)
     let revision: number | null = null
     for (const { collection, row } of creates) {
-      const record: StoredRecord = { ...row, version: 1, createdAt: at, updatedAt: at }
+      const record = toStoredRecord(row, 1, at, at)
       writers[collection].insert(record)
       if (collection === 'people') recordStatus(db, row.id, row.status as PersonStatus, (row.statusSince as string | null) ?? BEGINNING_OF_TIME)
       revision = recordChange(db, actor, at, { entity: collection, entityId: row.id, action: 'create', before: null, after: record })
     }
     for (const { collection, row } of updates) {
       const before = p.existing[collection].get(row.id)!
-      const record: StoredRecord = { ...row, version: before.version + 1, createdAt: before.createdAt, updatedAt: at }
+      const record = toStoredRecord(row, before.version + 1, before.createdAt, at)
       writers[collection].update(record)
       if (collection === 'people' && (row.status !== before.status || row.statusSince !== before.statusSince)) {
         recordStatus(db, row.id, row.status as PersonStatus, (row.statusSince as string | null) ?? at)

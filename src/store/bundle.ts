@@ -19,8 +19,20 @@ export type StoredRecord = Record<string, unknown> & { id: string, version: numb
 export type BundleRow = Record<string, unknown> & { id: string }
 
 export function toBundleRow (record: StoredRecord): BundleRow {
-  const { version: _v, createdAt: _c, updatedAt: _u, ...row } = record
+  // Field by field: a rest pattern over every record of a large registry cost ~10x more on Node 20.
+  const row = {} as BundleRow
+  for (const field in record) if (field !== 'version' && field !== 'createdAt' && field !== 'updatedAt') row[field] = record[field]
   return row
+}
+
+/** The row as a stored record with its server-set fields. */
+export function toStoredRecord (row: BundleRow, version: number, createdAt: string, updatedAt: string): StoredRecord {
+  const record = {} as StoredRecord
+  for (const field in row) record[field] = row[field]
+  record.version = version
+  record.createdAt = createdAt
+  record.updatedAt = updatedAt
+  return record
 }
 
 function columnsOf (collection: BundleCollection): [string, SQLiteColumn][] {
