@@ -49,7 +49,7 @@ t.test('migrate, import, who, audit and export on a database file', async (t) =>
   t.match(first, new RegExp(`^whodecides: ${bad}: 1 invalid row\\(s\\); nothing was imported$`), 'a refused import names the file')
   t.match(rows.join('\n'), /^ {2}assignments\[0\] \/personId: .*nobody/m, 'and each invalid row under it')
   t.equal(badKind.code, 2)
-  t.match(oneLine(badKind.stderr), [/^whodecides: .*people\.txt: cannot tell its kind from the extension "\.txt": name it with --kind \(bundle\)$/])
+  t.match(oneLine(badKind.stderr), [/^whodecides: .*people\.txt: cannot tell its kind from the extension "\.txt": name it with --kind \(bundle, people, raci\)$/])
   t.equal(notJson.code, 1)
   t.match(oneLine(notJson.stderr), [/^whodecides: .*broken\.json: /], 'a file that is not JSON: one line naming it')
 

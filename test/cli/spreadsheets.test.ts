@@ -61,7 +61,7 @@ t.test('people and RACI matrices in and out through the command line', async (t)
   t.equal(byKind.code, 0, byKind.stderr)
   t.match(byKind.stdout, /^roles created +0$/m, '--kind raci reads a .txt file as a matrix, already applied')
   const [mapOnMatrix, xlsxPeople] = await Promise.all([
-    whodecides(['import', matrix, '--map', 'a=email'], env),
+    whodecides(['import', matrix, '--kind', 'raci', '--map', 'a=email'], env),
     whodecides(['import', join(dir, 'x.xlsx'), '--kind', 'people'], env)
   ])
   t.equal(mapOnMatrix.code, 2)

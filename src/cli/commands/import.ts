@@ -103,10 +103,26 @@ function printSheetReport (out: Output, file: string, report: SpreadsheetImportR
   out.line(out.table(['', 'count'], rows.map(([label, n]) => [String(label), String(n)])))
 }
 
+/** The file's bytes; a file that cannot be read is one line naming it. */
+export function readFile (file: string): Buffer {
+  try {
+    return readFileSync(file)
+  } catch (err) {
+    throw new CliError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`)
+  }
+}
+
 interface ImportCommandOptions { kind?: ImportKind, dryRun: boolean, mode: ImportRequest['mode'], map?: Record<string, string> }
 
 /** Files of at least this many lines show a progress bar on a terminal. */
 const LONG_FILE_LINES = 10_000
+
+/** Whether the text holds at least `count` line breaks; stops counting there. */
+function atLeastLines (bytes: Buffer, count: number): boolean {
+  let seen = 0
+  for (let at = bytes.indexOf(10); at !== -1 && seen < count; at = bytes.indexOf(10, at + 1)) seen++
+  return seen >= count
+}
 
 export function registerImport (program: Command): void {
   program.command('import')
@@ -120,21 +136,19 @@ export function registerImport (program: Command): void {
     .action(async (file: string, options: ImportCommandOptions, command: Command) => {
       const globals = globalsOf(command)
       const out = new Output(globals)
-      let bytes: Buffer
-      try {
-        bytes = readFileSync(file)
-      } catch (err) {
-        throw new CliError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`)
-      }
       const { looksLikePeople } = await import('../../services/spreadsheets/import-file.js')
-      // --map names columns of a people file: a CSV given with it is one.
-      const { kind, format } = kindOf(file, options.kind, () => options.map !== undefined || looksLikePeople(bytes))
+      // The kind first, from the extension (a usage error), then the file; --map names a people file's columns.
+      let read: Buffer | undefined
+      const contents = (): Buffer => (read ??= readFile(file))
+      const { kind, format } = kindOf(file, options.kind, () => options.map !== undefined || looksLikePeople(contents()))
+      const bytes = contents()
       if (options.map !== undefined && kind !== 'people') throw new UsageError(`--map applies to a people file; ${file} is read as a ${kind === 'raci' ? 'RACI matrix' : 'bundle'}`)
       if (options.mode === 'replace' && kind !== 'bundle') throw new UsageError('--mode replace applies to bundles: a spreadsheet is imported as upserts, and ends only the roles it clears')
       // The file's size in lines, or a workbook's in bytes (about 20 bytes a cell): what makes it long work.
-      const long = format === 'xlsx' ? bytes.length > LONG_FILE_LINES * 200 : bytes.filter((b) => b === 10).length >= LONG_FILE_LINES
-      // Stages: the file read, its rows read, the plan checked against the registry; then the write.
-      const progress = long ? out.progress(`importing ${file}`, 3) : out.progress('', 0)
+      const long = format === 'xlsx' ? bytes.length > LONG_FILE_LINES * 200 : atLeastLines(bytes, LONG_FILE_LINES)
+      // In stages, as the work is done in this process in long steps: the file read, its rows read, the plan checked
+      // against the registry, the transaction written.
+      const progress = long ? out.progress(`importing ${file}`, 4) : out.progress('', 0)
       progress.increment()
       try {
         await withTarget(globals, { mustExist: options.dryRun }, async (target) => {
