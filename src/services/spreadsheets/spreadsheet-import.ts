@@ -90,6 +90,8 @@ export function invalidSpreadsheet (plan: Pick<SpreadsheetPlan, 'kind' | 'proble
 export async function applyPlan (plan: SpreadsheetPlan, options: SpreadsheetImportOptions, apply: ApplyBundle): Promise<SpreadsheetImportReport> {
   const dryRun = options.dryRun ?? false
   if (plan.problems.length > 0) throw invalidSpreadsheet({ kind: plan.kind, problems: inCellOrder(plan.problems) }, dryRun)
+  // Nothing to change (the same file again): no import to run, nothing written.
+  if (Object.values(plan.bundle).every((rows) => rows.length === 0)) return { kind: plan.kind, dryRun, revision: null, ...plan.counts, problems: [] }
   let written: ImportReport
   try {
     written = await apply(plan.bundle, { mode: 'upsert', dryRun, role: options.role ?? 'admin' })
