@@ -17,6 +17,17 @@ const isShareholder = (model: ReadModel, personId: string): boolean => {
 }
 
 /**
+ * Whose part in the picture is drawn in the alarm colour: a retired or departed person, or a shareholder outside the
+ * management line (neither executive nor on the board, as the shareholder rule reads it). An owner who runs the
+ * firm is labelled a shareholder but not raised as an alarm.
+ */
+const isAlarming = (model: ReadModel, personId: string): boolean => {
+  if (GONE.has(model.statusOf(personId))) return true
+  const tags = model.person(personId)?.tags ?? []
+  return isShareholder(model, personId) && !tags.includes('executive') && !tags.includes('board')
+}
+
+/**
  * A label as Graphviz reads it: a backslash would start an escape (\N, \l…), so it is doubled; long text is wrapped
  * at word boundaries. Graphviz escapes the text itself when it writes SVG.
  */
@@ -69,7 +80,7 @@ export function authorityGraph (model: ReadModel, initiatives: readonly Initiati
   const shownPeople = new Set(people)
   for (const i of model.influences()) {
     if (i.overPersonId !== null && !shownPeople.has(i.overPersonId)) continue
-    const alarming = GONE.has(model.statusOf(i.personId)) || isShareholder(model, i.personId)
+    const alarming = isAlarming(model, i.personId)
     const head = i.overPersonId !== null ? node('person', i.overPersonId) : targetNode(i)
     link(i.personId, head, alarming
       ? { color: GRAPH_COLOURS.alarm, penwidth: i.strength === 'high' ? 3 : 2, style: 'bold', fontcolor: GRAPH_COLOURS.alarm, label: `steers (${i.strength})` }
@@ -79,7 +90,7 @@ export function authorityGraph (model: ReadModel, initiatives: readonly Initiati
   const personNodes: Node[] = [...people].sort().map((id) => {
     const status = model.statusOf(id)
     const notes = [status === 'active' ? '' : status.replace('_', ' '), isShareholder(model, id) ? 'shareholder' : ''].filter((n) => n !== '')
-    const alarming = GONE.has(status) || isShareholder(model, id)
+    const alarming = isAlarming(model, id)
     return {
       name: node('person', id),
       attributes: {

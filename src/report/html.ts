@@ -172,7 +172,7 @@ function pictureSection (pictures: ReadonlyArray<{ label?: string, svg: string }
   return html`<section id="authority"><h2>Lines of authority</h2>
 <p>Who holds the final decision on which domains and initiatives, who handed authority to whom, and who steers from outside the record${pictures.some((p) => p.label !== undefined) ? ', one picture per top-level domain' : ''}.</p>
 <ul class="legend"><li><span class="swatch decides"></span>Accountable: decides</li><li><span class="swatch delegates"></span>delegates authority</li>
-<li><span class="swatch alarm"></span>a retired person or a shareholder holding a role or steering</li><li><span class="swatch influence"></span>other observed influence</li></ul>
+<li><span class="swatch alarm"></span>a retired person, or a shareholder outside management, holding a role or steering</li><li><span class="swatch influence"></span>other observed influence</li></ul>
 ${pictures.length === 0 ? html`<p>No lines of authority in scope.</p>` : pictures.map((p) => p.label === undefined
     ? figure(p.svg, 'Lines of authority')
     : html`<h3>${p.label}</h3>${figure(p.svg, `Lines of authority: ${p.label}`)}`)}</section>`

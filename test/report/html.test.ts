@@ -85,6 +85,31 @@ t.test('the picture: Graphviz SVG inline, clusters by domain, influence in the a
   t.match(picture, '\\N', 'a backslash in a name is shown as written')
 })
 
+t.test('the picture raises the alarm for the retired and for shareholders outside management, not for an owner who runs the firm', async (t) => {
+  const model = registry()
+    .person('olga', { name: 'Olga Owner', tags: ['shareholder', 'executive'], stakePercent: 60 })
+    .person('sam', { name: 'Sam Silent', tags: ['shareholder'], stakePercent: 30 })
+    .person('rita', { name: 'Rita Retired' }).status('rita', 'retired', '2024-01-01T00:00:00.000Z')
+    .person('ken', { name: 'Ken Keen' })
+    .initiative('plant', { title: 'Second plant', domainId: null })
+    .assign('olga', 'A', { initiative: 'plant' })
+    .assign('ken', 'R', { initiative: 'plant' })
+    .influence('sam', { over: 'olga', strength: 'high' })
+    .influence('rita', { initiative: 'plant', strength: 'low' })
+    .model(AT)
+  const page = await renderAuditHtml({ model, findings: [], run: { at: AT, scope: null, counts: { error: 0, warning: 0, info: 0 }, new: 0, persisting: 0, resolved: 0, waived: 0 } })
+  const node = (name: string): string => page.match(new RegExp(`<g id="[^"]*" class="node">(?:(?!</g>)[^])*?${name}[^]*?</g>`))?.[0] ?? ''
+  t.match(node('Olga Owner'), '(shareholder)', 'the owner is labelled a shareholder')
+  t.notMatch(node('Olga Owner'), '#d62728', 'but drawn as any decider')
+  t.match(node('Sam Silent'), /stroke="#d62728"/, 'a shareholder outside management stands out')
+  t.match(node('Rita Retired'), /stroke="#d62728"/, 'so does a retired person')
+  t.notMatch(node('Ken Keen'), '#d62728')
+  const edges = [...page.matchAll(/<g id="[^"]*" class="edge">[^]*?<\/g>/g)].map((m) => m[0])
+  t.ok(edges.some((e) => e.includes('steers (high)') && e.includes('stroke="#d62728"')), 'the shareholder steering the owner, in red')
+  t.ok(edges.some((e) => e.includes('steers (low)') && e.includes('stroke="#d62728"')), 'the retired person steering the initiative, in red')
+  t.notOk(edges.some((e) => e.includes('influence (')), 'no influence drawn as ordinary here')
+})
+
 t.test('a run without history (an audit of a file) says nothing about new and resolved', async (t) => {
   const c = reportCase()
   const findings = c.findings.filter((f) => f.state !== 'resolved').map(({ state: _, ...f }) => f)
