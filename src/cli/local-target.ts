@@ -42,14 +42,15 @@ export async function stopRuntime (runtime: Runtime): Promise<void> {
 }
 
 export class LocalTarget implements Target {
-  private constructor (readonly runtime: Runtime, readonly where: string) {}
+  /** `source`: the file an in-memory registry was made from (audit --from), which messages and the report name. */
+  private constructor (readonly runtime: Runtime, readonly where: string, readonly source: string | undefined) {}
 
   /** Opens (creating unless `mustExist`) the database and brings its schema up to date, as the server does. */
-  static open (path: string, options: { mustExist: boolean }, where = path): LocalTarget {
+  static open (path: string, options: { mustExist: boolean }, source?: string): LocalTarget {
     if (options.mustExist && path !== ':memory:' && !existsSync(path)) {
       throw new CliError(`no database at ${path}: name it with --db or WHODECIDES_DB, or create it with whodecides migrate`)
     }
-    return new LocalTarget(Runtime.open(path), where)
+    return new LocalTarget(Runtime.open(path), source ?? path, source)
   }
 
   async decider (initiativeId: string, at: string | undefined): Promise<InitiativeDecider> {
@@ -123,7 +124,7 @@ export class LocalTarget implements Target {
 
   async auditHtml (runId: string): Promise<string> {
     const { getAuditReport } = await import('../services/audit-report.js')
-    return await getAuditReport(this.runtime.db, runId)
+    return await getAuditReport(this.runtime.db, runId, this.source === undefined ? {} : { source: this.source })
   }
 
   async close (): Promise<void> {

@@ -88,11 +88,13 @@ t.test('audit --from a CSV, an XLSX or a bundle: no database, the same findings;
   t.equal((await whodecides(['import', organizationFile(dir)], local)).code, 0)
   const sheet = join(dir, 'matrix.xlsx')
   t.equal((await whodecides(['export', '--format', 'raci-xlsx', '--out', sheet], local)).code, 0)
-  const [fromXlsx, html, localSarif] = await Promise.all([
+  // The two audits of the database file one after the other (see local.test.ts).
+  const [fromXlsx, html, fileHtml] = await Promise.all([
     whodecides(['audit', '--from', sheet, '--format', 'sarif'], env),
     whodecides(['audit', '--format', 'html', '--out', join(dir, 'report.html')], local),
-    whodecides(['audit', '--format', 'sarif'], local)
+    whodecides(['audit', '--from', csv, '--format', 'html'], env)
   ])
+  const localSarif = await whodecides(['audit', '--format', 'sarif'], local)
   t.equal(fromXlsx.code, 0, fromXlsx.stderr)
   const xlsxTwin = JSON.parse(fromXlsx.stdout).runs[0].results.find((r: any) => r.ruleId === 'multiple-final-deciders')
   t.ok(xlsxTwin?.locations.every((l: any) => l.physicalLocation.region.startLine >= 2), 'a workbook\'s findings at its rows too')
@@ -103,6 +105,9 @@ t.test('audit --from a CSV, an XLSX or a bundle: no database, the same findings;
   t.match(page, /^<!doctype html>/i, 'a page')
   t.match(page, 'Twin deciders', 'naming the initiatives')
   t.match(page, '<svg', 'with its picture')
+  t.equal(fileHtml.code, 0, fileHtml.stderr)
+  t.match(fileHtml.stdout, new RegExp(`<h1>[^<]*${csv.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}`), 'the report of a file names the file')
+  t.match(fileHtml.stdout, 'Twin deciders')
   t.equal(localSarif.code, 0, localSarif.stderr)
   const stored = JSON.parse(localSarif.stdout).runs[0]
   t.match(stored.automationDetails.id, /^whodecides\/audit\//, 'a stored run\'s log names the run')
