@@ -7,7 +7,8 @@ export const MAX_SPREADSHEET_BYTES = 50 * 1024 * 1024
 /** The refusal of a file over `maxBytes`, naming the limit; undefined when it fits. */
 export function sizeProblem (bytes: Uint8Array, maxBytes = MAX_SPREADSHEET_BYTES): SheetProblem | undefined {
   if (bytes.byteLength <= maxBytes) return undefined
-  return fileProblem('file-too-large', `The file is ${formatSize(bytes.byteLength)}; the limit is ${formatSize(maxBytes)}`)
+  const size = formatSize(bytes.byteLength) === formatSize(maxBytes) ? `${bytes.byteLength} bytes` : formatSize(bytes.byteLength)
+  return fileProblem('file-too-large', `The file is ${size}; the limit is ${formatSize(maxBytes)}`)
 }
 
 function formatSize (bytes: number): string {

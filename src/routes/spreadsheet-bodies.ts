@@ -7,8 +7,9 @@ import { CSV_MEDIA_TYPE, RACI_FORMATS, XLSX_MEDIA_TYPE } from '../schemas/spread
 const MB = 1024 * 1024
 
 function tooLarge (bytes: number | undefined): ProblemError {
-  const size = bytes === undefined ? 'larger' : `${Number((bytes / MB).toFixed(1))} MB`
-  return new ProblemError('WHODECIDES_ERR_BODY_TOO_LARGE', `The file is ${size}; a spreadsheet may be at most ${MAX_SPREADSHEET_BYTES / MB} MB. Split it, or send the registry as a bundle`)
+  const size = bytes === undefined ? '' : ` (${bytes} bytes)`
+  return new ProblemError('WHODECIDES_ERR_BODY_TOO_LARGE',
+    `The file${size} is over the limit: a spreadsheet may be at most ${MAX_SPREADSHEET_BYTES / MB} MB (${MAX_SPREADSHEET_BYTES} bytes). Split it, or send the registry as a bundle`)
 }
 
 /**
