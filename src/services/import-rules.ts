@@ -201,6 +201,8 @@ export function invariantErrors (rows: Located[], final: FinalState): InvalidRow
   const finders = new Map<string, ReturnType<typeof overlapFinder>>()
   for (const l of inBundle.assignments) {
     const cell = cellOf(l.row)
+    // A period alone in its cell overlaps nothing: no finder (two typed arrays) for each of 200k new cells.
+    if (cells.get(cell)!.length === 1) continue
     let finder = finders.get(cell)
     if (finder === undefined) finders.set(cell, finder = overlapFinder(cells.get(cell)!))
     const clash = finder(l.row as BundleRow & Period)
