@@ -15,6 +15,19 @@ import { registerServe } from './cli/commands/serve.js'
 import { registerWho } from './cli/commands/who.js'
 import { reportError, USAGE_EXIT } from './cli/errors.js'
 
+const EXAMPLES = `
+Examples:
+  whodecides migrate --db ./data/mine.db                 create a database of your own
+  whodecides import people.csv --map "Work mail=email"   people as HR exports them
+  whodecides import raci.xlsx --dry-run                  check a RACI matrix, write nothing
+  whodecides who price-list --at 2026-03-01              who decided then, and why
+  whodecides audit --fail-on error                       exit 1 while errors remain
+  whodecides audit --from raci.csv --format sarif        a matrix checked alone, no database
+  whodecides export --format raci-xlsx --out raci.xlsx   the matrix with its problem cells
+  whodecides who price-list --url http://127.0.0.1:3000 --key "$WHODECIDES_KEY"
+
+Each command says more with --help, e.g. whodecides import --help.`
+
 function program (): Command {
   const cli = new Command('whodecides')
     .description('Who decides? The decision-rights registry on the command line.')
@@ -26,6 +39,7 @@ function program (): Command {
     .exitOverride()
     .configureOutput({ outputError: () => {} })
     .showSuggestionAfterError(true)
+    .addHelpText('after', EXAMPLES)
   // In the order --help lists them, and the usage line names them.
   registerOpenapi(cli)
   registerBackup(cli)
