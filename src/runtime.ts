@@ -5,6 +5,7 @@ import { openAuditRunner, type AuditRunner, type AuditRunnerOptions } from './au
 import { DeciderIndex } from './registry/decider-index.js'
 import { LiveKeys } from './services/keys.js'
 import { startImportRunner, type ImportRunner } from './services/import-runner.js'
+import { commitsElsewhere, isOpen, lastRevision } from './store/change-feed.js'
 import { Checkpointer } from './store/checkpointer.js'
 import { closeDatabase, databaseFile, openDatabase, type Db } from './store/connection.js'
 import { GroupCommit } from './store/group-commit.js'
@@ -13,6 +14,12 @@ export interface RuntimeOptions {
   /** How audit runs are stored, if not as usual: tests slow the store down (audit/audit-runner.ts). */
   audits?: AuditRunnerOptions
 }
+
+/**
+ * How often a database file is asked whether another process committed to it (the command line beside a running
+ * server): the longest such a commit goes unseen by the decider index and the key cache.
+ */
+export const COMMITS_ELSEWHERE_POLL_MS = 200
 
 /** How a request's write is committed: see Runtime.commit. */
 export interface WriteRequest { idempotencyKey: string | string[] | undefined }
@@ -32,6 +39,8 @@ export class Runtime {
   readonly imports: ImportRunner
   /** Copies the write-ahead log into the database off the request thread; a database file only, once started. */
   #checkpointer: Checkpointer | undefined
+  /** Asks the database file, every COMMITS_ELSEWHERE_POLL_MS, whether another process committed; once started. */
+  #watch: NodeJS.Timeout | undefined
 
   constructor (db: Db, options: RuntimeOptions = {}) {
     this.db = db
@@ -56,10 +65,31 @@ export class Runtime {
     this.imports.prestart()
     this.audits.prestart()
     if (databaseFile(this.db) !== undefined && this.#checkpointer === undefined) this.#checkpointer = await Checkpointer.start(this.db)
+    if (databaseFile(this.db) !== undefined && this.#watch === undefined) this.#watchCommitsElsewhere()
+  }
+
+  /**
+   * A commit by another process on the file reaches what this one keeps in memory within COMMITS_ELSEWHERE_POLL_MS:
+   * the decider index follows the change log up to it, and the key cache is emptied (a key revoked elsewhere stops
+   * working here; one issued elsewhere is found by its first request anyway). The import process's commits are
+   * followed at once by the import runner as well; following twice is harmless.
+   */
+  #watchCommitsElsewhere (): void {
+    let seen = commitsElsewhere(this.db)
+    this.#watch = setInterval(() => {
+      if (!isOpen(this.db)) return
+      const now = commitsElsewhere(this.db)
+      if (now === seen) return
+      seen = now
+      this.keys.forget()
+      // Rejected only when the database closes meanwhile: nothing is left to bring up to date.
+      this.deciders.follow(lastRevision(this.db)).catch(() => {})
+    }, COMMITS_ELSEWHERE_POLL_MS).unref()
   }
 
   /** Fails the audits and imports in flight, checkpoints a last time and closes the connection. */
   async stop (): Promise<void> {
+    clearInterval(this.#watch)
     await this.audits.close()
     await this.imports.close()
     await this.#checkpointer?.stop()
