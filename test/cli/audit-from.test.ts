@@ -97,7 +97,7 @@ t.test('audit --from a CSV, an XLSX or a bundle: no database, the same findings;
   t.equal(badExtension.code, 2)
   t.match(oneLine(badExtension.stderr), [/^whodecides: --from .*raci\.ods: a bundle \(\.json\) or a RACI matrix \(\.csv or \.xlsx\), not "\.ods"$/])
   t.equal(badMatrix.code, 1)
-  t.match(oneLine(badMatrix.stderr)[0], /^whodecides: .*bad\.csv: 1 problem\(s\); nothing was imported$/)
+  t.match(oneLine(badMatrix.stderr)[0], /^whodecides: .*bad\.csv: 1 problem\(s\); nothing was audited$/)
   t.match(badMatrix.stderr, /^ {2}2 +2 +B2 +"Q" is not a role/m, 'a matrix that cannot be read: its problems by cell')
 
   // The same matrix as a workbook, exported from a database that holds it, audited alone.

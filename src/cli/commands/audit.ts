@@ -70,7 +70,7 @@ async function auditTarget (options: AuditOptions, command: Command): Promise<{ 
   try {
     return await openFileRegistry(file, bytes, format)
   } catch (err) {
-    throw refusal(file, err, new Output(globals))
+    throw refusal(file, err, new Output(globals), 'audited')
   }
 }
 

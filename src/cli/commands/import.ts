@@ -66,16 +66,23 @@ const placeOf = (p: ImportProblem): string => p.cell ?? (p.line === undefined ? 
 /** The problem's text without the cell its message starts with (the table has a column for it). */
 const problemText = (p: ImportProblem): string => p.cell !== undefined && p.message.startsWith(`${p.cell}: `) ? p.message.slice(p.cell.length + 2) : p.message
 
-/** A refused import as one line naming the file; its rows (bundle) or cells (spreadsheet) follow, as a table. */
-export function refusal (file: string, err: unknown, out: Output): unknown {
+/**
+ * A refused file as one line naming it: a problem with the whole file (unreadable, too large) said on that line; else
+ * its rows (bundle) or cells (spreadsheet) follow, as a table. `done` is what did not happen: imported, audited.
+ */
+export function refusal (file: string, err: unknown, out: Output, done = 'imported'): unknown {
   if (notJson(err)) return new CliError(`${file}: not a JSON bundle: ${err.message}`)
   if (!(err instanceof ProblemError || err instanceof ProblemAnswer)) return err
   const report = refusedReport(err)
   const problems = report?.problems ?? []
+  const [only] = problems
+  if (problems.length === 1 && only !== undefined && only.row === undefined) {
+    return new CliError(`${file}${only.line === undefined ? '' : `, line ${only.line}`}: ${problemText(only)}; nothing was ${done}`)
+  }
   if (problems.length > 0) {
     const table = out.table(['row', 'column', 'cell', 'problem'], problems.map((p) =>
       [p.row === undefined ? '' : String(p.row), p.column === undefined ? '' : String(p.column), placeOf(p), problemText(p)]))
-    return new CliError(`${file}: ${problems.length} problem(s); nothing was imported`, table.split('\n'))
+    return new CliError(`${file}: ${problems.length} problem(s); nothing was ${done}`, table.split('\n'))
   }
   const rows = report?.invalid ?? []
   const details = rows.map((r) => `${r.collection}[${r.index}] ${r.field}: ${r.reason}`)
