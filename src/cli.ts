@@ -53,6 +53,15 @@ function program (): Command {
   return cli
 }
 
+// A reader that stops early (`whodecides export | head`) closes the pipe: what is left to print has nowhere to go and
+// is dropped, and the command ends as it would have, with its own exit code — not with a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') return
+    process.exitCode = 1
+  })
+}
+
 const cli = program()
 const [, , command] = process.argv
 const names = cli.commands.map((c) => c.name())

@@ -100,6 +100,14 @@ t.test('migrate, import, who, audit and export on a database file', async (t) =>
   t.match(table.stdout, /^audit \S+ of .* \d+ errors, \d+ warnings, \d+ info hold/m, 'then the totals')
   t.notMatch(table.stdout, ESC, 'NO_COLOR and a pipe: no colour')
 
+  const [closedWho, closedGate] = await Promise.all([
+    whodecides(['who', 'leave'], env, { closedStdout: true }),
+    whodecides(['audit', '--fail-on', 'error'], env, { closedStdout: true })
+  ])
+  t.same([closedWho.code, closedWho.stderr], [0, ''], 'a reader that has gone (| head): no stack trace, the command\'s own exit code')
+  t.equal(closedGate.code, 1, 'the gate still fails')
+  t.match(closedGate.stderr, /^\d+ finding\(s\) at or above error remain\n$/)
+
   const out = join(dir, 'export.json')
   const [printed, written] = await Promise.all([whodecides(['export'], env), whodecides(['export', '--format', 'json', '--out', out], env)])
   t.equal(printed.code, 0, printed.stderr)

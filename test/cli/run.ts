@@ -13,9 +13,11 @@ export interface Ran { code: number | null, stdout: string, stderr: string }
  * Runs `whodecides ARGS` to its end. tap's process tracker puts its loader into NODE_OPTIONS, which the command line
  * does not need: the child drops it (as test/real-server.ts does for the server).
  */
-export async function whodecides (args: string[], env: Record<string, string> = {}): Promise<Ran> {
+export async function whodecides (args: string[], env: Record<string, string> = {}, options: { closedStdout?: boolean } = {}): Promise<Ran> {
   const child = spawn('/bin/sh', ['-c', 'unset NODE_OPTIONS; exec "$@"', 'sh', process.execPath, 'bin/whodecides.mjs', ...args],
     { cwd: ROOT, env: plainEnv(env), stdio: ['ignore', 'pipe', 'pipe'] })
+  // A reader gone before the command prints (as `| head` is once it has its lines): every write meets a closed pipe.
+  if (options.closedStdout === true) child.stdout.destroy()
   let stdout = ''
   let stderr = ''
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk })
