@@ -15,7 +15,7 @@ const tags = ['audits']
 
 const HTML_PAGE = {
   description: 'One self-contained page: no scripts, no external assets, printable',
-  content: { 'text/html': { schema: Type.String() } }
+  content: { 'text/html': { schema: Type.String({ examples: ['<!doctype html><html lang="en"><head><title>Audit of the whole registry</title>…</head><body><h1>…</h1><section id="summary">…</section>…</body></html>'] }) } }
 } as unknown as TSchema
 
 const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
