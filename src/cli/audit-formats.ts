@@ -4,6 +4,7 @@ import { auditSarif, type Locator } from '../report/sarif.js'
 import type { Ref } from '../report/names.js'
 import type { AuditRun, Finding } from '../schemas/audits.js'
 import type { Output } from './output.js'
+import { count } from '../report/html-text.js'
 
 /** An audit run as the command line holds it: the API's shapes, with names looked up for the records it mentions. */
 export interface AuditReport {
@@ -34,7 +35,7 @@ function table (report: AuditReport, out: Output): string {
     return [f.ruleId, severity, subject(f), f.message, muted ? colors.dim(stateOf(f)) : stateOf(f)]
   })
   const { run } = report
-  const summary = `audit ${run.id} of ${report.where} at ${run.at}: ${run.counts.error} errors, ${run.counts.warning} warnings, ` +
+  const summary = `audit ${run.id} of ${report.where} at ${run.at}: ${count(run.counts.error, 'error')}, ${count(run.counts.warning, 'warning')}, ` +
     `${run.counts.info} info hold; ${run.waived} waived; ${run.new} new, ${run.resolved} resolved since the last run`
   return (rows.length === 0 ? 'no findings\n' : out.table(['rule', 'severity', 'initiative', 'summary', 'state'], rows) + '\n') + summary + '\n'
 }
