@@ -156,6 +156,16 @@ t.test('an invalid bundle is refused whole, with every invalid row reported', as
   t.same((await exportAll(call)).people, [], 'no record written')
 })
 
+t.test('rows that are not objects are invalid rows, each reported, nothing written (not a 500)', async (t) => {
+  const { call } = await buildTestApp(t)
+  const before = await changeCount(call)
+  const res = await call({ method: 'POST', url: '/v1/import', payload: { people: [null, 'ada'], assignments: [7] } })
+  const problem = assertProblem(t, res, 422, 'WHODECIDES_ERR_INVALID_BUNDLE')
+  t.same(problem.report.invalid.map((r: { collection: string, index: number }) => `${r.collection}[${r.index}]`).sort(),
+    ['assignments[0]', 'people[0]', 'people[1]'], 'every row that is not an object, by collection and index')
+  t.equal(await changeCount(call), before, 'nothing written')
+})
+
 t.test('overlapping assignments across the bundle and the registry are refused', async (t) => {
   const { call } = await buildTestApp(t)
   await call({ method: 'POST', url: '/v1/import', payload: bundle })

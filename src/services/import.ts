@@ -67,6 +67,7 @@ function collectionsOf (bundle: unknown): Partial<Record<BundleCollection, unkno
 
 /** A person reference that resolvePersonReferences left as written (no one has that id, email or external id), said so. */
 function namedNoOne (collection: BundleCollection, raw: unknown, error: { field: string, reason: string }): { field: string, reason: string } {
+  if (typeof raw !== 'object' || raw === null) return error
   const field = error.field.slice(1)
   const value = (raw as Record<string, unknown>)[field]
   if (!(PERSON_REFERENCES[collection] ?? []).includes(field) || typeof value !== 'string' || value.length > 320) return error
