@@ -13,8 +13,8 @@ export interface Parameter {
 }
 
 export interface ResponseSpec {
-  /** The media type and schema of the body; undefined when the answer has none (204). */
-  content?: { type: string, schema: Schema }
+  /** The media types and schemas the body may have, as documented; undefined when the answer has none (204). */
+  content?: Array<{ type: string, schema: Schema }>
 }
 
 export interface Operation {
@@ -48,8 +48,8 @@ export function operationsOf (document: Schema): Operation[] {
       const bodyContent = Object.entries((op.requestBody?.content ?? {}) as Record<string, Schema>)[0]
       const responses: Record<string, ResponseSpec> = {}
       for (const [status, response] of Object.entries((op.responses ?? {}) as Record<string, Schema>)) {
-        const content = Object.entries((response.content ?? {}) as Record<string, Schema>)[0]
-        responses[status] = content === undefined ? {} : { content: { type: content[0], schema: content[1].schema ?? {} } }
+        const content = Object.entries((response.content ?? {}) as Record<string, Schema>).map(([type, media]) => ({ type, schema: media.schema ?? {} }))
+        responses[status] = content.length === 0 ? {} : { content }
       }
       operations.push({
         id: op.operationId ?? `${method.toUpperCase()} ${path}`,
