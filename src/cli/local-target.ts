@@ -15,7 +15,7 @@ import { getInitiative } from '../services/initiatives.js'
 import { getPerson } from '../services/people.js'
 import type { InitiativeDecider } from '../schemas/deciders.js'
 import { CliError } from './errors.js'
-import { CLI_ACTOR, FINDINGS_PAGE, type ImportRequest, type RaciRequest, type SheetRequest, type Target } from './target.js'
+import { allPages, CLI_ACTOR, FINDINGS_PAGE, type ImportRequest, type RaciRequest, type SheetRequest, type Target } from './target.js'
 
 /** The record, or undefined where the service answers 404. */
 function unlessMissing<T> (read: () => T): T | undefined {
@@ -74,15 +74,7 @@ export class LocalTarget implements Target {
   }
 
   async findings (runId: string, read: (count: number) => void): Promise<Finding[]> {
-    const all: Finding[] = []
-    let cursor: string | undefined
-    do {
-      const page = listFindings(this.runtime.db, runId, { limit: FINDINGS_PAGE, ...(cursor === undefined ? {} : { cursor }) })
-      all.push(...page.items)
-      read(page.items.length)
-      cursor = page.nextCursor ?? undefined
-    } while (cursor !== undefined)
-    return all
+    return await allPages(async (cursor) => listFindings(this.runtime.db, runId, { limit: FINDINGS_PAGE, ...(cursor === undefined ? {} : { cursor }) }), read)
   }
 
   async exportBundle (): Promise<unknown> {

@@ -5,7 +5,7 @@ import type { InitiativeDecider } from '../schemas/deciders.js'
 import type { ImportReport } from '../services/import.js'
 import type { SpreadsheetImportReport } from '../services/spreadsheets/spreadsheet-import.js'
 import { CliError, UsageError } from './errors.js'
-import { FINDINGS_PAGE, type ImportRequest, type RaciRequest, type SheetRequest, type Target } from './target.js'
+import { allPages, FINDINGS_PAGE, type ImportRequest, type RaciRequest, type SheetRequest, type Target } from './target.js'
 
 /** The media type of each form a file travels in. */
 const MEDIA_TYPES = { json: 'application/json', csv: 'text/csv', xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', html: 'text/html' } as const
@@ -131,16 +131,8 @@ export class RemoteTarget implements Target {
   }
 
   async findings (runId: string, read: (count: number) => void): Promise<Finding[]> {
-    const all: Finding[] = []
-    let cursor: string | undefined
-    do {
-      const page = await this.call<{ items: Finding[], nextCursor: string | null }>(`/audits/${encodeURIComponent(runId)}/findings`,
-        { query: { limit: String(FINDINGS_PAGE), cursor } })
-      all.push(...page.items)
-      read(page.items.length)
-      cursor = page.nextCursor ?? undefined
-    } while (cursor !== undefined)
-    return all
+    return await allPages(async (cursor) => await this.call<{ items: Finding[], nextCursor: string | null }>(`/audits/${encodeURIComponent(runId)}/findings`,
+      { query: { limit: String(FINDINGS_PAGE), cursor } }), read)
   }
 
   async exportBundle (): Promise<unknown> {

@@ -106,3 +106,16 @@ export function localDatabase (globals: Globals, command: string): string {
   if (globals.urlTyped) throw new UsageError(`${command} works on the local database only (--db or WHODECIDES_DB): drop --url`)
   return globals.db
 }
+
+/** Every item of a paged list, page by page from the first; `read` is told how many each page brought. */
+export async function allPages<T> (page: (cursor: string | undefined) => Promise<{ items: T[], nextCursor: string | null }>, read: (count: number) => void): Promise<T[]> {
+  const all: T[] = []
+  let cursor: string | undefined
+  do {
+    const { items, nextCursor } = await page(cursor)
+    all.push(...items)
+    read(items.length)
+    cursor = nextCursor ?? undefined
+  } while (cursor !== undefined)
+  return all
+}
