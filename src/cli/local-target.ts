@@ -41,6 +41,20 @@ export async function stopRuntime (runtime: Runtime): Promise<void> {
   }
 }
 
+/** SQLite's codes for a file that is not a usable database: not one at all, damaged, or not to be opened. */
+const NOT_A_DATABASE = new Set(['SQLITE_NOTADB', 'SQLITE_CORRUPT', 'SQLITE_CANTOPEN'])
+
+/** The runtime on the file, or the file's fault in words (a file that is not a database is the user's to fix). */
+function openRuntime (path: string): Runtime {
+  try {
+    return Runtime.open(path)
+  } catch (err) {
+    const code = (err as { code?: unknown }).code
+    if (typeof code !== 'string' || !NOT_A_DATABASE.has(code)) throw err
+    throw new CliError(`${path} cannot be opened as a whodecides database (SQLite: ${(err as Error).message}); name another file with --db or WHODECIDES_DB`)
+  }
+}
+
 export class LocalTarget implements Target {
   /** `source`: the file an in-memory registry was made from (audit --from), which messages and the report name. */
   private constructor (readonly runtime: Runtime, readonly where: string, readonly source: string | undefined) {}
@@ -50,7 +64,7 @@ export class LocalTarget implements Target {
     if (options.mustExist && path !== ':memory:' && !existsSync(path)) {
       throw new CliError(`no database at ${path}: name it with --db or WHODECIDES_DB, or create it with whodecides migrate`)
     }
-    return new LocalTarget(Runtime.open(path), source ?? path, source)
+    return new LocalTarget(openRuntime(path), source ?? path, source)
   }
 
   async decider (initiativeId: string, at: string | undefined): Promise<InitiativeDecider> {

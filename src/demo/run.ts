@@ -1,15 +1,15 @@
-// `npm run demo`: the product's story in under a minute, told by running the real `whodecides` command line
-// (bin/whodecides.mjs, one process per command) on a fresh database, with a sentence of narration before each step.
-// The database is WHODECIDES_DB when set, else ./data/demo.db; one that already holds records is refused, so the
-// demo never writes into a real registry. The files it writes (the organization, the report, the matrix) sit beside
-// the database, named after it. Exit 0 when every step ran; 1 when the database is not fresh or a step failed;
-// 2 for a usage mistake. A failure is one line on stderr.
-import { spawn } from 'node:child_process'
+// `npm run demo`: the product's story in under a minute, told by running the real `whodecides` command line — the
+// program bin/whodecides.mjs runs (src/cli/program.ts), each command in this process — on a fresh database, with a
+// sentence of narration before each step. The database is WHODECIDES_DB when set, else ./data/demo.db; one that
+// already holds records is refused, so the demo never writes into a real registry. The files it writes (the
+// organization, the report, the matrix) sit beside the database, named after it. Exit 0 when every step ran; 1 when
+// the database is not fresh or a step failed; 2 for a usage mistake. A failure is one line on stderr.
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs'
-import { availableParallelism } from 'node:os'
 import { basename, dirname, extname, isAbsolute, join, relative, resolve } from 'node:path'
-import { packageRoot } from '../config.js'
+import { CliError } from '../cli/errors.js'
+import { LocalTarget } from '../cli/local-target.js'
 import { Output } from '../cli/output.js'
+import { runWhodecides } from '../cli/program.js'
 import { ORGANIZATION, QUESTIONS } from './organization.js'
 
 const DEFAULT_DB = './data/demo.db'
@@ -20,9 +20,6 @@ class DemoError extends Error {
   constructor (message: string, readonly exitCode: number) { super(message) }
 }
 
-/** What a command printed, when it is captured rather than shown. */
-interface Captured { code: number, stdout: string, stderr: string }
-
 /** The files the demo writes, beside the database and named after it. */
 export interface DemoFiles { db: string, organization: string, report: string, matrix: string }
 
@@ -31,62 +28,30 @@ export function demoFiles (db: string): DemoFiles {
   return { db, organization: `${stem}-organization.json`, report: `${stem}-report.html`, matrix: `${stem}-raci.xlsx` }
 }
 
-/**
- * Runs `whodecides ARGS` on the demo's database: output shown as the command prints it (its tables are drawn and
- * coloured when this process writes to a terminal), or captured. WHODECIDES_URL and WHODECIDES_KEY are dropped, so
- * that a service configured in the shell is never the target.
- */
-async function whodecides (db: string, args: string[], capture: boolean): Promise<Captured> {
-  const env: NodeJS.ProcessEnv = { ...process.env, WHODECIDES_DB: db }
-  delete env.WHODECIDES_URL
-  delete env.WHODECIDES_KEY
-  const child = spawn(process.execPath, [join(packageRoot(), 'bin/whodecides.mjs'), ...args],
-    { env, stdio: ['ignore', capture ? 'pipe' : 'inherit', capture ? 'pipe' : 'inherit'] })
-  let stdout = ''
-  let stderr = ''
-  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk })
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk })
-  // Settles, never rejects: a command that cannot start is a failed step like any other.
-  const code = await new Promise<number>((resolve) => {
-    child.on('error', (err) => { stderr += `whodecides: ${err.message}\n`; resolve(127) })
-    child.on('close', (c, signal) => { resolve(c ?? (signal === null ? 1 : 128)) })
-  })
-  return { code, stdout, stderr }
+/** Runs `whodecides ARGS` on the demo's database, its output shown as the command prints it; resolves to its exit code. */
+async function whodecides (db: string, args: string[]): Promise<number> {
+  return await runWhodecides([...args, '--db', db])
 }
 
 /** Refuses a database that already holds records: the demo adds its organization to a fresh one only. */
 async function checkFresh (db: string, shown: string): Promise<void> {
   if (!existsSync(db) || statSync(db).size === 0) return
-  const { code, stdout, stderr } = await whodecides(db, ['export', '--format', 'json'], true)
-  if (code !== 0) throw new DemoError(`demo: cannot read ${shown}: ${stderr.trim().split('\n')[0] || `whodecides export exited ${code}`}`, 1)
-  const bundle = JSON.parse(stdout) as Record<string, unknown[]>
-  const held = Object.entries(bundle).filter(([, rows]) => Array.isArray(rows) && rows.length > 0).map(([name, rows]) => `${rows.length} ${name}`)
+  let bundle: Record<string, unknown>
+  try {
+    const target = LocalTarget.open(db, { mustExist: true })
+    try {
+      bundle = await target.exportBundle() as Record<string, unknown>
+    } finally {
+      await target.close()
+    }
+  } catch (err) {
+    const reason = err instanceof CliError ? `it is not a whodecides database` : err instanceof Error ? err.message : String(err)
+    throw new DemoError(`demo: cannot read ${shown}: ${reason}; delete that file or set WHODECIDES_DB to a new one`, 1)
+  }
+  const held = Object.entries(bundle).filter(([, rows]) => Array.isArray(rows) && rows.length > 0).map(([name, rows]) => `${(rows as unknown[]).length} ${name}`)
   if (held.length > 0) {
     throw new DemoError(`demo: ${shown} already holds records (${held.join(', ')}): the demo needs a fresh database; ` +
       'delete that file or set WHODECIDES_DB to a new one', 1)
-  }
-}
-
-/**
- * At most this many commands run at once: the questions are independent reads, each a Node process that spends its
- * time loading modules on one core: one per core, and at least three.
- */
-const AT_ONCE = Math.max(3, availableParallelism())
-
-/** Runs `task`s with at most `limit` at once, in the order they come; a finished task hands its slot to the next waiting. */
-function limited (limit: number): <T>(task: () => Promise<T>) => Promise<T> {
-  let running = 0
-  const waiting: Array<() => void> = []
-  return async <T>(task: () => Promise<T>): Promise<T> => {
-    if (running < limit) running++
-    else await new Promise<void>((resolve) => { waiting.push(resolve) })
-    try {
-      return await task()
-    } finally {
-      const next = waiting.shift()
-      if (next === undefined) running--
-      else next()
-    }
   }
 }
 
@@ -110,21 +75,7 @@ async function tell (files: DemoFiles, out: Output): Promise<void> {
   /** Runs one command in the open (its tables drawn as on a terminal); a failed step ends the demo. */
   const step = async (args: string[]): Promise<void> => {
     command(args)
-    check(args, (await whodecides(files.db, args, false)).code)
-  }
-  /** Starts one command now, its output kept; `show` prints it where the story reaches it. */
-  const queue = limited(AT_ONCE)
-  const early = (args: string[]): { show: () => Promise<void> } => {
-    const running = queue(async () => await whodecides(files.db, args, true))
-    return {
-      show: async () => {
-        command(args)
-        const { code, stdout, stderr } = await running
-        process.stdout.write(stdout)
-        process.stderr.write(stderr)
-        check(args, code)
-      }
-    }
+    check(args, await whodecides(files.db, args))
   }
 
   out.line(colors.bold('whodecides: who has the final word?'))
@@ -137,13 +88,10 @@ async function tell (files: DemoFiles, out: Output): Promise<void> {
     'who stands in for whom, and the informal influence a change agent observed. One file, one transaction.')
   await step(['import', shown(files.organization)])
 
-  // The questions and the spreadsheet only read the registry: they run while the story is told.
-  const answers = QUESTIONS.map((q) => ({ story: q.story, answer: early(['who', q.initiativeId]) }))
-  const matrix = early(['export', '--format', 'raci-xlsx', '--out', shown(files.matrix)])
   say('2. Ask who decides. Each answer is a sentence, then the path that led to it.')
-  for (const { story, answer } of answers) {
+  for (const { story, initiativeId } of QUESTIONS) {
     say(story)
-    await answer.show()
+    await step(['who', initiativeId])
   }
 
   say('3. Audit the record. Each finding is a boundary that is not clear: the rule that found it, how serious it is,',
@@ -154,7 +102,7 @@ async function tell (files: DemoFiles, out: Output): Promise<void> {
     'its problem cells, and a picture of the lines of authority), and the RACI matrix as a spreadsheet for HR,',
     'its problem cells marked.')
   await step(['audit', '--format', 'html', '--out', shown(files.report)])
-  await matrix.show()
+  await step(['export', '--format', 'raci-xlsx', '--out', shown(files.matrix)])
 
   say('Done. Open these:')
   out.line(`  the audit report (HTML)   ${shown(files.report)}`)
@@ -171,6 +119,9 @@ async function main (argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
     const configured = env.WHODECIDES_DB === undefined || env.WHODECIDES_DB === '' ? DEFAULT_DB : env.WHODECIDES_DB
     if (configured === ':memory:') throw new DemoError('demo: WHODECIDES_DB=:memory: holds nothing between commands; name a file', 2)
     const db = resolve(configured)
+    // A service configured in the shell is never the demo's target: its commands read these as --url and --key.
+    delete env.WHODECIDES_URL
+    delete env.WHODECIDES_KEY
     await checkFresh(db, configured)
     mkdirSync(dirname(db), { recursive: true })
     const started = performance.now()

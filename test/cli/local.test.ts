@@ -17,6 +17,14 @@ t.test('migrate, import, who, audit and export on a database file', async (t) =>
   t.same(oneLine(missing.stderr), [`whodecides: no database at ${db}: name it with --db or WHODECIDES_DB, or create it with whodecides migrate`])
   t.notOk(existsSync(db), 'and none is made')
 
+  const notes = join(dir, 'notes.db')
+  writeFileSync(notes, 'meeting notes, not a registry\n')
+  const notDatabase = await whodecides(['who', 'eu-prices', '--db', notes])
+  t.equal(notDatabase.code, 1, 'a file that is not a database: exit 1')
+  t.same(oneLine(notDatabase.stderr), [`whodecides: ${notes} cannot be opened as a whodecides database (SQLite: file is not a database); name another file with --db or WHODECIDES_DB`],
+    'said in words, not as an unexpected error')
+  t.equal(readFileSync(notes, 'utf8'), 'meeting notes, not a registry\n', 'and the file is left as it was')
+
   const created = await whodecides(['migrate'], env)
   t.equal(created.code, 0, created.stderr)
   t.equal(created.stdout, `new database ${db}: schema up to date\n`)
