@@ -228,6 +228,19 @@ export const changes = sqliteTable('changes', {
 ])
 
 /**
+ * The references a record's versions made and its current row no longer makes: written by the change log when a
+ * change moves a reference field (src/store/change-log.ts, REFERENCE_FIELDS) away from a value, or deletes the
+ * record. With the current tables' own indexes it finds every record that ever named a value, for lists at a past
+ * time filtered by a reference (src/store/history.ts), at no cost to creating a record.
+ */
+export const changeRefs = sqliteTable('change_refs', {
+  entity: text('entity', { enum: ENTITIES }).notNull(),
+  field: text('field').notNull(),
+  value: text('value').notNull(),
+  entityId: text('entity_id').notNull()
+}, (t) => [primaryKey({ columns: [t.entity, t.field, t.value, t.entityId] })])
+
+/**
  * Every version of every record with the interval it was the current one: the state at T is the row with
  * sysFrom ≤ T < sysTo (sysTo null while current); the version itself is the `after` of the change at `revision`.
  * Written with the change-log entry, in the same transaction.

@@ -1,7 +1,11 @@
 // Reads `at` a past time: each collection walked through create, change and delete (or end), read at every instant
 // in between; filters, paging and ETags at a time; people's status from the timeline; and bad times.
-import t, { type Test } from 'tap'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
+import Database from 'better-sqlite3'
+import t, { type Test } from 'tap'
 import { assertProblem, buildTestApp, type TestApp } from './helper.js'
 
 /** An instant strictly between the write before and the write after it (the registry's clock has milliseconds). */
@@ -286,4 +290,36 @@ t.test('records written by an import are readable at a time too', async (t) => {
   t.strictSame(await getAt(t, call, '/v1/people/ada', imported), { ...current, name: 'Ada', version: 1, updatedAt: current.createdAt })
   t.match(await getAt(t, call, '/v1/people/ada', await instant()), { name: 'Ada L.', status: 'on_leave', version: 2 })
   t.strictSame(await idsAt(call, '/v1/domains', imported), ['pricing'])
+})
+
+t.test('a database from before change_refs gets the references its log made (migration 0006)', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'whodecides-refs-'))
+  t.teardown(() => { rmSync(dir, { recursive: true, force: true }) })
+  const dbPath = join(dir, 'registry.db')
+  const first = await buildTestApp(t, { dbPath })
+  for (const id of ['ada', 'bob']) await ok(first.call({ method: 'POST', url: '/v1/people', payload: { id, name: id, email: `${id}@example.com` } }))
+  await ok(first.call({ method: 'POST', url: '/v1/domains', payload: { id: 'sales', name: 'Sales' } }))
+  for (const id of ['i1', 'i2']) await ok(first.call({ method: 'POST', url: '/v1/initiatives', payload: { id, title: id, domainId: 'sales' } }))
+  for (const [id, personId, role] of [['a1', 'ada', 'A'], ['a2', 'bob', 'R']]) {
+    await ok(first.call({ method: 'POST', url: '/v1/assignments', payload: { id, personId, role, initiativeId: 'i1', validFrom: '2026-01-01T00:00:00Z' } }))
+  }
+  const then = await instant()
+  await ok(first.call({ method: 'PATCH', url: '/v1/assignments/a2', payload: { personId: 'ada' } }))
+  await ok(first.call({ method: 'DELETE', url: '/v1/initiatives/i2' }))
+  await first.app.close()
+
+  // The database as 0005 left it: no change_refs, the migration not yet applied.
+  const sqlite = new Database(dbPath)
+  sqlite.exec("DROP TABLE change_refs; DELETE FROM __drizzle_migrations WHERE created_at = (SELECT max(created_at) FROM __drizzle_migrations)")
+  for (const field of ['initiativeId', 'personId', 'domainId', 'parentId', 'fromPersonId', 'toPersonId', 'overPersonId']) {
+    sqlite.exec(`CREATE INDEX changes_${field}_idx ON changes (entity, json_extract(after, '$.${field}'), entity_id) WHERE json_extract(after, '$.${field}') IS NOT NULL`)
+  }
+  sqlite.close()
+
+  const second = await buildTestApp(t, { dbPath })
+  t.strictSame(await idsAt(second.call, '/v1/assignments?personId=bob', then), ['a2'], 'a reference changed away from before the migration')
+  t.strictSame(await idsAt(second.call, '/v1/assignments?personId=ada', then), ['a1'])
+  t.strictSame(await idsAt(second.call, '/v1/assignments?personId=ada', new Date().toISOString()), ['a1', 'a2'])
+  t.strictSame(await idsAt(second.call, '/v1/initiatives?domainId=sales', then), ['i1', 'i2'], 'a record deleted before the migration')
+  t.strictSame(await idsAt(second.call, '/v1/initiatives?domainId=sales', new Date().toISOString()), ['i1'])
 })

@@ -21,6 +21,24 @@ export interface Mutation {
   after: object | null
 }
 
+/**
+ * The reference fields a list at a past time may be filtered by (src/store/history.ts). A record that names a value in
+ * one of them is found by the current table's index on it; once a change moves the field away from a value, or
+ * deletes the record, the value goes into change_refs, where the versions that named it are found from then on.
+ */
+export const REFERENCE_FIELDS: readonly string[] = ['initiativeId', 'personId', 'domainId', 'parentId', 'fromPersonId', 'toPersonId', 'overPersonId']
+
+/** Keeps, in change_refs, each reference of `before` that `after` (null: the record deleted) no longer makes. */
+function keepFormerReferences (db: Db, m: Mutation): void {
+  const before = m.before as Record<string, unknown>
+  const after = m.after as Record<string, unknown> | null
+  for (const field of REFERENCE_FIELDS) {
+    const value = before[field]
+    if (typeof value !== 'string' || (after !== null && after[field] === value)) continue
+    statement(db, 'INSERT OR IGNORE INTO change_refs (entity, field, value, entity_id) VALUES (?, ?, ?, ?)').run(m.entity, field, value, m.entityId)
+  }
+}
+
 /** Appends one change-log entry and moves the record's history on; returns the new revision. */
 export function recordChange (db: Db, actor: Actor, at: string, m: Mutation): number {
   const after = m.after === null ? null : JSON.stringify(m.after)
@@ -29,6 +47,7 @@ export function recordChange (db: Db, actor: Actor, at: string, m: Mutation): nu
     m.before === null ? null : JSON.stringify(m.before), after)
   const revision = Number(result.lastInsertRowid)
   if (m.before !== null) {
+    keepFormerReferences(db, m)
     statement(db, 'UPDATE history SET sys_to = ? WHERE entity = ? AND entity_id = ? AND sys_to IS NULL').run(at, m.entity, m.entityId)
   }
   if (after !== null) {

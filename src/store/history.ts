@@ -2,7 +2,11 @@
 // JSON): as the API showed it then (the services' ?at= reads), and the registry's shape then (the decider index, an
 // audit's snapshot, SqlSourceAt).
 import type { Statement } from 'better-sqlite3'
+import { getTableColumns } from 'drizzle-orm'
+import type { SQLiteColumn } from 'drizzle-orm/sqlite-core'
 import { toInstant } from '../clock.js'
+import { BUNDLE_COLLECTIONS, TABLES, type BundleCollection } from './bundle.js'
+import { REFERENCE_FIELDS } from './change-log.js'
 import { statement, type Db } from './connection.js'
 import { notFound } from '../errors.js'
 import { cursorAfter, DEFAULT_PAGE_SIZE, toPage, type Page, type PageRequest, type RecordEntity } from './records.js'
@@ -13,8 +17,8 @@ import type { DomainRecord, InitiativeRecord, PersonRecord, RegistryData } from 
  * showed the record, is the `after` of the change at the interval's revision. The intervals of one record never
  * overlap, so at most one contains `at`: the latest that began by then, if it had not ended. Two writes in one
  * millisecond leave an empty interval [t, t), which contains no instant. One record and lists in id order are
- * served by history_entity_idx (entity, entity_id, sys_from); lists filtered by a reference by the change log's
- * per-field indexes (INDEXED_FIELDS, db/migrations/0004_changes_field_indexes.sql).
+ * served by history_entity_idx (entity, entity_id, sys_from); lists filtered by a reference by the current table's
+ * index on it and change_refs (REFERENCE_FIELDS, src/store/change-log.ts).
  */
 const VERSION_AT = `SELECT c.after AS after, h.sys_to IS NULL AS current FROM history h JOIN changes c ON c.revision = h.revision
   WHERE h.entity = ? AND h.entity_id = ? AND h.sys_from <= ? AND (h.sys_to IS NULL OR h.sys_to > ?)
@@ -23,13 +27,12 @@ const VERSION_AT = `SELECT c.after AS after, h.sys_to IS NULL AS current FROM hi
 /** The earliest instant any version of the collection began: before it, every list is empty. */
 const FIRST_VERSION = 'SELECT min(sys_from) AS first FROM history WHERE entity = ?'
 
-/**
- * Fields with an index on the change log, `changes (entity, json_extract(after, '$.<field>'), entity_id)
- * WHERE json_extract(after, '$.<field>') IS NOT NULL` (migration 0004; SQLite uses an expression index only for the
- * very same expression, spelled by versionField below): a list filtered by one reads only the versions that ever
- * had that value. The first one a list filters by drives the query (the order here: most selective first).
- */
-export const INDEXED_FIELDS: readonly string[] = ['initiativeId', 'personId', 'domainId', 'parentId', 'fromPersonId', 'toPersonId', 'overPersonId']
+/** The current table and column of a reference field of the collection, where it has one (an index, too). */
+function currentColumn (entity: RecordEntity, field: string): { table: string, column: string } | undefined {
+  if (!REFERENCE_FIELDS.includes(field) || !(BUNDLE_COLLECTIONS as readonly string[]).includes(entity)) return undefined
+  const column = (getTableColumns(TABLES[entity as BundleCollection]) as Record<string, SQLiteColumn | undefined>)[field]
+  return column === undefined ? undefined : { table: entity, column: column.name }
+}
 
 /** The SQL of a field of the version; names come from code, never from a request. */
 export function versionField (name: string): string {
@@ -85,26 +88,30 @@ export interface VersionOrder {
 }
 
 /**
- * The SQL of a list at an instant. Filtered by an indexed field, it walks that field's index on the change log
- * (in entity_id order) and checks each version's interval by primary key; otherwise it walks history_entity_idx
- * in entity_id order, where sys_from is read from the index itself. INDEXED BY keeps SQLite from sorting every
+ * The SQL of a list at an instant. Filtered by a reference field, it reads the records that ever named the value —
+ * those that name it now (the current table's index on the field) and those that did before (change_refs) — and
+ * checks the version of each at the instant by history_entity_idx; otherwise it walks history_entity_idx in
+ * entity_id order, where sys_from is read from the index itself. INDEXED BY keeps SQLite from sorting every
  * version that began before `at` instead (its choice when a filter makes history_time_idx look cheaper).
  */
 function listSql (entity: RecordEntity, equal: string[], where: string[], order: VersionOrder | undefined, idAfter: boolean, limited: boolean): string {
-  const driver = INDEXED_FIELDS.find((f) => equal.includes(f))
-  const id = driver === undefined ? 'h.entity_id' : 'c.entity_id'
+  const driver = equal.find((f) => currentColumn(entity, f) !== undefined)
   const conditions = [
-    // A unary + keeps the other indexed fields from competing with the driver for the plan.
-    ...equal.map((f) => `${f === driver || !INDEXED_FIELDS.includes(f) ? '' : '+'}${versionField(f)} = @f_${f}`),
+    ...equal.map((f) => `${versionField(f)} = @f_${f}`),
     'h.sys_from <= @at', '(h.sys_to IS NULL OR h.sys_to > @at)',
-    ...(idAfter ? [`${id} > @after`] : []),
+    ...(idAfter ? ['h.entity_id > @after'] : []),
     ...(order?.after === undefined ? [] : [order.after.sql]),
     ...where
   ]
-  const from = driver === undefined
-    ? `history h INDEXED BY history_entity_idx JOIN changes c ON c.revision = h.revision WHERE h.entity = '${entity}'`
-    : `changes c JOIN history h ON h.revision = c.revision WHERE c.entity = '${entity}'`
-  return `SELECT c.after AS after, h.sys_to IS NULL AS current FROM ${from} AND ${conditions.join(' AND ')} ORDER BY ${order?.by ?? id}${limited ? ' LIMIT @limit' : ''}`
+  let from = `history h INDEXED BY history_entity_idx JOIN changes c ON c.revision = h.revision WHERE h.entity = '${entity}'`
+  if (driver !== undefined) {
+    const { table, column } = currentColumn(entity, driver)!
+    const named = `SELECT id AS entity_id FROM ${table} WHERE ${column} = @f_${driver}
+      UNION SELECT entity_id FROM change_refs WHERE entity = '${entity}' AND field = '${driver}' AND value = @f_${driver}`
+    from = `(${named}) r JOIN history h INDEXED BY history_entity_idx ON h.entity = '${entity}' AND h.entity_id = r.entity_id
+      JOIN changes c ON c.revision = h.revision WHERE 1`
+  }
+  return `SELECT c.after AS after, h.sys_to IS NULL AS current FROM ${from} AND ${conditions.join(' AND ')} ORDER BY ${order?.by ?? 'h.entity_id'}${limited ? ' LIMIT @limit' : ''}`
 }
 
 /**
