@@ -32,7 +32,15 @@ interface CollectionRules {
   undatedKey?: (row: Record<string, unknown>) => string
 }
 
-const key = (...parts: unknown[]): string => parts.map((p) => p ?? '').join('\u0000')
+/** The parts joined by NUL, null and undefined as empty: one string per row, built without arrays in between. */
+function key (...parts: unknown[]): string {
+  let out = ''
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i]
+    out += (i === 0 ? '' : '\u0000') + (part === null || part === undefined ? '' : String(part))
+  }
+  return out
+}
 
 export const RULES: Record<BundleCollection, CollectionRules> = {
   people: {
@@ -164,8 +172,9 @@ export function invariantErrors (rows: Located[], final: FinalState): InvalidRow
       }
     }
     if (rules.oneTarget !== undefined) {
-      const set = rules.oneTarget.filter((f) => l.row[f] !== null && l.row[f] !== undefined && l.row[f] !== false)
-      if (set.length !== 1) report(l, `/${rules.oneTarget[0]!}`, `give exactly one of ${rules.oneTarget.join(', ')}`)
+      let set = 0
+      for (const f of rules.oneTarget) if (l.row[f] !== null && l.row[f] !== undefined && l.row[f] !== false) set++
+      if (set !== 1) report(l, `/${rules.oneTarget[0]!}`, `give exactly one of ${rules.oneTarget.join(', ')}`)
     }
     if (typeof l.row.validFrom === 'string' && !isPeriod(l.row.validFrom, l.row.validTo as string | null)) {
       report(l, '/validTo', 'must not be before validFrom')
