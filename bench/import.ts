@@ -3,9 +3,9 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import Database from 'better-sqlite3'
 import { buildApp } from '../src/app.js'
 import { defaultConfig } from '../src/config.js'
+import { bareInserts } from './bare-inserts.js'
 
 const PEOPLE = Number(process.env.BENCH_PEOPLE ?? 10_000)
 const ASSIGNMENTS = Number(process.env.BENCH_ASSIGNMENTS ?? 200_000)
@@ -32,22 +32,6 @@ function makeBundle (): Record<string, object[]> {
   return { people, domains, initiatives, assignments, delegations: [], influences: [] }
 }
 
-function baseline (bundle: Record<string, object[]>, dir: string): number {
-  const db = new Database(join(dir, 'baseline.db'))
-  db.pragma('journal_mode = WAL')
-  db.pragma('synchronous = FULL')
-  db.exec('CREATE TABLE rows (collection TEXT NOT NULL, id TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (collection, id))')
-  const insert = db.prepare('INSERT INTO rows VALUES (?, ?, ?)')
-  const started = performance.now()
-  const body = JSON.parse(JSON.stringify(bundle)) as Record<string, { id: string }[]>
-  db.transaction(() => {
-    for (const [collection, rows] of Object.entries(body)) for (const row of rows) insert.run(collection, row.id, JSON.stringify(row))
-  })()
-  const seconds = (performance.now() - started) / 1000
-  db.close()
-  return seconds
-}
-
 async function main (): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'whodecides-bench-'))
   try {
@@ -60,7 +44,7 @@ async function main (): Promise<void> {
       const res = await app.inject({ method: 'POST', url, headers, payload })
       return { seconds: (performance.now() - started) / 1000, status: res.statusCode }
     }
-    const base = baseline(bundle, dir)
+    const base = bareInserts(bundle as Record<string, Array<{ id: string }>>, dir)
     const dry = await timed('/v1/import?dryRun=true')
     const first = await timed('/v1/import')
     const again = await timed('/v1/import')
