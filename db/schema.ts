@@ -63,7 +63,7 @@ export const domains = sqliteTable('domains', {
   name: text('name').notNull(),
   description: text('description'),
   parentId: text('parent_id').references((): AnySQLiteColumn => domains.id)
-}, (t) => [index('domains_parent_idx').on(t.parentId)])
+}, (t) => [index('domains_parent_idx').on(t.parentId, t.id)])
 
 export const initiatives = sqliteTable('initiatives', {
   ...recordColumns,
@@ -74,7 +74,7 @@ export const initiatives = sqliteTable('initiatives', {
   status: text('status', { enum: INITIATIVE_STATUSES }).notNull(),
   decisionRule: text('decision_rule', { enum: DECISION_RULES }).notNull(),
   decisionDueAt: text('decision_due_at')
-}, (t) => [index('initiatives_domain_idx').on(t.domainId), index('initiatives_status_idx').on(t.status)])
+}, (t) => [index('initiatives_domain_idx').on(t.domainId, t.id), index('initiatives_status_idx').on(t.status)])
 
 export const assignments = sqliteTable('assignments', {
   ...recordColumns,

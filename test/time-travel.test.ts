@@ -1,11 +1,12 @@
 // Reads `at` a past time: each collection walked through create, change and delete (or end), read at every instant
 // in between; filters, paging and ETags at a time; people's status from the timeline; and bad times.
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import Database from 'better-sqlite3'
 import t, { type Test } from 'tap'
+import { migrationsFolder } from '../src/config.js'
 import { assertProblem, buildTestApp, type TestApp } from './helper.js'
 
 /** An instant strictly between the write before and the write after it (the registry's clock has milliseconds). */
@@ -308,9 +309,11 @@ t.test('a database from before change_refs gets the references its log made (mig
   await ok(first.call({ method: 'DELETE', url: '/v1/initiatives/i2' }))
   await first.app.close()
 
-  // The database as 0005 left it: no change_refs, the migration not yet applied.
+  // The database as 0005 left it: no change_refs, 0006 and later not yet applied.
+  const journal = JSON.parse(readFileSync(join(migrationsFolder(), 'meta', '_journal.json'), 'utf8')) as { entries: Array<{ tag: string, when: number }> }
+  const since = journal.entries.find((e) => e.tag === '0006_change_refs')!.when
   const sqlite = new Database(dbPath)
-  sqlite.exec("DROP TABLE change_refs; DELETE FROM __drizzle_migrations WHERE created_at = (SELECT max(created_at) FROM __drizzle_migrations)")
+  sqlite.exec(`DROP TABLE change_refs; DELETE FROM __drizzle_migrations WHERE created_at >= ${since}`)
   for (const field of ['initiativeId', 'personId', 'domainId', 'parentId', 'fromPersonId', 'toPersonId', 'overPersonId']) {
     sqlite.exec(`CREATE INDEX changes_${field}_idx ON changes (entity, json_extract(after, '$.${field}'), entity_id) WHERE json_extract(after, '$.${field}') IS NOT NULL`)
   }

@@ -96,22 +96,24 @@ export interface VersionOrder {
  */
 function listSql (entity: RecordEntity, equal: string[], where: string[], order: VersionOrder | undefined, idAfter: boolean, limited: boolean): string {
   const driver = equal.find((f) => currentColumn(entity, f) !== undefined)
+  const id = driver === undefined ? 'h.entity_id' : 'r.entity_id'
   const conditions = [
     ...equal.map((f) => `${versionField(f)} = @f_${f}`),
     'h.sys_from <= @at', '(h.sys_to IS NULL OR h.sys_to > @at)',
-    ...(idAfter ? ['h.entity_id > @after'] : []),
+    ...(idAfter ? [`${id} > @after`] : []),
     ...(order?.after === undefined ? [] : [order.after.sql]),
     ...where
   ]
   let from = `history h INDEXED BY history_entity_idx JOIN changes c ON c.revision = h.revision WHERE h.entity = '${entity}'`
   if (driver !== undefined) {
     const { table, column } = currentColumn(entity, driver)!
+    // The ids come out of the UNION in order; CROSS JOIN keeps them the outer loop, so a page stops at its end.
     const named = `SELECT id AS entity_id FROM ${table} WHERE ${column} = @f_${driver}
       UNION SELECT entity_id FROM change_refs WHERE entity = '${entity}' AND field = '${driver}' AND value = @f_${driver}`
-    from = `(${named}) r JOIN history h INDEXED BY history_entity_idx ON h.entity = '${entity}' AND h.entity_id = r.entity_id
+    from = `(${named}) r CROSS JOIN history h INDEXED BY history_entity_idx ON h.entity = '${entity}' AND h.entity_id = r.entity_id
       JOIN changes c ON c.revision = h.revision WHERE 1`
   }
-  return `SELECT c.after AS after, h.sys_to IS NULL AS current FROM ${from} AND ${conditions.join(' AND ')} ORDER BY ${order?.by ?? 'h.entity_id'}${limited ? ' LIMIT @limit' : ''}`
+  return `SELECT c.after AS after, h.sys_to IS NULL AS current FROM ${from} AND ${conditions.join(' AND ')} ORDER BY ${order?.by ?? id}${limited ? ' LIMIT @limit' : ''}`
 }
 
 /**
