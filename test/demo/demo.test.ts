@@ -8,8 +8,8 @@ import ExcelJS from 'exceljs'
 import t from 'tap'
 import { plainEnv, ROOT } from '../real-server.js'
 
-// The demo starts a dozen command-line processes, each loading the sources under tsx: on a busy machine that takes
-// minutes, more than the suite's default per file.
+// The demo loads the sources under tsx, starts the audit process twice and lays out the report's picture with
+// Graphviz: on a busy machine that can take minutes, more than the suite's default per file.
 t.setTimeout(480_000)
 
 interface Ran { code: number | null, stdout: string, stderr: string }
