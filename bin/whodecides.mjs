@@ -23,9 +23,10 @@ if (loader === undefined) {
   }
 } else {
   const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url))
-  // A young generation as large as the server's import process has (src/services/import-process.ts): a command may
-  // import or audit a large file in its own process.
-  const heap = ['--max-semi-space-size=64']
+  // `import` gets the young generation the server's import process has (src/services/import-process.ts): it imports
+  // in this command's own process. Other commands keep V8's default (`serve` among them: its worker threads refuse
+  // V8 options given to them).
+  const heap = process.argv[2] === 'import' ? ['--max-semi-space-size=64'] : []
   const child = spawn(process.execPath, [...heap, ...process.execArgv, '--import', loader, cli, ...process.argv.slice(2)], { stdio: 'inherit' })
   // A signal sent to this process is the command's: `whodecides serve` closes gracefully on SIGTERM and SIGINT.
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => { child.kill(signal) })

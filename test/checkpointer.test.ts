@@ -1,13 +1,14 @@
 // The write-ahead log is copied into the database file by the checkpointer's thread; the server's connection
 // finishes a checkpoint only when the thread asks (writes that never pause), or checkpoints itself if the thread dies.
 import { spawn } from 'node:child_process'
-import { mkdtempSync, rmSync, statSync } from 'node:fs'
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { availableParallelism, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t, { type Test } from 'tap'
 import { Checkpointer, LOG_LIMIT_FRAMES } from '../src/store/checkpointer.js'
 import { openDatabase, type Db } from '../src/store/connection.js'
 import { buildTestApp } from './helper.js'
+import { plainEnv, ROOT } from './real-server.js'
 
 const settle = async (ms: number): Promise<void> => { await new Promise((resolve) => setTimeout(resolve, ms)) }
 
@@ -85,4 +86,23 @@ t.test('a thread that dies hands checkpoints back to the server\'s connection', 
   await dying.terminate()
   await settle(50)
   t.equal(db.$client.pragma('wal_autocheckpoint', { simple: true }), 1000, 'SQLite\'s own checkpoints again')
+})
+
+t.test('the thread starts under tsx in a process given a V8 heap size (as `whodecides import` runs)', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'whodecides-checkpoint-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const script = join(dir, 'start.mts')
+  writeFileSync(script, `import { openDatabase } from ${JSON.stringify(join(ROOT, 'src/store/connection.ts'))}
+    import { Checkpointer } from ${JSON.stringify(join(ROOT, 'src/store/checkpointer.ts'))}
+    const checkpointer = await Checkpointer.start(openDatabase(${JSON.stringify(join(dir, 'registry.db'))}))
+    await checkpointer.stop()
+    console.log('started and stopped')\n`)
+  const child = spawn('/bin/sh', ['-c', 'unset NODE_OPTIONS; exec "$@"', 'sh', process.execPath, '--max-semi-space-size=64', '--import', 'tsx', script],
+    { cwd: ROOT, env: plainEnv({}), stdio: ['ignore', 'pipe', 'pipe'] })
+  let output = ''
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => { output += chunk })
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => { output += chunk })
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
+  t.equal(code, 0, output)
+  t.match(output, /started and stopped/)
 })

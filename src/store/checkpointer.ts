@@ -20,6 +20,9 @@ const SQLITE_AUTOCHECKPOINT = 1000
 /** An option naming tsx: `--import tsx`, or its loader by path as the tsx command gives it. */
 const TSX = /(^|[\\/=])tsx([\\/]|$)/
 
+/** V8's heap sizes among Node's options: a worker thread refuses them in its own options. */
+const V8_HEAP = /^--max-(semi|old)-space-size(=|$)/
+
 /**
  * The thread's module: compiled beside this one in dist/; from the sources, the TypeScript module, loaded through the
  * TypeScript loader the server runs under, whose Node options a worker thread inherits. tsx (npm run dev, scripts)
@@ -31,7 +34,9 @@ function threadModule (): { url: URL, execArgv?: string[] } {
   const url = new URL('./checkpointer-thread.ts', here)
   if (!process.execArgv.some((option) => TSX.test(option))) return { url }
   const register = `import { register } from ${JSON.stringify(import.meta.resolve('tsx/esm/api'))}; register()`
-  return { url, execArgv: [...process.execArgv, '--import', `data:text/javascript,${encodeURIComponent(register)}`] }
+  // Given explicitly, a worker's options may not hold V8's (a young generation's size, say): those stay the process's.
+  const inherited = process.execArgv.filter((option) => !V8_HEAP.test(option))
+  return { url, execArgv: [...inherited, '--import', `data:text/javascript,${encodeURIComponent(register)}`] }
 }
 
 /**
