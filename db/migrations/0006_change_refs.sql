@@ -12,39 +12,10 @@ CREATE TABLE `change_refs` (
 );
 --> statement-breakpoint
 INSERT OR IGNORE INTO `change_refs` (`entity`, `field`, `value`, `entity_id`)
-  SELECT `entity`, 'initiativeId', json_extract(`before`, '$.initiativeId'), `entity_id` FROM `changes`
-  WHERE json_type(`before`, '$.initiativeId') = 'text'
-    AND (`after` IS NULL OR json_extract(`after`, '$.initiativeId') IS NOT json_extract(`before`, '$.initiativeId'));
---> statement-breakpoint
-INSERT OR IGNORE INTO `change_refs` (`entity`, `field`, `value`, `entity_id`)
-  SELECT `entity`, 'personId', json_extract(`before`, '$.personId'), `entity_id` FROM `changes`
-  WHERE json_type(`before`, '$.personId') = 'text'
-    AND (`after` IS NULL OR json_extract(`after`, '$.personId') IS NOT json_extract(`before`, '$.personId'));
---> statement-breakpoint
-INSERT OR IGNORE INTO `change_refs` (`entity`, `field`, `value`, `entity_id`)
-  SELECT `entity`, 'domainId', json_extract(`before`, '$.domainId'), `entity_id` FROM `changes`
-  WHERE json_type(`before`, '$.domainId') = 'text'
-    AND (`after` IS NULL OR json_extract(`after`, '$.domainId') IS NOT json_extract(`before`, '$.domainId'));
---> statement-breakpoint
-INSERT OR IGNORE INTO `change_refs` (`entity`, `field`, `value`, `entity_id`)
-  SELECT `entity`, 'parentId', json_extract(`before`, '$.parentId'), `entity_id` FROM `changes`
-  WHERE json_type(`before`, '$.parentId') = 'text'
-    AND (`after` IS NULL OR json_extract(`after`, '$.parentId') IS NOT json_extract(`before`, '$.parentId'));
---> statement-breakpoint
-INSERT OR IGNORE INTO `change_refs` (`entity`, `field`, `value`, `entity_id`)
-  SELECT `entity`, 'fromPersonId', json_extract(`before`, '$.fromPersonId'), `entity_id` FROM `changes`
-  WHERE json_type(`before`, '$.fromPersonId') = 'text'
-    AND (`after` IS NULL OR json_extract(`after`, '$.fromPersonId') IS NOT json_extract(`before`, '$.fromPersonId'));
---> statement-breakpoint
-INSERT OR IGNORE INTO `change_refs` (`entity`, `field`, `value`, `entity_id`)
-  SELECT `entity`, 'toPersonId', json_extract(`before`, '$.toPersonId'), `entity_id` FROM `changes`
-  WHERE json_type(`before`, '$.toPersonId') = 'text'
-    AND (`after` IS NULL OR json_extract(`after`, '$.toPersonId') IS NOT json_extract(`before`, '$.toPersonId'));
---> statement-breakpoint
-INSERT OR IGNORE INTO `change_refs` (`entity`, `field`, `value`, `entity_id`)
-  SELECT `entity`, 'overPersonId', json_extract(`before`, '$.overPersonId'), `entity_id` FROM `changes`
-  WHERE json_type(`before`, '$.overPersonId') = 'text'
-    AND (`after` IS NULL OR json_extract(`after`, '$.overPersonId') IS NOT json_extract(`before`, '$.overPersonId'));
+  SELECT c.`entity`, f.value, json_extract(c.`before`, '$.' || f.value), c.`entity_id`
+  FROM `changes` c, json_each('["initiativeId", "personId", "domainId", "parentId", "fromPersonId", "toPersonId", "overPersonId"]') f
+  WHERE json_type(c.`before`, '$.' || f.value) = 'text'
+    AND (c.`after` IS NULL OR json_extract(c.`after`, '$.' || f.value) IS NOT json_extract(c.`before`, '$.' || f.value));
 --> statement-breakpoint
 DROP INDEX `changes_initiativeId_idx`;
 --> statement-breakpoint
