@@ -13,6 +13,12 @@ export const DECISION_RULES = ['single', 'pool', 'unanimous'] as const
 export type DecisionRule = typeof DECISION_RULES[number]
 export const RACI_ROLES = ['R', 'A', 'C', 'I'] as const
 export const INFLUENCE_STRENGTHS = ['low', 'medium', 'high'] as const
+/** deputy: counts only while the delegator is not active; transfer: the delegate decides for the period, whatever the delegator's status. */
+export const DELEGATION_KINDS = ['deputy', 'transfer'] as const
+export type DelegationKind = typeof DELEGATION_KINDS[number]
+/** What a decision record is: a call, a deferral to someone else, a reversal of an earlier call, or a veto. */
+export const DECISION_KINDS = ['decision', 'deferral', 'reversal', 'veto'] as const
+export type DecisionKind = typeof DECISION_KINDS[number]
 export const KEY_ROLES = ['reader', 'editor', 'auditor', 'admin'] as const
 export const CHANGE_ACTIONS = ['create', 'update', 'delete', 'end', 'revoke', 'run'] as const
 export const SEVERITIES = ['error', 'warning', 'info'] as const
@@ -98,6 +104,7 @@ export const delegations = sqliteTable('delegations', {
   initiativeId: text('initiative_id').references(() => initiatives.id),
   domainId: text('domain_id').references(() => domains.id),
   allScopes: integer('all_scopes', { mode: 'boolean' }).notNull(),
+  kind: text('kind', { enum: DELEGATION_KINDS }).notNull().default('deputy'),
   validFrom: text('valid_from').notNull(),
   validTo: text('valid_to'),
   reason: text('reason')
@@ -136,7 +143,10 @@ export const decisions = sqliteTable('decisions', {
   decidedBy: text('decided_by').notNull().references(() => people.id),
   decidedAt: text('decided_at').notNull(),
   outcome: text('outcome').notNull(),
-  rationale: text('rationale')
+  rationale: text('rationale'),
+  kind: text('kind', { enum: DECISION_KINDS }).notNull().default('decision'),
+  /** The earlier decision on the same initiative this one reverses, vetoes or replaces. */
+  supersedes: text('supersedes').references((): AnySQLiteColumn => decisions.id)
 }, (t) => [
   index('decisions_initiative_idx').on(t.initiativeId, t.decidedAt),
   index('decisions_decided_by_idx').on(t.decidedBy)
@@ -184,6 +194,8 @@ export const findings = sqliteTable('findings', {
   subjectId: text('subject_id').notNull(),
   related: text('related', { mode: 'json' }).$type<{ kind: string, id: string }[]>().notNull(),
   message: text('message').notNull(),
+  /** The finding's next step in words; null on findings stored before remediations were kept. */
+  remediation: text('remediation'),
   data: text('data', { mode: 'json' }).$type<Record<string, unknown> | null>(),
   waiverId: text('waiver_id'),
   waiverReason: text('waiver_reason')

@@ -46,6 +46,10 @@ export const people = (ids: Iterable<string>): RecordRef[] => [...new Set(ids)].
 export const ROLE_WORDS: Record<RaciRoleName, string> = { R: 'Responsible', A: 'Accountable', C: 'Consulted', I: 'Informed' }
 export const statusWord = (status: PersonStatus): string => status.replace('_', ' ')
 
+/** Dates in messages: British English, in UTC ("30 November 2026"), whatever the host's locale and time zone. */
+const DATE_WORDS = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' })
+export const dateWords = (iso: string): string => DATE_WORDS.format(new Date(iso))
+
 /** "Ada", "Ada and Bob", "Ada, Bob and Cyd". */
 export function names (words: readonly string[]): string {
   return words.length <= 1 ? words.join('') : `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]!}`

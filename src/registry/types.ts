@@ -123,6 +123,8 @@ export interface RuleFinding {
   subject: { kind: string, id: string }
   related: { kind: string, id: string }[]
   message: string
+  /** One concrete next step in words, naming the people and records of this finding. */
+  remediation?: string
   data?: Record<string, unknown>
 }
 

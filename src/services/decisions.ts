@@ -51,7 +51,7 @@ export function recordDecision (db: Db, actor: Actor, initiativeId: string, inpu
     assertReference(db, '/decidedBy', 'people', input.decidedBy)
     const row: DecisionRow = {
       id, initiativeId, decidedBy: input.decidedBy, decidedAt: toInstant(input.decidedAt), outcome: input.outcome,
-      rationale: input.rationale ?? null, version: 1, createdAt: at, updatedAt: at
+      rationale: input.rationale ?? null, kind: 'decision', supersedes: null, version: 1, createdAt: at, updatedAt: at
     }
     const written = insertRecord(db, actor, at, 'decisions', decisions, row, decisionView)
     return LIVE_INITIATIVE_STATUSES.has(initiative.status) ? { ...written, revision: markDecided(db, actor, at, initiative) } : written

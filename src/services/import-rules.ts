@@ -76,7 +76,7 @@ export const RULES: Record<BundleCollection, CollectionRules> = {
   },
   delegations: {
     schema: DelegationCreateSchema,
-    defaults: { initiativeId: null, domainId: null, allScopes: false, validFrom: undefined, validTo: null, reason: null },
+    defaults: { initiativeId: null, domainId: null, allScopes: false, kind: 'deputy', validFrom: undefined, validTo: null, reason: null },
     times: ['validFrom', 'validTo'],
     naturalKey: (r) => key(r.fromPersonId, r.toPersonId, r.initiativeId, r.domainId, r.allScopes, r.validFrom),
     references: [['fromPersonId', 'people'], ['toPersonId', 'people'], ['initiativeId', 'initiatives'], ['domainId', 'domains']],
@@ -97,7 +97,7 @@ export const RULES: Record<BundleCollection, CollectionRules> = {
   // An imported decision does not move its initiative to decided: the bundle states the initiative's status itself.
   decisions: {
     schema: DecisionBundleRowSchema,
-    defaults: { rationale: null },
+    defaults: { rationale: null, kind: 'decision', supersedes: null },
     times: ['decidedAt'],
     naturalKey: (r) => key(r.initiativeId, r.decidedBy, r.decidedAt),
     references: [['initiativeId', 'initiatives'], ['decidedBy', 'people']]
