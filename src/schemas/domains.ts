@@ -1,6 +1,7 @@
 // API contract of domains: the decision areas, in a tree.
 import Type, { type Static } from 'typebox'
 import { AtQuery, Id, LongText, Nullable, PageQuery, RecordMeta, ShortText } from './common.js'
+import { SearchQuery } from './search.js'
 
 const example = {
   id: 'pricing',
@@ -38,6 +39,7 @@ export type DomainPatch = Static<typeof DomainPatchSchema>
 
 export const DomainsQuery = Type.Object({
   parentId: Type.Optional(Id),
+  ...SearchQuery('id or name', 'pricing'),
   ...PageQuery,
   ...AtQuery
 }, { additionalProperties: false })

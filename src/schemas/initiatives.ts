@@ -2,6 +2,7 @@
 import Type, { type Static } from 'typebox'
 import { DECISION_RULES, INITIATIVE_STATUSES, RACI_ROLES } from '../../db/schema.js'
 import { AtQuery, Id, LongText, Nullable, PageQuery, RecordMeta, ShortText, Statement, Timestamp } from './common.js'
+import { SearchQuery } from './search.js'
 
 export const InitiativeStatus = Type.Enum([...INITIATIVE_STATUSES], { description: 'proposed, active, on_hold, decided, done or abandoned' })
 export const DecisionRule = Type.Enum([...DECISION_RULES], {
@@ -58,6 +59,7 @@ export const InitiativesQuery = Type.Object({
   status: Type.Optional(InitiativeStatus),
   domainId: Type.Optional(Id),
   decisionRule: Type.Optional(DecisionRule),
+  ...SearchQuery('id or title', 'price list'),
   ...PageQuery,
   ...AtQuery
 }, { additionalProperties: false })

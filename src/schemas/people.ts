@@ -2,6 +2,7 @@
 import Type, { type Static } from 'typebox'
 import { PERSON_STATUSES } from '../../db/schema.js'
 import { AtQuery, Id, Nullable, PageQuery, RecordMeta, ShortText, Timestamp } from './common.js'
+import { SearchQuery } from './search.js'
 
 export const PersonStatus = Type.Enum([...PERSON_STATUSES], { description: 'active, on_leave, departed or retired' })
 const Email = Type.String({ format: 'email', maxLength: 254, description: 'Unique, compared case-insensitively' })
@@ -66,6 +67,7 @@ export type PersonPatch = Static<typeof PersonPatchSchema>
 export const PeopleQuery = Type.Object({
   status: Type.Optional(PersonStatus),
   tag: Type.Optional(Tag),
+  ...SearchQuery('id, name, job title or email', 'ada'),
   ...PageQuery,
   ...AtQuery
 }, { additionalProperties: false })

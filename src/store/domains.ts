@@ -4,6 +4,7 @@ import type { Domain, DomainsQuery } from '../schemas/domains.js'
 import type { Db } from './connection.js'
 import { pageAt } from './history.js'
 import { equals, findRecord, selectPage, type Page, type Referrer } from './records.js'
+import { equalsAt, equalsNow, searchPage, searchPageAt } from './search.js'
 
 export type DomainRow = typeof domains.$inferSelect
 
@@ -22,10 +23,13 @@ export const DOMAIN_REFERRERS: Referrer[] = [
 
 export const findDomain = (db: Db, id: string): DomainRow => findRecord(db, domains, 'domains', id)
 
-/** One page of the domains now, filtered by parent. */
-export const pageDomains = (db: Db, q: DomainsQuery): Page<Domain> =>
-  selectPage(db, domains, q, [equals(domains.parentId, q.parentId)], domainView)
+/** One page of the domains now, filtered by parent; with q, the best matches first. */
+export const pageDomains = (db: Db, q: DomainsQuery): Page<Domain> => q.q !== undefined
+  ? searchPage(db, 'domains', q.q, q, equalsNow({ parent_id: q.parentId }),
+    (id) => domainView(findDomain(db, id)))
+  : selectPage(db, domains, q, [equals(domains.parentId, q.parentId)], domainView)
 
-/** One page of the domains as they stood at `at`, filtered by parent. */
-export const pageDomainsAt = (db: Db, at: string, q: DomainsQuery): Page<Domain> =>
-  pageAt(db, 'domains', at, q, { equal: { parentId: q.parentId } })
+/** One page of the domains as they stood at `at`, filtered by parent; with q, by their names then. */
+export const pageDomainsAt = (db: Db, at: string, q: DomainsQuery): Page<Domain> => q.q !== undefined
+  ? searchPageAt<Domain>(db, 'domains', at, q.q, q, { where: equalsAt({ parentId: q.parentId }) })
+  : pageAt(db, 'domains', at, q, { equal: { parentId: q.parentId } })

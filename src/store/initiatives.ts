@@ -4,6 +4,7 @@ import type { Initiative, InitiativesQuery } from '../schemas/initiatives.js'
 import type { Db } from './connection.js'
 import { pageAt } from './history.js'
 import { equals, findRecord, selectPage, type Page, type Referrer } from './records.js'
+import { equalsAt, equalsNow, searchPage, searchPageAt } from './search.js'
 
 export type InitiativeRow = typeof initiatives.$inferSelect
 
@@ -22,11 +23,18 @@ export const INITIATIVE_REFERRERS: Referrer[] = [
 
 export const findInitiative = (db: Db, id: string): InitiativeRow => findRecord(db, initiatives, 'initiatives', id)
 
-/** One page of the initiatives now, filtered by status, domain and decision rule. */
-export const pageInitiatives = (db: Db, q: InitiativesQuery): Page<Initiative> => selectPage(db, initiatives, q, [
+/** One page of the initiatives now, filtered by status, domain and decision rule; with q, the best matches first. */
+export const pageInitiatives = (db: Db, q: InitiativesQuery): Page<Initiative> => q.q !== undefined
+  ? searchPage(db, 'initiatives', q.q, q, equalsNow({ status: q.status, domain_id: q.domainId, decision_rule: q.decisionRule }),
+    (id) => initiativeView(findInitiative(db, id)))
+  : selectPage(db, initiatives, q, [
   equals(initiatives.status, q.status), equals(initiatives.domainId, q.domainId), equals(initiatives.decisionRule, q.decisionRule)
 ], initiativeView)
 
-/** One page of the initiatives as they stood at `at`, with the same filters. */
-export const pageInitiativesAt = (db: Db, at: string, q: InitiativesQuery): Page<Initiative> =>
-  pageAt(db, 'initiatives', at, q, { equal: { status: q.status, domainId: q.domainId, decisionRule: q.decisionRule } })
+/** One page of the initiatives as they stood at `at`, with the same filters; with q, by their titles then. */
+export const pageInitiativesAt = (db: Db, at: string, q: InitiativesQuery): Page<Initiative> => {
+  const equal = { status: q.status, domainId: q.domainId, decisionRule: q.decisionRule }
+  return q.q !== undefined
+    ? searchPageAt<Initiative>(db, 'initiatives', at, q.q, q, { where: equalsAt(equal) })
+    : pageAt(db, 'initiatives', at, q, { equal })
+}

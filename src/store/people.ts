@@ -7,6 +7,7 @@ import type { StatusPeriod } from '../registry/types.js'
 import { statement, type Db } from './connection.js'
 import { findVersionAt, pageAt } from './history.js'
 import { equals, findRecord, selectPage, type Page, type Referrer } from './records.js'
+import { searchPage, searchPageAt } from './search.js'
 
 export type PersonRow = typeof people.$inferSelect
 
@@ -28,19 +29,27 @@ export const PERSON_REFERRERS: Referrer[] = [
 
 export const findPerson = (db: Db, id: string): PersonRow => findRecord(db, people, 'people', id)
 
-/** One page of the people now, filtered by status and tag. */
-export const pagePeople = (db: Db, q: PeopleQuery): Page<Person> => selectPage(db, people, q, [
+/** One page of the people now, filtered by status and tag; with q, the best matches first. */
+export const pagePeople = (db: Db, q: PeopleQuery): Page<Person> => q.q !== undefined
+  ? searchPage(db, 'people', q.q, q, [
+    ...(q.status === undefined ? [] : [{ sql: 't.status = @status', params: { status: q.status } }]),
+    ...(q.tag === undefined ? [] : [{ sql: 'EXISTS (SELECT 1 FROM json_each(t.tags) WHERE value = @tag)', params: { tag: q.tag } }])
+  ], (id) => personView(findPerson(db, id)))
+  : selectPage(db, people, q, [
   equals(people.status, q.status),
   q.tag === undefined ? undefined : sql`EXISTS (SELECT 1 FROM json_each(${people.tags}) WHERE value = ${q.tag})`
 ], personView)
 
-/** One page of the people as they stood at `at`, filtered by the status they held then and by tag. */
-export const pagePeopleAt = (db: Db, at: string, q: PeopleQuery): Page<Person> => pageAt(db, 'people', at, q, {
-  where: [q.tag === undefined ? undefined : { sql: 'EXISTS (SELECT 1 FROM json_each(c.after, \'$.tags\') WHERE value = @tag)', params: { tag: q.tag } }],
-  asOf: personAsOf,
-  // The status at `at` comes from the timeline, which SQL over the version cannot see.
-  keep: q.status === undefined ? undefined : (p) => p.status === q.status
-})
+/** One page of the people as they stood at `at`, filtered by the status they held then and by tag; with q, by their names then. */
+export function pagePeopleAt (db: Db, at: string, q: PeopleQuery): Page<Person> {
+  const filter = {
+    where: q.tag === undefined ? [] : [{ sql: 'EXISTS (SELECT 1 FROM json_each(c.after, \'$.tags\') WHERE value = @tag)', params: { tag: q.tag } }],
+    asOf: personAsOf,
+    // The status at `at` comes from the timeline, which SQL over the version cannot see.
+    keep: q.status === undefined ? undefined : (p: Person) => p.status === q.status
+  }
+  return q.q !== undefined ? searchPageAt(db, 'people', at, q.q, q, filter) : pageAt(db, 'people', at, q, filter)
+}
 
 /** The person as they stood at `at`, or a 404. */
 export const findPersonAt = (db: Db, id: string, at: string): Person => findVersionAt(db, 'people', id, at, personAsOf)

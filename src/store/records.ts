@@ -15,10 +15,13 @@ export const DEFAULT_PAGE_SIZE = 50
 const badCursor = (): ProblemError => new ProblemError('WHODECIDES_ERR_VALIDATION', 'cursor: not a cursor this service returned',
   { errors: [{ in: 'query', path: '/cursor', message: 'not a cursor this service returned' }] })
 
-const encodeCursor = (kind: 'id' | 'rev', value: string | number): string => Buffer.from(`${kind}:${value}`).toString('base64url')
+/** What a cursor pages by: an id (lists), a revision (the change log), a search rank and id (?q=). */
+type CursorKind = 'id' | 'rev' | 'rank'
+
+export const encodeCursor = (kind: CursorKind, value: string | number): string => Buffer.from(`${kind}:${value}`).toString('base64url')
 
 /** The value an opaque cursor of the given kind carries; a 400 for anything else. */
-function decodeCursor (cursor: string, kind: 'id' | 'rev'): string {
+export function decodeCursor (cursor: string, kind: CursorKind): string {
   const decoded = Buffer.from(cursor, 'base64url').toString('utf8')
   if (!decoded.startsWith(`${kind}:`) || decoded.length <= kind.length + 1) throw badCursor()
   return decoded.slice(kind.length + 1)
