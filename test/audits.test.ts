@@ -56,7 +56,8 @@ async function allFindings (call: TestApp['call'], runId: string, query = ''): P
 const byState = (findings: any[], state: string): string[] => keysOf(findings.filter((f) => f.state === state))
 
 /** A finding as the API lists it, back in the shape of the row it was stored from. */
-const asRow = (f: any): FindingRow => [f.fingerprint, f.ruleId, f.severity, f.subject.kind, f.subject.id, JSON.stringify(f.related), f.message, f.data === null ? null : JSON.stringify(f.data)]
+const asRow = (f: any): FindingRow => [f.fingerprint, f.ruleId, f.severity, f.subject.kind, f.subject.id, JSON.stringify(f.related), f.message, f.data === null ? null : JSON.stringify(f.data),
+  f.remediation]
 
 let runs = 0
 /** What the server hands the audit process for the job: the run to store, and who asked. */

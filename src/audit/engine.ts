@@ -14,7 +14,8 @@ export interface StoredRuleConfig { enabled: boolean, severity: Severity | null,
 /** Which part of the registry a run reports on; null: all of it. */
 export type AuditScope = { domainId: string } | { initiativeIds: string[] } | null
 
-export interface EngineFinding extends RuleFinding { ruleId: string, severity: Severity, fingerprint: string }
+/** A finding as a run reports it: always with a remediation (the rule's own words when its check gave none). */
+export interface EngineFinding extends RuleFinding { ruleId: string, severity: Severity, fingerprint: string, remediation: string }
 
 export interface OptionError { path: string, message: string }
 
@@ -82,7 +83,13 @@ export function runRules (model: ReadModel, configs: ReadonlyMap<string, RuleCon
     for (const f of rule.check(model, { ...rule.defaults, ...config.options })) {
       if (!inScope(f)) continue
       const finding: EngineFinding = {
-        subject: f.subject, related: f.related, message: f.message, ruleId: rule.id, severity: config.severity, fingerprint: fingerprintOf(rule.id, f)
+        subject: f.subject,
+        related: f.related,
+        message: f.message,
+        remediation: f.remediation ?? rule.remediation,
+        ruleId: rule.id,
+        severity: config.severity,
+        fingerprint: fingerprintOf(rule.id, f)
       }
       if (f.data !== undefined) finding.data = f.data
       found.push(finding)

@@ -5,13 +5,14 @@ import type { EngineFinding } from './engine.js'
 
 /**
  * The columns of one findings row that do not depend on the run: fingerprint, rule id, severity, subject kind and
- * id, related records (JSON), message, data (JSON or null).
+ * id, related records (JSON), message, data (JSON or null), remediation.
  */
 export type FindingRow = [fingerprint: string, ruleId: string, severity: Severity, subjectKind: string, subjectId: string,
-  related: string, message: string, data: string | null]
+  related: string, message: string, data: string | null, remediation: string]
 
 export const findingRow = (f: EngineFinding): FindingRow =>
-  [f.fingerprint, f.ruleId, f.severity, f.subject.kind, f.subject.id, JSON.stringify(f.related), f.message, f.data === undefined ? null : JSON.stringify(f.data)]
+  [f.fingerprint, f.ruleId, f.severity, f.subject.kind, f.subject.id, JSON.stringify(f.related), f.message, f.data === undefined ? null : JSON.stringify(f.data),
+    f.remediation]
 
 /** One slice: its rows as JSON text, and per row, in order, its fingerprint and severity. */
 export interface RowSlice { rows: string, keys: { fingerprint: string, severity: Severity }[] }

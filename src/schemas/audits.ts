@@ -70,6 +70,7 @@ const findingFields = {
   subject: Ref,
   related: Type.Array(Ref),
   message: Type.String(),
+  remediation: Type.String({ description: 'One concrete next step in words, naming the people and records involved' }),
   data: Nullable(Type.Object({}, { additionalProperties: true, description: 'Figures behind the message' })),
   waived: Nullable(Type.Object({ waiverId: Id, reason: Type.String() }, { description: 'The waiver that accepts the finding' }))
 }
@@ -80,7 +81,9 @@ const findingExample = {
   severity: 'error',
   subject: { kind: 'initiative', id: 'eu-price-list-2027' },
   related: [{ kind: 'person', id: 'ada-lovelace' }, { kind: 'person', id: 'grace-hopper' }],
-  message: '2 people hold the final decision on "New EU price list for 2027"',
+  message: '2 people hold the final decision on "New EU price list for 2027": Ada Lovelace and Grace Hopper',
+  remediation: 'Make one of Ada Lovelace and Grace Hopper Accountable for "New EU price list for 2027" and the other Consulted or Responsible, ' +
+    'or split the initiative; if any one of them may decide alone, declare it a pool',
   data: null,
   waived: null
 }

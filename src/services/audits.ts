@@ -9,6 +9,7 @@ import type { Db } from '../store/connection.js'
 import { invalidField, notFound, ProblemError } from '../errors.js'
 import type { AuditCreate, AuditRun, AuditsQuery, Finding, FindingsQuery } from '../schemas/audits.js'
 import type { Actor } from '../store/change-log.js'
+import { ruleById } from '../audit/rules/index.js'
 import { newId } from './ids.js'
 import { cursorAfter, DEFAULT_PAGE_SIZE, toPage, type Page, type Written } from '../store/records.js'
 import { ruleConfigs } from './rule-settings.js'
@@ -75,6 +76,7 @@ const findingView = (r: StoredFinding): Finding => ({
   subject: { kind: r.subjectKind, id: r.subjectId },
   related: JSON.parse(r.related) as Finding['related'],
   message: r.message,
+  remediation: r.remediation ?? ruleById(r.ruleId)?.remediation ?? 'Review the records this finding names: its rule is no longer in the catalogue',
   data: r.data === null ? null : JSON.parse(r.data) as Finding['data'],
   waived: r.waiverId === null ? null : { waiverId: r.waiverId, reason: r.waiverReason ?? '' }
 })

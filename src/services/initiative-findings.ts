@@ -32,6 +32,7 @@ export function getInitiativeFindings (db: Db, index: DeciderIndex, initiativeId
       subject: f.subject,
       related: f.related,
       message: f.message,
+      remediation: f.remediation,
       data: f.data ?? null,
       waived: waivers.get(f.fingerprint) ?? null
     }))

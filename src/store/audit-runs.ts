@@ -68,9 +68,9 @@ export const insertRun = (db: Db, run: RunRow): void => { db.insert(auditRuns).v
  * else per row null or [waiver id, reason]. AUTOINCREMENT ids, given in the order the rows come: consecutive.
  */
 const INSERT_SLICE = `INSERT INTO findings (run_id, fingerprint, rule_id, severity, state, subject_kind, subject_id, related,
-  message, data, waiver_id, waiver_reason)
+  message, data, remediation, waiver_id, waiver_reason)
   SELECT @runId, r.value ->> 0, r.value ->> 1, r.value ->> 2, CASE substr(@states, r.key + 1, 1) WHEN 'n' THEN 'new' ELSE 'persisting' END,
-    r.value ->> 3, r.value ->> 4, r.value ->> 5, r.value ->> 6, r.value ->> 7,
+    r.value ->> 3, r.value ->> 4, r.value ->> 5, r.value ->> 6, r.value ->> 7, r.value ->> 8,
     json_extract(@waived, '$[' || r.key || '][0]'), json_extract(@waived, '$[' || r.key || '][1]')
   FROM json_each(@rows) r ORDER BY r.key`
 
@@ -82,8 +82,8 @@ export function insertFindings (db: Db, slice: FindingSlice): { count: number, l
   return { count: changes, lastId: Number(lastInsertRowid) }
 }
 
-const COPY_RESOLVED = `INSERT INTO findings (run_id, fingerprint, rule_id, severity, state, subject_kind, subject_id, related, message, data)
-    SELECT ?, fingerprint, rule_id, severity, 'resolved', subject_kind, subject_id, related, message, data FROM findings WHERE id = ?`
+const COPY_RESOLVED = `INSERT INTO findings (run_id, fingerprint, rule_id, severity, state, subject_kind, subject_id, related, message, data, remediation)
+    SELECT ?, fingerprint, rule_id, severity, 'resolved', subject_kind, subject_id, related, message, data, remediation FROM findings WHERE id = ?`
 
 /** Copies a finding of an earlier run into the run, as it was, marked resolved (not waived). */
 export const copyResolved = (db: Db, runId: string, findingId: number): void => { statement(db, COPY_RESOLVED).run(runId, findingId) }
@@ -132,6 +132,8 @@ export interface StoredFinding {
   subjectId: string
   related: string
   message: string
+  /** Null on findings stored before remediations were kept. */
+  remediation: string | null
   data: string | null
   waiverId: string | null
   waiverReason: string | null
@@ -141,7 +143,7 @@ export interface StoredFinding {
 export interface FindingFilter { severity: string | null, ruleId: string | null, state: string | null, waived: boolean | null }
 
 const FINDINGS = `SELECT id, fingerprint, rule_id AS ruleId, severity, state, subject_kind AS subjectKind, subject_id AS subjectId,
-  related, message, data, waiver_id AS waiverId, waiver_reason AS waiverReason FROM findings WHERE run_id = ?
+  related, message, remediation, data, waiver_id AS waiverId, waiver_reason AS waiverReason FROM findings WHERE run_id = ?
     AND (? IS NULL OR severity = ?) AND (? IS NULL OR rule_id = ?) AND (? IS NULL OR state = ?)
     AND (? IS NULL OR (waiver_id IS NOT NULL) = ?) AND id > ? ORDER BY id LIMIT ?`
 

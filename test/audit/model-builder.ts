@@ -97,16 +97,20 @@ export const registry = (): RegistryBuilder => new RegistryBuilder()
 /** A case of a rule's table: a registry, and the options it runs with (over the rule's defaults). */
 export interface Case { name: string, registry: RegistryBuilder, at?: string, options?: Record<string, unknown> }
 
-/** What a finding must be: subject and related as "kind:id" (related in any order), the exact message, and data if given. */
-export interface Expected { subject: string, related: string[], message: string, data?: Record<string, unknown> }
+/**
+ * What a finding must be: subject and related as "kind:id" (related in any order), the exact message, and the exact
+ * remediation and data if given.
+ */
+export interface Expected { subject: string, related: string[], message: string, remediation?: string, data?: Record<string, unknown> }
 
 export interface InvalidCase extends Case { findings: Expected[] }
 
 const key = (r: { kind: string, id: string }): string => `${r.kind}:${r.id}`
 const order = (a: Expected, b: Expected): number => `${a.subject} ${a.related.join()}`.localeCompare(`${b.subject} ${b.related.join()}`)
 
-function actual (finding: RuleFinding, withData: boolean): Expected {
+function actual (finding: RuleFinding, withData: boolean, withRemediation: boolean): Expected {
   const seen: Expected = { subject: key(finding.subject), related: finding.related.map(key).sort(), message: finding.message }
+  if (withRemediation && finding.remediation !== undefined) seen.remediation = finding.remediation
   return withData && finding.data !== undefined ? { ...seen, data: finding.data } : seen
 }
 
@@ -115,13 +119,14 @@ const run = (rule: Rule, c: Case): RuleFinding[] => rule.check(c.registry.model(
 /** The table of a rule: each valid case finds nothing; each invalid case finds exactly the expected findings. */
 export function ruleTable (t: Test, rule: Rule, cases: { valid: Case[], invalid: InvalidCase[] }): void {
   t.test(`${rule.id}: valid`, async (t) => {
-    for (const c of cases.valid) t.strictSame(run(rule, c).map((f) => actual(f, false)), [], c.name)
+    for (const c of cases.valid) t.strictSame(run(rule, c).map((f) => actual(f, false, false)), [], c.name)
   })
   t.test(`${rule.id}: invalid`, async (t) => {
     for (const c of cases.invalid) {
       const withData = c.findings.some((f) => f.data !== undefined)
+      const withRemediation = c.findings.some((f) => f.remediation !== undefined)
       const expected = c.findings.map((f) => ({ ...f, related: [...f.related].sort() })).sort(order)
-      t.strictSame(run(rule, c).map((f) => actual(f, withData)).sort(order), expected, c.name)
+      t.strictSame(run(rule, c).map((f) => actual(f, withData, withRemediation)).sort(order), expected, c.name)
     }
   })
 }

@@ -47,13 +47,13 @@ async function allFindings (call: TestApp['call'], runId: string): Promise<any[]
 t.test('rows reach the store in slices: each slice\'s rows as JSON, with their keys', async (t) => {
   const rows: FindingRow[] = Array.from({ length: 5 }, (_, i) => findingRow({
     ruleId: 'no-final-decider', severity: 'error', fingerprint: `f${i}`, subject: { kind: 'initiative', id: `i${i}` },
-    related: [{ kind: 'domain', id: 'd"quoted"' }], message: `No one decides "i${i}" — ünïcode`, ...(i % 2 === 0 ? { data: { n: i } } : {})
+    related: [{ kind: 'domain', id: 'd"quoted"' }], message: `No one decides "i${i}" — ünïcode`, remediation: `Name one Accountable person on "i${i}"`, ...(i % 2 === 0 ? { data: { n: i } } : {})
   }))
   const slices = [...rowSlices(rows, 2)]
   t.strictSame(slices.map((slice) => slice.keys.length), [2, 2, 1], 'three slices')
   t.strictSame(slices.flatMap((slice) => JSON.parse(slice.rows)), rows, 'the rows as they were')
   t.strictSame(slices.flatMap((slice) => slice.keys), rows.map(([fingerprint, , severity]) => ({ fingerprint, severity })), 'with each row\'s fingerprint and severity')
-  t.strictSame(rows[0]!.slice(5), ['[{"kind":"domain","id":"d\\"quoted\\""}]', 'No one decides "i0" — ünïcode', '{"n":0}'], 'related and data as JSON')
+  t.strictSame(rows[0]!.slice(5), ['[{"kind":"domain","id":"d\\"quoted\\""}]', 'No one decides "i0" — ünïcode', '{"n":0}', 'Name one Accountable person on "i0"'], 'related, data as JSON, remediation')
   t.equal(rows[1]![7], null, 'no data: null')
   t.strictSame([...rowSlices([])], [], 'no rows, no slices')
 })

@@ -1,4 +1,5 @@
 // absent-decider: a live initiative whose formal deciders are all away, with no delegation that reaches an active deputy.
+import { eitherOf } from '../advice.js'
 import { names, NoOptions, people, ref, statusWord, type Rule } from '../rule.js'
 
 export const absentDecider: Rule<NoOptions> = {
@@ -19,7 +20,10 @@ export const absentDecider: Rule<NoOptions> = {
         subject: ref('initiative', initiative.id),
         related: people(answer.absent.map((a) => a.personId)),
         message: `No one can decide ${model.titleOf(initiative.id)}: ` +
-          `${names(answer.absent.map((a) => `${a.name} is ${statusWord(a.status)}`))}, with no delegation to an active deputy`
+          `${names(answer.absent.map((a) => `${a.name} is ${statusWord(a.status)}`))}, with no delegation to an active deputy`,
+        remediation: `Record a delegation from ${eitherOf(answer.absent.map((a) => a.name))} to an active deputy for ${model.titleOf(initiative.id)} ` +
+          `while they are away, or end ${answer.absent.length > 1 ? 'their Accountable roles' : `the Accountable role of ${answer.absent[0]!.name}`} ` +
+          'and name an active successor'
       }))
   }
 }

@@ -1,6 +1,7 @@
 // consult-overload: a live initiative that consults more people than a decision can listen to.
 import Type, { type Static } from 'typebox'
-import { defaultsOf, people, ref, type Rule } from '../rule.js'
+import { deciderPhrase } from '../advice.js'
+import { defaultsOf, names, people, ref, type Rule } from '../rule.js'
 
 const Options = Type.Object({
   maxConsulted: Type.Integer({ minimum: 0, default: 8, description: 'The most Consulted people on one initiative, direct and inherited.' })
@@ -20,10 +21,16 @@ export const consultOverload: Rule<Static<typeof Options>> = {
     return model.liveInitiatives().flatMap((initiative) => {
       const consulted = model.holderIds(initiative.id, 'C')
       if (consulted.size <= maxConsulted) return []
+      const title = model.titleOf(initiative.id)
+      const who = deciderPhrase(model, initiative.id)
+      const domains = [...new Set(model.holders(initiative.id, 'C').flatMap((h) => h.domainId === null ? [] : [h.domainId]))]
       return [{
         subject: ref('initiative', initiative.id),
         related: people(consulted),
         message: `${model.titleOf(initiative.id)} consults ${consulted.size} people (more than ${maxConsulted})`,
+        remediation: `${who === undefined ? 'Keep' : `Ask ${who}, to keep`} as Consulted on ${title} at most ${maxConsulted} of its ` +
+          `${consulted.size} Consulted people, those whose input changes the decision, and make the others Informed` +
+          (domains.length === 0 ? '' : `; prune the Consulted roles on ${names(domains.map((d) => model.domainLabel(d)))}, which every initiative there inherits`),
         data: { consulted: consulted.size, maxConsulted }
       }]
     })

@@ -1,5 +1,6 @@
 // decision-overdue: a live initiative whose decision was due before the audit's time.
-import { NoOptions, ref, type Rule } from '../rule.js'
+import { deciderPhrase } from '../advice.js'
+import { dateWords, NoOptions, ref, type Rule } from '../rule.js'
 
 export const decisionOverdue: Rule<NoOptions> = {
   id: 'decision-overdue',
@@ -13,11 +14,17 @@ export const decisionOverdue: Rule<NoOptions> = {
   check (model) {
     return model.liveInitiatives()
       .filter((initiative) => initiative.decisionDueAt !== null && initiative.decisionDueAt < model.at)
-      .map((initiative) => ({
-        subject: ref('initiative', initiative.id),
-        related: [],
-        message: `The decision on ${model.titleOf(initiative.id)} was due ${initiative.decisionDueAt!} and is still open (${initiative.status.replace('_', ' ')})`,
-        data: { decisionDueAt: initiative.decisionDueAt }
-      }))
+      .map((initiative) => {
+        const title = model.titleOf(initiative.id)
+        const who = deciderPhrase(model, initiative.id)
+        return {
+          subject: ref('initiative', initiative.id),
+          related: [],
+          message: `The decision on ${title} was due ${dateWords(initiative.decisionDueAt!)} and is still open (${initiative.status.replace('_', ' ')})`,
+          remediation: `${who === undefined ? `Name a final decider for ${title} and have them decide it` : `Ask ${who}, to decide ${title}`} ` +
+            'or set a new due date and say what is missing; if the initiative is no longer wanted, abandon it',
+          data: { decisionDueAt: initiative.decisionDueAt }
+        }
+      })
   }
 }

@@ -19,7 +19,10 @@ export const multipleFinalDeciders: Rule<NoOptions> = {
         subject: ref('initiative', initiative.id),
         related: people(answer.deciders.map((d) => d.personId)),
         message: `${answer.deciders.length} people hold the final decision on ${model.titleOf(initiative.id)}: ` +
-          names(answer.deciders.map((d) => d.name))
+          names(answer.deciders.map((d) => d.name)),
+        remediation: `Make one of ${names(answer.deciders.map((d) => d.name))} Accountable for ${model.titleOf(initiative.id)} and ` +
+          `the other${answer.deciders.length > 2 ? 's' : ''} Consulted or Responsible, or split the initiative; ` +
+          'if any one of them may decide alone, declare it a pool'
       }))
   }
 }

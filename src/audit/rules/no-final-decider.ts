@@ -1,5 +1,16 @@
 // no-final-decider: a live initiative with no Accountable anywhere, on itself or up its domains.
-import { NoOptions, ref, type Rule } from '../rule.js'
+import { holderNames } from '../advice.js'
+import type { ReadModel } from '../../registry/read-model.js'
+import type { InitiativeRecord } from '../../registry/types.js'
+import { names, NoOptions, ref, type Rule } from '../rule.js'
+
+/** Name an Accountable on the initiative or its domain; who is Responsible for it, when someone is, as a likely candidate. */
+function nameOne (model: ReadModel, initiative: InitiativeRecord): string {
+  const domain = initiative.domainId === null ? '' : `, or on ${model.domainLabel(initiative.domainId)} if one person should decide every initiative there`
+  const responsible = holderNames(model, initiative.id, 'R')
+  const who = responsible.length === 0 ? '' : ` (${names(responsible)} ${responsible.length > 1 ? 'are' : 'is'} Responsible for it)`
+  return `Name one Accountable person on ${model.titleOf(initiative.id)}${who}${domain}`
+}
 
 export const noFinalDecider: Rule<NoOptions> = {
   id: 'no-final-decider',
@@ -16,7 +27,8 @@ export const noFinalDecider: Rule<NoOptions> = {
       .map((initiative) => ({
         subject: ref('initiative', initiative.id),
         related: [],
-        message: `No one holds the final decision on ${model.titleOf(initiative.id)}: no Accountable on it or on its domains`
+        message: `No one holds the final decision on ${model.titleOf(initiative.id)}: no Accountable on it or on its domains`,
+        remediation: nameOne(model, initiative)
       }))
   }
 }

@@ -1,5 +1,8 @@
 // no-responsible: a live initiative that nobody is Responsible for carrying out.
+import { deciderPhrase } from '../advice.js'
 import { NoOptions, ref, type Rule } from '../rule.js'
+
+const askOrName = (decider: string | undefined): string => decider === undefined ? 'Name' : `Ask ${decider}, to name`
 
 export const noResponsible: Rule<NoOptions> = {
   id: 'no-responsible',
@@ -16,7 +19,9 @@ export const noResponsible: Rule<NoOptions> = {
       .map((initiative) => ({
         subject: ref('initiative', initiative.id),
         related: [],
-        message: `No one is Responsible for ${model.titleOf(initiative.id)}, on it or on its domains`
+        message: `No one is Responsible for ${model.titleOf(initiative.id)}, on it or on its domains`,
+        remediation: `${askOrName(deciderPhrase(model, initiative.id))} who does the work as Responsible on ${model.titleOf(initiative.id)}` +
+          (initiative.domainId === null ? '' : `, or on ${model.domainLabel(initiative.domainId)} if the same team carries every initiative there`)
       }))
   }
 }

@@ -1,9 +1,15 @@
 // shareholder-overreach: a shareholder outside the management line who holds, or steers, the final decision.
 import type { PersonRecord, RuleFinding } from '../../registry/types.js'
-import { NoOptions, ref, type Rule } from '../rule.js'
+import { names, NoOptions, ref, type Rule } from '../rule.js'
 
 const outsider = (p: PersonRecord | undefined): boolean =>
   p !== undefined && p.tags.includes('shareholder') && !p.tags.includes('executive') && !p.tags.includes('board')
+
+/** Give the shareholder a formal voice and agree openly who decides. */
+function voice (shareholder: string, title: string, deciders: readonly string[]): string {
+  const agree = deciders.length === 0 ? `name an executive Accountable for ${title}` : `agree openly that ${names(deciders)} ${deciders.length > 1 ? 'decide' : 'decides'} ${title}`
+  return `Give ${shareholder} a formal voice on ${title} (Consulted, or through the board) instead of steering it, and ${agree}`
+}
 
 export const shareholderOverreach: Rule<NoOptions> = {
   id: 'shareholder-overreach',
@@ -23,10 +29,14 @@ export const shareholderOverreach: Rule<NoOptions> = {
       for (const holder of model.formalDeciders(initiative.id)) {
         if (!outsider(model.person(holder.personId))) continue
         const through = holder.domainId === null ? '' : ` through ${model.domainLabel(holder.domainId)}`
+        const name = model.nameOf(holder.personId)
         findings.push({
           subject: ref('person', holder.personId),
           related: [ref('initiative', initiative.id), ref('assignment', holder.assignment.id)],
-          message: `${who(holder.personId)} holds the final decision on ${model.titleOf(initiative.id)}${through}`
+          message: `${who(holder.personId)} holds the final decision on ${model.titleOf(initiative.id)}${through}`,
+          remediation: `Make an executive Accountable for ${model.titleOf(initiative.id)} in place of ${name}` +
+            `${holder.domainId === null ? '' : ` (who holds it${through})`} and make ${name} Consulted; if ${name} must decide, ` +
+            'add them to the board or the executive team'
         })
       }
     }
@@ -34,14 +44,17 @@ export const shareholderOverreach: Rule<NoOptions> = {
       if (influence.strength !== 'high' || !outsider(model.person(influence.personId))) continue
       const subject = ref('person', influence.personId)
       if (influence.initiativeId !== null && model.liveInitiative(influence.initiativeId) !== undefined) {
+        const deciders = model.decider(influence.initiativeId).deciders.map((d) => d.name)
         findings.push({ subject, related: [ref('initiative', influence.initiativeId), ref('influence', influence.id)],
-          message: `${who(influence.personId)} strongly influences ${model.titleOf(influence.initiativeId)}` })
+          message: `${who(influence.personId)} strongly influences ${model.titleOf(influence.initiativeId)}`,
+          remediation: voice(model.nameOf(influence.personId), model.titleOf(influence.initiativeId), deciders) })
       }
       const over = influence.overPersonId
       if (over === null) continue
       for (const initiativeId of model.liveInitiativesDecidedBy(over)) {
         findings.push({ subject, related: [ref('initiative', initiativeId), ref('influence', influence.id), ref('person', over)],
-          message: `${who(influence.personId)} strongly influences ${model.nameOf(over)}, who decides ${model.titleOf(initiativeId)}` })
+          message: `${who(influence.personId)} strongly influences ${model.nameOf(over)}, who decides ${model.titleOf(initiativeId)}`,
+          remediation: voice(model.nameOf(influence.personId), model.titleOf(initiativeId), [model.nameOf(over)]) })
       }
     }
     return findings

@@ -20,9 +20,11 @@ export const unanimityTrap: Rule<Static<typeof Options>> = {
   check (model, { maxApprovers }) {
     return model.liveInitiatives().filter((i) => i.decisionRule === 'unanimous').flatMap((initiative) => {
       const approvers = [...new Set(model.formalDeciders(initiative.id).map((h) => h.personId))].sort()
-      const reporting = approvers.flatMap((personId) => approvers
+      const pairs = approvers.flatMap((personId) => approvers
         .filter((managerId) => managerId !== personId && model.reportsTo(personId, managerId))
-        .map((managerId) => `${model.nameOf(personId)} reports to ${model.nameOf(managerId)}`))
+        .map((managerId) => ({ personId, managerId })))
+      const reporting = pairs.map(({ personId, managerId }) => `${model.nameOf(personId)} reports to ${model.nameOf(managerId)}`)
+      const reports = [...new Set(pairs.map((p) => p.personId))].map((id) => model.nameOf(id))
       const tooMany = approvers.length > maxApprovers
       if (!tooMany && reporting.length === 0) return []
       const reasons = [
@@ -33,6 +35,9 @@ export const unanimityTrap: Rule<Static<typeof Options>> = {
         subject: ref('initiative', initiative.id),
         related: people(approvers),
         message: `${model.titleOf(initiative.id)} is decided unanimously: ${reasons.join('; ')}`,
+        remediation: `Make one of ${names(approvers.map((id) => model.nameOf(id)))} the final decider of ${model.titleOf(initiative.id)} and the other${approvers.length > 2 ? 's' : ''} Consulted` +
+          (reports.length === 0 ? '' : `, or drop ${names(reports)} from its Accountable people`) +
+          (tooMany ? `, or keep at most ${maxApprovers} approvers` : '') + ', or use the pool rule so that any one of them may decide',
         data: { approvers: approvers.length, maxApprovers }
       }]
     })

@@ -29,13 +29,15 @@ ruleTable(t, absentDecider, {
     {
       name: 'retired, no delegation',
       registry: registry().person('ada', { status: 'retired' }).initiative('tiers').assign('ada', 'A', { initiative: 'tiers' }),
-      findings: [{ subject: 'initiative:tiers', related: ['person:ada'], message: 'No one can decide "Tiers": Ada is retired, with no delegation to an active deputy' }]
+      findings: [{ subject: 'initiative:tiers', related: ['person:ada'], message: 'No one can decide "Tiers": Ada is retired, with no delegation to an active deputy',
+        remediation: 'Record a delegation from Ada to an active deputy for "Tiers" while they are away, or end the Accountable role of Ada and name an active successor' }]
     },
     {
       name: 'both of a pool away (one by its timeline), and the delegation of one goes to someone away too',
       registry: base().initiative('pool', { decisionRule: 'pool' }).status('ada', 'on_leave', LEAVE).status('bob', 'departed', LEAVE)
         .status('cyd', 'on_leave', LEAVE).delegate('ada', 'cyd').assign('ada', 'A', { initiative: 'pool' }).assign('bob', 'A', { initiative: 'pool' }),
-      findings: [{ subject: 'initiative:pool', related: ['person:ada', 'person:bob'], message: 'No one can decide "Pool": Ada is on leave and Bob is departed, with no delegation to an active deputy' }]
+      findings: [{ subject: 'initiative:pool', related: ['person:ada', 'person:bob'], message: 'No one can decide "Pool": Ada is on leave and Bob is departed, with no delegation to an active deputy',
+        remediation: 'Record a delegation from Ada or Bob to an active deputy for "Pool" while they are away, or end their Accountable roles and name an active successor' }]
     },
     {
       name: 'a delegation that ended before the audit',

@@ -26,7 +26,10 @@ ruleTable(t, consultOverload, {
     {
       name: 'five on the initiative and four inherited',
       registry: consulting(consulting(org(), { initiative: 'roadmap' }, ...PEOPLE.slice(0, 5)), { domain: 'product' }, ...PEOPLE.slice(5, 9)),
-      findings: [{ subject: 'initiative:roadmap', related: related(9), message: '"Roadmap" consults 9 people (more than 8)', data: { consulted: 9, maxConsulted: 8 } }]
+      findings: [{ subject: 'initiative:roadmap', related: related(9), message: '"Roadmap" consults 9 people (more than 8)',
+        remediation: 'Keep as Consulted on "Roadmap" at most 8 of its 9 Consulted people, those whose input changes the decision, and make the others Informed; ' +
+          'prune the Consulted roles on domain "Product", which every initiative there inherits',
+        data: { consulted: 9, maxConsulted: 8 } }]
     },
     {
       name: 'three with maxConsulted 2',

@@ -33,18 +33,21 @@ ruleTable(t, multipleFinalDeciders, {
     {
       name: 'two Accountable on the initiative',
       registry: two().assign('ada', 'A', { initiative: 'tiers' }).assign('bob', 'A', { initiative: 'tiers' }),
-      findings: [{ subject: 'initiative:tiers', related: ['person:ada', 'person:bob'], message: '2 people hold the final decision on "Tiers": Ada and Bob' }]
+      findings: [{ subject: 'initiative:tiers', related: ['person:ada', 'person:bob'], message: '2 people hold the final decision on "Tiers": Ada and Bob',
+        remediation: 'Make one of Ada and Bob Accountable for "Tiers" and the other Consulted or Responsible, or split the initiative; if any one of them may decide alone, declare it a pool' }]
     },
     {
       name: 'three inherited from the domain',
       registry: two().assign('cyd', 'A', { domain: 'pricing' }).assign('ada', 'A', { domain: 'pricing' }).assign('bob', 'A', { domain: 'pricing' }),
-      findings: [{ subject: 'initiative:tiers', related: ['person:ada', 'person:bob', 'person:cyd'], message: '3 people hold the final decision on "Tiers": Cyd, Ada and Bob' }]
+      findings: [{ subject: 'initiative:tiers', related: ['person:ada', 'person:bob', 'person:cyd'], message: '3 people hold the final decision on "Tiers": Cyd, Ada and Bob',
+        remediation: 'Make one of Cyd, Ada and Bob Accountable for "Tiers" and the others Consulted or Responsible, or split the initiative; if any one of them may decide alone, declare it a pool' }]
     },
     {
       name: 'one on leave hands over to a deputy, who now decides beside the other',
       registry: two().status('bob', 'on_leave', '2025-01-01T00:00:00.000Z').delegate('bob', 'cyd')
         .assign('ada', 'A', { initiative: 'tiers' }).assign('bob', 'A', { initiative: 'tiers' }),
-      findings: [{ subject: 'initiative:tiers', related: ['person:ada', 'person:cyd'], message: '2 people hold the final decision on "Tiers": Ada and Cyd' }]
+      findings: [{ subject: 'initiative:tiers', related: ['person:ada', 'person:cyd'], message: '2 people hold the final decision on "Tiers": Ada and Cyd',
+        remediation: 'Make one of Ada and Cyd Accountable for "Tiers" and the other Consulted or Responsible, or split the initiative; if any one of them may decide alone, declare it a pool' }]
     }
   ]
 })

@@ -20,7 +20,8 @@ ruleTable(t, noFinalDecider, {
     {
       name: 'no Accountable anywhere up the tree',
       registry: tree().initiative('tiers', { domainId: 'pricing' }).assign('ada', 'R', { initiative: 'tiers' }),
-      findings: [{ subject: 'initiative:tiers', related: [], message: 'No one holds the final decision on "Tiers": no Accountable on it or on its domains' }]
+      findings: [{ subject: 'initiative:tiers', related: [], message: 'No one holds the final decision on "Tiers": no Accountable on it or on its domains',
+        remediation: 'Name one Accountable person on "Tiers" (Ada is Responsible for it), or on domain "Pricing" if one person should decide every initiative there' }]
     },
     {
       name: 'an Accountable whose assignment ended before the audit, and one that starts after it',
@@ -32,7 +33,8 @@ ruleTable(t, noFinalDecider, {
     {
       name: 'an initiative on hold is still live; one without a domain has nothing to inherit',
       registry: registry().initiative('tiers', { status: 'on_hold', title: 'Price tiers' }),
-      findings: [{ subject: 'initiative:tiers', related: [], message: 'No one holds the final decision on "Price tiers": no Accountable on it or on its domains' }]
+      findings: [{ subject: 'initiative:tiers', related: [], message: 'No one holds the final decision on "Price tiers": no Accountable on it or on its domains',
+        remediation: 'Name one Accountable person on "Price tiers"' }]
     }
   ]
 })

@@ -26,8 +26,10 @@ ruleTable(t, retiredInfluence, {
       name: 'a retired founder still Accountable on a live initiative, and Consulted on a domain',
       registry: company().assign('gus', 'A', { initiative: 'tiers', id: 'a-gus' }).assign('gus', 'C', { domain: 'pricing', id: 'c-gus' }),
       findings: [
-        { subject: 'person:gus', related: ['assignment:a-gus', 'initiative:tiers'], message: 'Gus (retired) still holds Accountable on "Tiers"' },
-        { subject: 'person:gus', related: ['assignment:c-gus', 'domain:pricing'], message: 'Gus (retired) still holds Consulted on domain "Pricing"' }
+        { subject: 'person:gus', related: ['assignment:a-gus', 'initiative:tiers'], message: 'Gus (retired) still holds Accountable on "Tiers"',
+          remediation: 'End the Accountable role of Gus on "Tiers" (keep them Informed, or as an advisor, if their experience is wanted) and name an active person Accountable in their place' },
+        { subject: 'person:gus', related: ['assignment:c-gus', 'domain:pricing'], message: 'Gus (retired) still holds Consulted on domain "Pricing"',
+          remediation: 'End the Consulted role of Gus on domain "Pricing" (keep them Informed, or as an advisor, if their experience is wanted)' }
       ]
     },
     {
@@ -39,8 +41,10 @@ ruleTable(t, retiredInfluence, {
       name: 'a retired founder steering an initiative and a domain',
       registry: company().influence('gus', { initiative: 'tiers', id: 'f1' }).influence('gus', { domain: 'pricing', id: 'f2', strength: 'low' }),
       findings: [
-        { subject: 'person:gus', related: ['influence:f1', 'initiative:tiers'], message: `Gus (retired) still steers "Tiers" (medium influence observed 2020-01-01T00:00:00.000Z)` },
-        { subject: 'person:gus', related: ['influence:f2', 'domain:pricing'], message: `Gus (retired) still steers domain "Pricing" (low influence observed 2020-01-01T00:00:00.000Z)` }
+        { subject: 'person:gus', related: ['influence:f1', 'initiative:tiers'], message: 'Gus (retired) still steers "Tiers" (medium influence observed 1 January 2020)',
+          remediation: 'Talk openly with Gus and Cleo about who has the final word on "Tiers"; once they agree, delete the influence record' },
+        { subject: 'person:gus', related: ['influence:f2', 'domain:pricing'], message: 'Gus (retired) still steers domain "Pricing" (low influence observed 1 January 2020)',
+          remediation: 'Talk openly with Gus about who has the final word on domain "Pricing"; once they agree, delete the influence record' }
       ]
     },
     {
@@ -49,7 +53,8 @@ ruleTable(t, retiredInfluence, {
       findings: [{
         subject: 'person:gus',
         related: ['influence:f1', 'person:ceo', 'initiative:tiers'],
-        message: 'Gus (retired) still steers Cleo, who decides "Tiers" (high influence observed 2020-01-01T00:00:00.000Z)'
+        message: 'Gus (retired) still steers Cleo, who decides "Tiers" (high influence observed 1 January 2020)',
+        remediation: 'Talk openly with Gus and Cleo about who has the final word on "Tiers"; once they agree, delete the influence record'
       }]
     },
     {
@@ -62,12 +67,14 @@ ruleTable(t, retiredInfluence, {
         {
           subject: 'person:gus',
           related: ['influence:f1', 'person:ceo', 'initiative:bands', 'initiative:tiers'],
-          message: 'Gus (retired) still steers Cleo, who decides "Bands" and 1 other live initiative (medium influence observed 2020-01-01T00:00:00.000Z)'
+          message: 'Gus (retired) still steers Cleo, who decides "Bands" and 1 other live initiative (medium influence observed 1 January 2020)',
+          remediation: 'Talk openly with Gus and Cleo about who has the final word on "Bands" and 1 other live initiative; once they agree, delete the influence record'
         },
         {
           subject: 'person:rex',
           related: ['influence:f2', 'person:vic', 'initiative:x1', 'initiative:x2', 'initiative:x3'],
-          message: 'Rex (retired) still steers Vic, who decides "X1" and 2 other live initiatives (medium influence observed 2020-01-01T00:00:00.000Z)'
+          message: 'Rex (retired) still steers Vic, who decides "X1" and 2 other live initiatives (medium influence observed 1 January 2020)',
+          remediation: 'Talk openly with Rex and Vic about who has the final word on "X1" and 2 other live initiatives; once they agree, delete the influence record'
         }
       ]
     }

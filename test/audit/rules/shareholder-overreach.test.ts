@@ -31,14 +31,19 @@ ruleTable(t, shareholderOverreach, {
     {
       name: 'the investor Accountable on the initiative',
       registry: org().assign('ivan', 'A', { initiative: 'tiers', id: 'a1' }),
-      findings: [{ subject: 'person:ivan', related: ['initiative:tiers', 'assignment:a1'], message: `${WHO} holds the final decision on "Tiers"` }]
+      findings: [{ subject: 'person:ivan', related: ['initiative:tiers', 'assignment:a1'], message: `${WHO} holds the final decision on "Tiers"`,
+        remediation: 'Make an executive Accountable for "Tiers" in place of Ivan and make Ivan Consulted; if Ivan must decide, add them to the board or the executive team' }]
     },
     {
       name: 'the investor Accountable two levels up, for every initiative below',
       registry: org().initiative('bands', { domainId: 'pricing', status: 'proposed' }).assign('ivan', 'A', { domain: 'company', id: 'a1' }),
       findings: [
-        { subject: 'person:ivan', related: ['initiative:bands', 'assignment:a1'], message: `${WHO} holds the final decision on "Bands" through domain "Company"` },
-        { subject: 'person:ivan', related: ['initiative:tiers', 'assignment:a1'], message: `${WHO} holds the final decision on "Tiers" through domain "Company"` }
+        { subject: 'person:ivan', related: ['initiative:bands', 'assignment:a1'], message: `${WHO} holds the final decision on "Bands" through domain "Company"`,
+          remediation: 'Make an executive Accountable for "Bands" in place of Ivan (who holds it through domain "Company") and make Ivan Consulted; ' +
+            'if Ivan must decide, add them to the board or the executive team' },
+        { subject: 'person:ivan', related: ['initiative:tiers', 'assignment:a1'], message: `${WHO} holds the final decision on "Tiers" through domain "Company"`,
+          remediation: 'Make an executive Accountable for "Tiers" in place of Ivan (who holds it through domain "Company") and make Ivan Consulted; ' +
+            'if Ivan must decide, add them to the board or the executive team' }
       ]
     },
     {
@@ -46,9 +51,12 @@ ruleTable(t, shareholderOverreach, {
       registry: org().initiative('bands').assign('ceo', 'A', { domain: 'pricing' }).assign('ceo', 'A', { initiative: 'bands' })
         .influence('ivan', { initiative: 'tiers', strength: 'high', id: 'f1' }).influence('ivan', { over: 'ceo', strength: 'high', id: 'f2' }),
       findings: [
-        { subject: 'person:ivan', related: ['initiative:tiers', 'influence:f1'], message: `${WHO} strongly influences "Tiers"` },
-        { subject: 'person:ivan', related: ['initiative:bands', 'influence:f2', 'person:ceo'], message: `${WHO} strongly influences Cleo, who decides "Bands"` },
-        { subject: 'person:ivan', related: ['initiative:tiers', 'influence:f2', 'person:ceo'], message: `${WHO} strongly influences Cleo, who decides "Tiers"` }
+        { subject: 'person:ivan', related: ['initiative:tiers', 'influence:f1'], message: `${WHO} strongly influences "Tiers"`,
+          remediation: 'Give Ivan a formal voice on "Tiers" (Consulted, or through the board) instead of steering it, and agree openly that Cleo decides "Tiers"' },
+        { subject: 'person:ivan', related: ['initiative:bands', 'influence:f2', 'person:ceo'], message: `${WHO} strongly influences Cleo, who decides "Bands"`,
+          remediation: 'Give Ivan a formal voice on "Bands" (Consulted, or through the board) instead of steering it, and agree openly that Cleo decides "Bands"' },
+        { subject: 'person:ivan', related: ['initiative:tiers', 'influence:f2', 'person:ceo'], message: `${WHO} strongly influences Cleo, who decides "Tiers"`,
+          remediation: 'Give Ivan a formal voice on "Tiers" (Consulted, or through the board) instead of steering it, and agree openly that Cleo decides "Tiers"' }
       ]
     }
   ]

@@ -29,13 +29,16 @@ ruleTable(t, unanimityTrap, {
         subject: 'initiative:merger',
         related: ['person:ada', 'person:dee', 'person:eve', 'person:fay'],
         message: '"Merger" is decided unanimously: all 4 of its Accountable people must agree (more than 3)',
+        remediation: 'Make one of Ada, Dee, Eve and Fay the final decider of "Merger" and the others Consulted, or keep at most 3 approvers, ' +
+          'or use the pool rule so that any one of them may decide',
         data: { approvers: 4, maxApprovers: 3 }
       }]
     },
     {
       name: 'the leader who needs his report\'s approval',
       registry: approvers('ada', 'bob'),
-      findings: [{ subject: 'initiative:merger', related: ['person:ada', 'person:bob'], message: '"Merger" is decided unanimously: Bob reports to Ada' }]
+      findings: [{ subject: 'initiative:merger', related: ['person:ada', 'person:bob'], message: '"Merger" is decided unanimously: Bob reports to Ada',
+        remediation: 'Make one of Ada and Bob the final decider of "Merger" and the other Consulted, or drop Bob from its Accountable people, or use the pool rule so that any one of them may decide' }]
     },
     {
       name: 'reports two levels down, inherited from the domain, with both reasons when maxApprovers is 2',
@@ -47,6 +50,8 @@ ruleTable(t, unanimityTrap, {
         related: ['person:ada', 'person:bob', 'person:cyd'],
         message: '"Merger" is decided unanimously: all 3 of its Accountable people must agree (more than 2); ' +
           'Bob reports to Ada, Cyd reports to Ada and Cyd reports to Bob',
+        remediation: 'Make one of Ada, Bob and Cyd the final decider of "Merger" and the others Consulted, or drop Bob and Cyd from its Accountable people, ' +
+          'or keep at most 2 approvers, or use the pool rule so that any one of them may decide',
         data: { approvers: 3, maxApprovers: 2 }
       }]
     },
@@ -54,7 +59,8 @@ ruleTable(t, unanimityTrap, {
       name: 'a reporting line that loops (two people recorded as each other\'s manager) ends',
       registry: registry().person('kim', { managerId: 'lee' }).person('lee', { managerId: 'kim' }).person('max', { managerId: 'max' })
         .initiative('pact', { decisionRule: 'unanimous' }).assign('kim', 'A', { initiative: 'pact' }).assign('lee', 'A', { initiative: 'pact' }).assign('max', 'A', { initiative: 'pact' }),
-      findings: [{ subject: 'initiative:pact', related: ['person:kim', 'person:lee', 'person:max'], message: '"Pact" is decided unanimously: Kim reports to Lee and Lee reports to Kim' }]
+      findings: [{ subject: 'initiative:pact', related: ['person:kim', 'person:lee', 'person:max'], message: '"Pact" is decided unanimously: Kim reports to Lee and Lee reports to Kim',
+        remediation: 'Make one of Kim, Lee and Max the final decider of "Pact" and the others Consulted, or drop Kim and Lee from its Accountable people, or use the pool rule so that any one of them may decide' }]
     }
   ]
 })
