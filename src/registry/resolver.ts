@@ -149,3 +149,11 @@ export function resolveDecider (source: RegistrySource, target: Target, at: stri
       : deciders.length > 1 && place.decisionRule === 'single' ? 'ambiguous' : 'clear'
   return { target, at, decisionRule: place.decisionRule, resolution, deciders, absent }
 }
+
+/**
+ * The formal deciders' A assignments at `at`: those of the nearest level that has any (the initiative, then its
+ * domains outwards), exactly the ones resolveDecider starts from. Every other A valid then is overridden by them.
+ */
+export function formalAssignments (source: RegistrySource, target: Target, at: string): AssignmentRecord[] {
+  return formalDeciders(source, placeOf(source, target), at).map(({ assignment }) => assignment)
+}

@@ -70,6 +70,16 @@ export const RaciQuery = Type.Object({
 }, { additionalProperties: false })
 export type RaciQuery = Static<typeof RaciQuery>
 
+/** Where a role comes from: the initiative itself, or a domain of its chain (nearest first). */
+export const RaciOriginSchema = Type.Object({
+  level: Type.Enum(['initiative', 'domain'], { description: 'initiative: held on the initiative itself; domain: held on a domain of its chain' }),
+  id: Id,
+  name: Type.String({ description: 'The initiative\'s title or the domain\'s name' }),
+  distance: Type.Integer({ minimum: 0, description: '0 the initiative, 1 its own domain, 2 that domain\'s parent, and so on' })
+}, { description: 'Where the role comes from' })
+
+export const RACI_AUTHORITIES = ['effective', 'overridden'] as const
+
 export const RaciHolderSchema = Type.Object({
   assignmentId: Id,
   personId: Id,
@@ -77,7 +87,13 @@ export const RaciHolderSchema = Type.Object({
   source: Type.Enum(['direct', 'inherited'], { description: 'direct: held on the initiative; inherited: held on its domain or an ancestor' }),
   domainId: Nullable(Id),
   validFrom: Timestamp,
-  validTo: Nullable(Timestamp)
+  validTo: Nullable(Timestamp),
+  origin: RaciOriginSchema,
+  authority: Type.Optional(Type.Enum([...RACI_AUTHORITIES], {
+    description: 'A holders only. effective: this A is a formal decider, as GET /v1/initiatives/{id}/decider resolves it (the nearest ' +
+      'level with an A wins); overridden: an A on a farther level, replaced by the nearer one. An effective A stays the formal one when ' +
+      'its holder is away: the decider answer (link `decider`) says who decides in their place, through which delegation'
+  }))
 }, { description: 'One person holding a role, and where the role comes from' })
 export type RaciHolder = Static<typeof RaciHolderSchema>
 
@@ -86,8 +102,12 @@ const Holders = (role: string) => Type.Array(RaciHolderSchema, { description: `$
 const raciExample = {
   initiativeId: 'eu-price-list-2027',
   at: '2026-03-03T09:00:00.000Z',
-  R: [{ assignmentId: 'as-1', personId: 'grace-hopper', name: 'Grace Hopper', source: 'direct', domainId: null, validFrom: '2026-01-01T00:00:00.000Z', validTo: null }],
-  A: [{ assignmentId: 'as-2', personId: 'ada-lovelace', name: 'Ada Lovelace', source: 'inherited', domainId: 'pricing', validFrom: '2025-01-01T00:00:00.000Z', validTo: null }],
+  decider: '/v1/initiatives/eu-price-list-2027/decider?at=2026-03-03T09%3A00%3A00.000Z',
+  R: [{ assignmentId: 'as-1', personId: 'grace-hopper', name: 'Grace Hopper', source: 'direct', domainId: null, validFrom: '2026-01-01T00:00:00.000Z', validTo: null, origin: { level: 'initiative', id: 'eu-price-list-2027', name: 'EU price list 2027', distance: 0 } }],
+  A: [
+    { assignmentId: 'as-2', personId: 'ada-lovelace', name: 'Ada Lovelace', source: 'inherited', domainId: 'pricing', validFrom: '2025-01-01T00:00:00.000Z', validTo: null, origin: { level: 'domain', id: 'pricing', name: 'Pricing', distance: 1 }, authority: 'effective' },
+    { assignmentId: 'as-3', personId: 'alan-turing', name: 'Alan Turing', source: 'inherited', domainId: 'commercial', validFrom: '2024-01-01T00:00:00.000Z', validTo: null, origin: { level: 'domain', id: 'commercial', name: 'Commercial', distance: 2 }, authority: 'overridden' }
+  ],
   C: [],
   I: []
 }
@@ -95,6 +115,7 @@ const raciExample = {
 export const RaciSchema = Type.Object({
   initiativeId: Id,
   at: Timestamp,
+  decider: Type.String({ description: 'Who decides the initiative at the same time, with the path (GET, relative to the service)' }),
   R: Holders('Responsible'),
   A: Holders('Accountable (final decider)'),
   C: Holders('Consulted'),

@@ -4,6 +4,7 @@ import Type, { type Static } from 'typebox'
 import { DECISION_RULES, INITIATIVE_STATUSES, PERSON_STATUSES, RACI_ROLES } from '../../db/schema.js'
 import { ImportQuery } from './bundle.js'
 import { ID_PATTERN, Nullable } from './common.js'
+import { RaciHolderSchema } from './initiatives.js'
 
 export const XLSX_MEDIA_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 export const CSV_MEDIA_TYPE = 'text/csv'
@@ -37,7 +38,12 @@ export const RaciMatrixSchema = Type.Object({
     domain: Nullable(Type.String({ description: 'How the files name the domain: its name, or its id where the name is not unique' })),
     decisionRule: Type.Enum([...DECISION_RULES]),
     status: Type.Enum([...INITIATIVE_STATUSES]),
-    roles: Type.Record(Type.String(), Roles, { description: 'The roles each person holds on the initiative itself, by person id' })
+    roles: Type.Record(Type.String(), Roles, { description: 'The roles each person holds on the initiative itself, by person id' }),
+    accountable: Type.Array(RaciHolderSchema, {
+      description: 'Every A valid then on the initiative and up its domain chain, nearest first, each with its origin and its authority: ' +
+        'effective (a formal decider, as GET /v1/initiatives/{id}/decider resolves it) or overridden (replaced by a nearer A). ' +
+        'The CSV and XLSX forms show only the roles held on the initiative itself, which are never overridden'
+    })
   }), { description: 'Every initiative (of the domain\'s subtree), in id order' }),
   problems: Type.Array(Type.Object({
     initiativeId: Type.String(),
@@ -62,7 +68,12 @@ export const RaciMatrixSchema = Type.Object({
       { id: 'ada', name: 'Ada Lovelace', email: 'ada@example.com', status: 'active', header: 'ada@example.com' },
       { id: 'bob', name: 'Bob Babbage', email: 'bob@example.com', status: 'retired', header: 'bob@example.com' }
     ],
-    rows: [{ initiativeId: 'new-tiers', title: 'New price tiers', label: 'New price tiers', domainId: 'pricing', domain: 'Pricing', decisionRule: 'single', status: 'active', roles: { ada: ['A'], bob: ['R', 'A'] } }],
+    rows: [{ initiativeId: 'new-tiers', title: 'New price tiers', label: 'New price tiers', domainId: 'pricing', domain: 'Pricing', decisionRule: 'single', status: 'active', roles: { ada: ['A'], bob: ['R', 'A'] },
+      accountable: [
+        { assignmentId: 'as-7', personId: 'ada', name: 'Ada Lovelace', source: 'direct', domainId: null, validFrom: '2026-01-01T00:00:00.000Z', validTo: null, origin: { level: 'initiative', id: 'new-tiers', name: 'New price tiers', distance: 0 }, authority: 'effective' },
+        { assignmentId: 'as-8', personId: 'bob', name: 'Bob Babbage', source: 'direct', domainId: null, validFrom: '2026-01-01T00:00:00.000Z', validTo: null, origin: { level: 'initiative', id: 'new-tiers', name: 'New price tiers', distance: 0 }, authority: 'effective' },
+        { assignmentId: 'as-2', personId: 'cy', name: 'Cy Shannon', source: 'inherited', domainId: 'pricing', validFrom: '2025-01-01T00:00:00.000Z', validTo: null, origin: { level: 'domain', id: 'pricing', name: 'Pricing', distance: 1 }, authority: 'overridden' }
+      ] }],
     problems: [
       { initiativeId: 'new-tiers', personId: 'ada', ruleId: 'multiple-final-deciders', message: '2 people hold the final decision on "New price tiers"' },
       { initiativeId: 'new-tiers', personId: 'bob', ruleId: 'inactive-role-holder', message: 'Bob Babbage holds R/A but is retired' }

@@ -10,6 +10,8 @@ export interface Holder {
   domainId: string | null
   validFrom: string
   validTo: string | null
+  /** 0 on the initiative itself, 1 on its own domain, 2 on that domain's parent, and so on. */
+  depth: number
 }
 
 /*

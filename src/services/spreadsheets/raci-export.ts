@@ -15,6 +15,8 @@ import { createSnapshot } from '../../registry/snapshot.js'
 import { readAll } from '../../store/bundle.js'
 import type { Db } from '../../store/connection.js'
 import { shapeAt } from '../../store/history.js'
+import type { RaciHolder } from '../../schemas/initiatives.js'
+import { accountableAt } from '../raci.js'
 import { ruleConfigs } from '../rule-settings.js'
 import { labelsOf } from './registry-names.js'
 
@@ -41,6 +43,8 @@ export interface RaciMatrixView {
     decisionRule: string
     status: string
     roles: Record<string, RaciRole[]>
+    /** Every A then on the initiative and up its domain chain, nearest first, marked effective or overridden. */
+    accountable: RaciHolder[]
   }>
   /** Cells breaking a rule: a person's cell, or the initiative itself (personId null) when no one cell is at fault. */
   problems: Array<{ initiativeId: string, personId: string | null, ruleId: string, message: string }>
@@ -84,7 +88,8 @@ export function raciMatrixView (db: Db, options: RaciExportOptions = {}): RaciMa
     return {
       initiativeId: initiative.id, title: initiative.title, label: titles.get(initiative.id) ?? initiative.id,
       domainId: initiative.domainId, domain: initiative.domainId === null ? null : domainNames.get(initiative.domainId) ?? initiative.domainId,
-      decisionRule: initiative.decisionRule, status: initiative.status, roles: Object.fromEntries(roles)
+      decisionRule: initiative.decisionRule, status: initiative.status, roles: Object.fromEntries(roles),
+      accountable: accountableAt(snapshot, initiative.id, at)
     }
   })
   const people = [...holders].map((id) => {
