@@ -52,6 +52,9 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     childLoggerFactory: requestLogger,
     requestIdHeader: false,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    // Start-up loads the whole decider index and starts the checkpointer thread: its time grows with the registry and
+    // with the host's load, so no fixed limit (fastify's 10 s default) may stop a server that is merely slow to start.
+    pluginTimeout: 0,
     connectionTimeout: config.connectionTimeoutMs,
     requestTimeout: config.requestTimeoutMs,
     keepAliveTimeout: config.keepAliveTimeoutMs,
