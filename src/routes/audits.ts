@@ -3,12 +3,12 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import Type, { type TSchema } from 'typebox'
 import { actorOf } from '../plugins/auth.js'
 import {
-  AuditCreateSchema, AuditRunSchema, AuditsQuery, FindingSchema, FindingsQuery, InitiativeFindingsQuery, InitiativeFindingsSchema
+  AuditCreateSchema, AuditRunSchema, AuditsQuery, FindingGroupsSchema, FindingSchema, FindingsQuery, InitiativeFindingsQuery, InitiativeFindingsSchema
 } from '../schemas/audits.js'
 import { access, IdParams, Page, problems } from '../schemas/common.js'
 import { REPORT_CSP } from '../report/page-style.js'
 import { getAuditReport } from '../services/audit-report.js'
-import { getAudit, listAudits, listFindings, runAudit } from '../services/audits.js'
+import { getAudit, listAudits, listRunFindings, runAudit } from '../services/audits.js'
 import { getInitiativeFindings } from '../services/initiative-findings.js'
 
 const tags = ['audits']
@@ -45,10 +45,12 @@ const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/audits/:id/findings', {
     config: { allow: access.read },
     schema: {
-      operationId: 'listFindings', tags, summary: 'The findings of a run (new, persisting, and resolved since the previous run of its scope), filtered and paged',
-      params: IdParams, querystring: FindingsQuery, response: { 200: Page(FindingSchema), ...problems(404) }
+      operationId: 'listFindings', tags,
+      summary: 'The findings of a run (new, persisting, and resolved since the previous run of its scope), filtered and paged; with groupBy, in groups by root cause',
+      params: IdParams, querystring: FindingsQuery,
+      response: { 200: Type.Union([Page(FindingSchema), FindingGroupsSchema], { examples: [{ items: [], nextCursor: null }] }), ...problems(404) }
     }
-  }, async (request) => listFindings(app.runtime.db, request.params.id, request.query))
+  }, async (request) => listRunFindings(app.runtime.db, request.params.id, request.query))
 
   app.get('/audits/:id/report', {
     config: { allow: access.read },

@@ -5,6 +5,7 @@ import { Id, Nullable, PageQuery, Timestamp } from './common.js'
 import { SeveritySchema } from './rules.js'
 
 export const MAX_SCOPE_INITIATIVES = 500
+export const GROUP_BY = ['subject', 'rule', 'person'] as const
 
 const DomainScope = Type.Object({
   domainId: { ...Id, description: 'Audit the domain, its sub-domains and their initiatives' }
@@ -99,8 +100,38 @@ export const FindingsQuery = Type.Object({
   ruleId: Type.Optional(Type.String({ maxLength: 64, description: 'Only this rule\'s findings' })),
   state: Type.Optional(Type.Enum([...FINDING_STATES])),
   waived: Type.Optional(Type.Boolean({ description: 'true: only waived findings; false: only those without a waiver' })),
+  groupBy: Type.Optional(Type.Enum([...GROUP_BY], {
+    description: 'Group the findings by root cause: subject (the record a finding is about), rule, or person (each person a finding names, ' +
+      'as subject or related). Groups come worst severity first, then largest; the page (limit, cursor) is over groups'
+  })),
+  perGroup: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, description: 'With groupBy: the most findings listed per group (default 20); count says how many it has' })),
   ...PageQuery
 }, { additionalProperties: false })
+
+const groupExample = {
+  key: { kind: 'person', id: 'ada-lovelace' },
+  label: 'Ada Lovelace',
+  severity: 'error',
+  count: 1,
+  findings: [{ ...findingExample, state: 'new' }]
+}
+
+export const FindingGroupSchema = Type.Object({
+  key: Type.Object({ kind: Type.String({ description: 'A record kind (person, initiative, …), or rule' }), id: Type.String() }),
+  label: Type.String({ description: 'What the key names, in words: a person\'s name, an initiative\'s title, a domain\'s name, a rule\'s title; else its id' }),
+  severity: SeveritySchema,
+  count: Type.Integer({ minimum: 1, description: 'Findings in the group (the filters applied)' }),
+  findings: Type.Array(FindingSchema, { description: 'Its first perGroup findings, in the order stored' })
+})
+
+export const FindingGroupsSchema = Type.Object({
+  groupBy: Type.Enum([...GROUP_BY]),
+  groups: Type.Array(FindingGroupSchema),
+  totalGroups: Type.Integer({ minimum: 0 }),
+  totalFindings: Type.Integer({ minimum: 0, description: 'Findings the filters keep, each once' }),
+  nextCursor: Nullable(Type.String({ description: 'Pass as ?cursor= (with the same groupBy and filters) for the next page of groups; null on the last' }))
+}, { examples: [{ groupBy: 'person', groups: [groupExample], totalGroups: 1, totalFindings: 1, nextCursor: null }] })
+export type FindingGroups = Static<typeof FindingGroupsSchema>
 export type FindingsQuery = Static<typeof FindingsQuery>
 
 export const LiveFindingSchema = Type.Object(findingFields, { examples: [findingExample] })

@@ -4,10 +4,11 @@ import type { AuditRunner } from '../audit/audit-runner.js'
 import type { AuditScope } from '../audit/engine.js'
 import { runView } from '../audit/run-store.js'
 import { now, toInstant } from '../clock.js'
-import { doneRun, doneRuns, domainExists, findings, knownInitiatives, type StoredFinding } from '../store/audit-runs.js'
+import { doneRun, doneRuns, domainExists, findings, knownInitiatives, type FindingFilter, type StoredFinding } from '../store/audit-runs.js'
 import type { Db } from '../store/connection.js'
 import { invalidField, notFound, ProblemError } from '../errors.js'
-import type { AuditCreate, AuditRun, AuditsQuery, Finding, FindingsQuery } from '../schemas/audits.js'
+import type { AuditCreate, AuditRun, AuditsQuery, Finding, FindingGroups, FindingsQuery } from '../schemas/audits.js'
+import { listFindingGroups } from './finding-groups.js'
 import type { Actor } from '../store/change-log.js'
 import { ruleById } from '../audit/rules/index.js'
 import { newId } from './ids.js'
@@ -68,7 +69,8 @@ export function getAudit (db: Db, id: string): AuditRun {
   return runView(run)
 }
 
-const findingView = (r: StoredFinding): Finding => ({
+/** A stored finding as the API shows it. */
+export const findingView = (r: StoredFinding): Finding => ({
   fingerprint: r.fingerprint,
   ruleId: r.ruleId,
   severity: r.severity,
@@ -81,13 +83,24 @@ const findingView = (r: StoredFinding): Finding => ({
   waived: r.waiverId === null ? null : { waiverId: r.waiverId, reason: r.waiverReason ?? '' }
 })
 
+/** The answer of GET /audits/{id}/findings: the findings, or with groupBy, the findings in groups (services/finding-groups.ts). */
+export function listRunFindings (db: Db, runId: string, q: FindingsQuery): Page<Finding> | FindingGroups {
+  if (q.groupBy === undefined) return listFindings(db, runId, q)
+  getAudit(db, runId)
+  return listFindingGroups(db, runId, q.groupBy, filterOf(q), q)
+}
+
+const filterOf = (q: FindingsQuery): FindingFilter =>
+  ({ severity: q.severity ?? null, ruleId: q.ruleId ?? null, state: q.state ?? null, waived: q.waived ?? null })
+
 /** A run's findings in the order they were stored (those that hold, then the resolved ones), filtered and paged. */
 export function listFindings (db: Db, runId: string, q: FindingsQuery): Page<Finding> {
   getAudit(db, runId)
+  if (q.perGroup !== undefined) throw invalidField('/perGroup', 'only with groupBy', 'query')
+  const filter = filterOf(q)
   const limit = q.limit ?? DEFAULT_PAGE_SIZE
   const after = cursorAfter(q.cursor)
   if (after !== undefined && !/^\d{1,15}$/.test(after)) throw invalidField('/cursor', 'not a cursor this service returned', 'query')
-  const filter = { severity: q.severity ?? null, ruleId: q.ruleId ?? null, state: q.state ?? null, waived: q.waived ?? null }
   const rows = findings(db, runId, filter, Number(after ?? 0), limit + 1)
   const page = toPage(rows.map((r) => ({ id: String(r.id), finding: findingView(r) })), limit)
   return { items: page.items.map((i) => i.finding), nextCursor: page.nextCursor }

@@ -160,3 +160,73 @@ export const domainExists = (db: Db, id: string): boolean => statement(db, 'SELE
 /** Those of the initiatives that are in the registry. */
 export const knownInitiatives = (db: Db, ids: readonly string[]): Set<string> =>
   new Set((statement(db, 'SELECT id FROM initiatives WHERE id IN (SELECT value FROM json_each(?))').all(JSON.stringify(ids)) as { id: string }[]).map((r) => r.id))
+
+/** How a run's findings are grouped: by the record they are about, by rule, or by each person they name. */
+export type GroupBy = 'subject' | 'rule' | 'person'
+
+/** A group as counted: its key (kind 'rule' and the rule id, or a record's kind and id), worst severity rank and size. */
+export interface GroupRow { kind: string, id: string, rank: number, count: number }
+
+const FILTERED = `SELECT id, severity, rule_id, subject_kind, subject_id, related FROM findings WHERE run_id = @runId
+    AND (@severity IS NULL OR severity = @severity) AND (@ruleId IS NULL OR rule_id = @ruleId) AND (@state IS NULL OR state = @state)
+    AND (@waived IS NULL OR (waiver_id IS NOT NULL) = @waived)`
+
+/** Each filtered finding with the key of every group it belongs to: a finding names a person once however often it does. */
+const KEYED: Record<GroupBy, string> = {
+  subject: 'SELECT id, severity, subject_kind AS kind, subject_id AS key FROM f',
+  rule: "SELECT id, severity, 'rule' AS kind, rule_id AS key FROM f",
+  person: `SELECT id, severity, 'person' AS kind, subject_id AS key FROM f WHERE subject_kind = 'person'
+    UNION SELECT f.id, f.severity, 'person', j.value ->> 'id' FROM f, json_each(f.related) j WHERE j.value ->> 'kind' = 'person'`
+}
+
+const groupsSql = (by: GroupBy): string => `WITH f AS (${FILTERED}), k AS (${KEYED[by]})
+  SELECT kind, key AS id, min(CASE severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END) AS rank, count(*) AS count
+  FROM k GROUP BY kind, key ORDER BY rank, count DESC, kind, key LIMIT @limit OFFSET @offset`
+
+const groupTotalsSql = (by: GroupBy): string => `WITH f AS (${FILTERED}), k AS (${KEYED[by]})
+  SELECT (SELECT count(*) FROM (SELECT 1 FROM k GROUP BY kind, key)) AS groups, (SELECT count(*) FROM f) AS findings`
+
+const membersSql = (by: GroupBy): string => `WITH f AS (${FILTERED}), k AS (${KEYED[by]}),
+  page AS (SELECT value ->> 0 AS kind, value ->> 1 AS key FROM json_each(@keys)),
+  m AS (SELECT k.kind, k.key, k.id, row_number() OVER (PARTITION BY k.kind, k.key ORDER BY k.id) AS n FROM k JOIN page USING (kind, key))
+  SELECT m.kind AS groupKind, m.key AS groupId, x.id, x.fingerprint, x.rule_id AS ruleId, x.severity, x.state, x.subject_kind AS subjectKind,
+    x.subject_id AS subjectId, x.related, x.message, x.remediation, x.data, x.waiver_id AS waiverId, x.waiver_reason AS waiverReason
+  FROM m JOIN findings x ON x.id = m.id WHERE m.n <= @perGroup ORDER BY m.kind, m.key, x.id`
+
+const filterParams = (runId: string, filter: FindingFilter): Record<string, unknown> => ({
+  runId, severity: filter.severity, ruleId: filter.ruleId, state: filter.state, waived: filter.waived === null ? null : filter.waived ? 1 : 0
+})
+
+/**
+ * Groups of the run's filtered findings, worst severity first (error, warning, info), then the largest, then by key:
+ * `limit` of them after the first `offset`. A finding can fall in several person groups; rank is the worst severity's.
+ */
+export const findingGroups = (db: Db, runId: string, by: GroupBy, filter: FindingFilter, offset: number, limit: number): GroupRow[] =>
+  statement(db, groupsSql(by)).all({ ...filterParams(runId, filter), offset, limit }) as GroupRow[]
+
+/** How many groups, and how many findings, the filter keeps. */
+export const groupTotals = (db: Db, runId: string, by: GroupBy, filter: FindingFilter): { groups: number, findings: number } =>
+  statement(db, groupTotalsSql(by)).get(filterParams(runId, filter)) as { groups: number, findings: number }
+
+/** The first `perGroup` findings (in the order stored) of each of the groups, with the group they belong to. */
+export const groupMembers = (db: Db, runId: string, by: GroupBy, filter: FindingFilter, keys: readonly { kind: string, id: string }[], perGroup: number):
+  (StoredFinding & { groupKind: string, groupId: string })[] =>
+  statement(db, membersSql(by)).all({ ...filterParams(runId, filter), keys: JSON.stringify(keys.map((k) => [k.kind, k.id])), perGroup }) as
+    (StoredFinding & { groupKind: string, groupId: string })[]
+
+const LABELS: Record<string, string> = {
+  person: 'SELECT id, name AS label FROM people WHERE id IN (SELECT value FROM json_each(?))',
+  initiative: 'SELECT id, title AS label FROM initiatives WHERE id IN (SELECT value FROM json_each(?))',
+  domain: 'SELECT id, name AS label FROM domains WHERE id IN (SELECT value FROM json_each(?))'
+}
+
+/** The names of people, titles of initiatives and names of domains among the ids, by "kind:id"; others are not named here. */
+export function recordLabels (db: Db, refs: readonly { kind: string, id: string }[]): Map<string, string> {
+  const labels = new Map<string, string>()
+  for (const [kind, sql] of Object.entries(LABELS)) {
+    const ids = refs.filter((r) => r.kind === kind).map((r) => r.id)
+    if (ids.length === 0) continue
+    for (const row of statement(db, sql).all(JSON.stringify(ids)) as { id: string, label: string }[]) labels.set(`${kind}:${row.id}`, row.label)
+  }
+  return labels
+}
