@@ -46,6 +46,8 @@ export interface Config {
   pressureSampleMs: number
   /** The Retry-After in seconds of a 503 for overload. */
   overloadRetryAfterSeconds: number
+  /** Whether a write that may change a boundary answers with the findings it raised or cleared (`effects`). */
+  writeEffects: boolean
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
@@ -83,7 +85,8 @@ export const defaultConfig: Config = {
   // The delay is a mean over a sample: a shorter one sees an overload sooner but also takes the backlog after a stall
   // (a checkpoint's fsync) for one. The choice, measured: docs/performance.md.
   pressureSampleMs: 1000,
-  overloadRetryAfterSeconds: 2
+  overloadRetryAfterSeconds: 2,
+  writeEffects: true
 }
 
 export class ConfigError extends Error {}
@@ -149,7 +152,8 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env, isTerminal = B
     maxHeapUsedBytes: integer(env, 'WHODECIDES_MAX_HEAP_USED_BYTES', defaultConfig.maxHeapUsedBytes, 0, 2 ** 50),
     maxRssBytes: integer(env, 'WHODECIDES_MAX_RSS_BYTES', defaultConfig.maxRssBytes, 0, 2 ** 50),
     pressureSampleMs: integer(env, 'WHODECIDES_PRESSURE_SAMPLE_MS', defaultConfig.pressureSampleMs, 10, 60_000),
-    overloadRetryAfterSeconds: integer(env, 'WHODECIDES_OVERLOAD_RETRY_AFTER', defaultConfig.overloadRetryAfterSeconds, 1, 3600)
+    overloadRetryAfterSeconds: integer(env, 'WHODECIDES_OVERLOAD_RETRY_AFTER', defaultConfig.overloadRetryAfterSeconds, 1, 3600),
+    writeEffects: boolean(env, 'WHODECIDES_WRITE_EFFECTS', defaultConfig.writeEffects)
   }
 }
 

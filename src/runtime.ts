@@ -13,6 +13,8 @@ import { GroupCommit } from './store/group-commit.js'
 export interface RuntimeOptions {
   /** How audit runs are stored, if not as usual: tests slow the store down (audit/audit-runner.ts). */
   audits?: AuditRunnerOptions
+  /** Whether a write that may change a boundary is judged before and after (services/write-effects.ts); default true. */
+  writeEffects?: boolean
 }
 
 /**
@@ -37,6 +39,8 @@ export class Runtime {
   readonly audits: AuditRunner
   /** Where imports run: the import process of a database file. */
   readonly imports: ImportRunner
+  /** Whether writes that may change a boundary answer with their effects (routes/replies.ts commitJudged). */
+  readonly writeEffects: boolean
   /** Copies the write-ahead log into the database off the request thread; a database file only, once started. */
   #checkpointer: Checkpointer | undefined
   /** Asks the database file, every COMMITS_ELSEWHERE_POLL_MS, whether another process committed; once started. */
@@ -49,6 +53,7 @@ export class Runtime {
     this.keys = new LiveKeys(db)
     this.audits = openAuditRunner(db, options.audits)
     this.imports = startImportRunner(db, this.deciders, this.writes)
+    this.writeEffects = options.writeEffects ?? true
   }
 
   /** Opens the database at `path` (':memory:' for one that ends with the process), its schema brought up to date. */

@@ -1,6 +1,6 @@
 // Assignments: RACI cells with periods — records, ending instead of erasing, overlaps, activeAt, paging, refusals.
 import t from 'tap'
-import { assertProblem, type TestApp } from './helper.js'
+import { assertProblem, recordOf, type TestApp } from './helper.js'
 import { buildSeededApp as setup, changeAt, changeCount, ISO } from './seed-registry.js'
 
 const post = (call: TestApp['call'], payload: object, as: 'admin' | 'editor' = 'editor') =>
@@ -12,7 +12,7 @@ t.test('create, get, change and end an assignment', async (t) => {
   t.equal(res.statusCode, 201)
   t.equal(res.headers.location, '/v1/assignments/ada-a-pricing')
   t.equal(res.headers.etag, '"1"')
-  const body = res.json()
+  const body = recordOf(res)
   t.match(body.createdAt, ISO)
   t.strictSame(body, {
     id: 'ada-a-pricing', personId: 'ada', role: 'A', initiativeId: null, domainId: 'pricing',
@@ -33,26 +33,26 @@ t.test('create, get, change and end an assignment', async (t) => {
   t.equal(switched.statusCode, 200)
   t.equal(switched.headers.etag, '"2"')
   t.equal(Number(switched.headers['x-revision']), revision + 1)
-  t.match(switched.json(), {
+  t.match(recordOf(switched), {
     id: 'ada-a-pricing', role: 'R', initiativeId: 'new-prices', domainId: null,
     validFrom: '2026-02-01T00:00:00.000Z', validTo: '2027-01-01T00:00:00.000Z', version: 2, createdAt: body.createdAt
   }, 'the target switches and times are normalized to UTC')
-  t.match(changeAt(app, revision + 1), { action: 'update', before: body, after: switched.json() })
+  t.match(changeAt(app, revision + 1), { action: 'update', before: body, after: recordOf(switched) })
 
   const cleared = await call({ method: 'PATCH', url: '/v1/assignments/ada-a-pricing', payload: { validTo: null }, as: 'editor' })
   t.equal(cleared.statusCode, 200)
-  t.equal(cleared.json().validTo, null, 'PATCH with null clears validTo')
-  t.strictSame((await call({ method: 'GET', url: '/v1/assignments/ada-a-pricing' })).json(), cleared.json(), 'the change is stored')
+  t.equal(recordOf(cleared).validTo, null, 'PATCH with null clears validTo')
+  t.strictSame((await call({ method: 'GET', url: '/v1/assignments/ada-a-pricing' })).json(), recordOf(cleared), 'the change is stored')
 
   const ended = await call({ method: 'DELETE', url: '/v1/assignments/ada-a-pricing', headers: { 'if-match': '"3"' }, as: 'editor' })
   t.equal(ended.statusCode, 200)
   t.equal(ended.headers.etag, '"4"')
   t.equal(Number(ended.headers['x-revision']), revision + 3)
-  const endedBody = ended.json()
+  const endedBody = recordOf(ended)
   t.match(endedBody.validTo, ISO)
-  t.ok(endedBody.validTo >= cleared.json().updatedAt, 'validTo is now')
-  t.strictSame(endedBody, { ...cleared.json(), validTo: endedBody.validTo, version: 4, updatedAt: endedBody.validTo })
-  t.match(changeAt(app, revision + 3), { action: 'end', entity: 'assignments', before: cleared.json(), after: endedBody })
+  t.ok(endedBody.validTo >= recordOf(cleared).updatedAt, 'validTo is now')
+  t.strictSame(endedBody, { ...recordOf(cleared), validTo: endedBody.validTo, version: 4, updatedAt: endedBody.validTo })
+  t.match(changeAt(app, revision + 3), { action: 'end', entity: 'assignments', before: recordOf(cleared), after: endedBody })
 
   const kept = await call({ method: 'GET', url: '/v1/assignments/ada-a-pricing', as: 'reader' })
   t.equal(kept.statusCode, 200, 'an ended assignment stays readable')
@@ -60,7 +60,7 @@ t.test('create, get, change and end an assignment', async (t) => {
 
   const again = await call({ method: 'DELETE', url: '/v1/assignments/ada-a-pricing', as: 'editor' })
   t.equal(again.statusCode, 200, 'ending an ended assignment is answered as it is')
-  t.strictSame(again.json(), endedBody)
+  t.strictSame(recordOf(again), endedBody)
   t.equal(again.headers.etag, '"4"')
   t.equal(Number(again.headers['x-revision']), revision + 3, 'X-Revision names the change that ended it')
   t.equal(changeCount(app, 'assignments'), 4, 'one change-log entry per mutation, none for the repeated end')

@@ -50,7 +50,8 @@ t.test('an empty environment gives the defaults', async (t) => {
     maxHeapUsedBytes: Math.floor(getHeapStatistics().heap_size_limit * 0.9),
     maxRssBytes: 0,
     pressureSampleMs: 1000,
-    overloadRetryAfterSeconds: 2
+    overloadRetryAfterSeconds: 2,
+    writeEffects: true
   })
 })
 
@@ -73,6 +74,7 @@ t.test('every variable is read', async (t) => {
     WHODECIDES_LOG_PRETTY: 'true',
     WHODECIDES_BODY_LIMIT: '2048',
     WHODECIDES_IMPORT_BODY_LIMIT: '1048576',
+    WHODECIDES_WRITE_EFFECTS: 'false',
     ...Object.fromEntries(Object.entries(HARDENING_VARIABLES).map(([name, [, min]]) => [name, String(min + 1)]))
   }, false)
   t.same(config, {
@@ -84,6 +86,7 @@ t.test('every variable is read', async (t) => {
     prettyLogs: true,
     bodyLimit: 2048,
     importBodyLimit: 1048576,
+    writeEffects: false,
     ...Object.fromEntries(Object.values(HARDENING_VARIABLES).map(([field, min]) => [field, min + 1]))
   })
 })

@@ -1,6 +1,6 @@
 // Delegations: records, exactly one scope, no self-delegation, periods, activeAt, paging, refusals.
 import t from 'tap'
-import { assertProblem, type TestApp } from './helper.js'
+import { assertProblem, recordOf, type TestApp } from './helper.js'
 import { buildSeededApp as setup, changeAt, changeCount, ISO } from './seed-registry.js'
 
 const leave = { fromPersonId: 'ada', toPersonId: 'grace', allScopes: true, validFrom: '2026-07-01T00:00:00Z', validTo: '2026-08-01T00:00:00Z' }
@@ -14,7 +14,7 @@ t.test('create, get, change and delete a delegation', async (t) => {
   t.equal(res.statusCode, 201)
   t.equal(res.headers.location, '/v1/delegations/ada-leave')
   t.equal(res.headers.etag, '"1"')
-  const body = res.json()
+  const body = recordOf(res)
   t.match(body.createdAt, ISO)
   t.strictSame(body, {
     id: 'ada-leave', fromPersonId: 'ada', toPersonId: 'grace', initiativeId: null, domainId: null, allScopes: true,
@@ -36,19 +36,19 @@ t.test('create, get, change and delete a delegation', async (t) => {
   t.equal(narrowed.statusCode, 200)
   t.equal(narrowed.headers.etag, '"2"')
   t.equal(Number(narrowed.headers['x-revision']), revision + 1)
-  t.strictSame(narrowed.json(), { ...body, domainId: 'pricing', allScopes: false, reason: null, validTo: null, version: 2, updatedAt: narrowed.json().updatedAt })
-  t.match(changeAt(app, revision + 1), { action: 'update', before: body, after: narrowed.json() })
+  t.strictSame(recordOf(narrowed), { ...body, domainId: 'pricing', allScopes: false, reason: null, validTo: null, version: 2, updatedAt: recordOf(narrowed).updatedAt })
+  t.match(changeAt(app, revision + 1), { action: 'update', before: body, after: recordOf(narrowed) })
 
   const toInitiative = await call({ method: 'PATCH', url: '/v1/delegations/ada-leave', payload: { initiativeId: 'new-prices', domainId: null, toPersonId: 'alan' } })
   t.equal(toInitiative.statusCode, 200)
-  t.match(toInitiative.json(), { initiativeId: 'new-prices', domainId: null, allScopes: false, toPersonId: 'alan', version: 3 })
-  t.strictSame((await call({ method: 'GET', url: '/v1/delegations/ada-leave' })).json(), toInitiative.json(), 'the change is stored')
+  t.match(recordOf(toInitiative), { initiativeId: 'new-prices', domainId: null, allScopes: false, toPersonId: 'alan', version: 3 })
+  t.strictSame((await call({ method: 'GET', url: '/v1/delegations/ada-leave' })).json(), recordOf(toInitiative), 'the change is stored')
 
   const removed = await call({ method: 'DELETE', url: '/v1/delegations/ada-leave', headers: { 'if-match': '"3"' }, as: 'editor' })
   t.equal(removed.statusCode, 204)
   t.equal(removed.body, '')
   t.equal(Number(removed.headers['x-revision']), revision + 3)
-  t.strictSame(changeAt(app, revision + 3), { action: 'delete', entity: 'delegations', entityId: 'ada-leave', before: toInitiative.json(), after: null })
+  t.strictSame(changeAt(app, revision + 3), { action: 'delete', entity: 'delegations', entityId: 'ada-leave', before: recordOf(toInitiative), after: null })
   assertProblem(t, await call({ method: 'GET', url: '/v1/delegations/ada-leave' }), 404, 'WHODECIDES_ERR_NOT_FOUND')
   t.equal(changeCount(app, 'delegations'), 4, 'one change-log entry per mutation')
 })

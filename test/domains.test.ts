@@ -1,6 +1,6 @@
 // Domains: records, the tree (parents, loops), filters, paging, delete blockers, If-Match, and refusals that write nothing.
 import t from 'tap'
-import { assertProblem, buildTestApp, type TestApp } from './helper.js'
+import { assertProblem, buildTestApp, recordOf, type TestApp } from './helper.js'
 
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/
 
@@ -19,7 +19,7 @@ t.test('create, get, change and delete a domain', async (t) => {
   t.equal(created.statusCode, 201)
   t.equal(created.headers.location, '/v1/domains/pricing')
   t.equal(created.headers.etag, '"1"')
-  const body = created.json()
+  const body = recordOf(created)
   t.match(body.createdAt, ISO)
   t.strictSame(body, { id: 'pricing', name: 'Pricing', description: 'Prices', parentId: 'commercial', version: 1, createdAt: body.createdAt, updatedAt: body.createdAt })
   const revision = Number(created.headers['x-revision'])
@@ -37,8 +37,8 @@ t.test('create, get, change and delete a domain', async (t) => {
   t.equal(changed.statusCode, 200)
   t.equal(changed.headers.etag, '"2"')
   t.equal(Number(changed.headers['x-revision']), revision + 1)
-  t.match(changed.json(), { id: 'pricing', name: 'Pricing and packaging', description: null, parentId: null, version: 2, createdAt: body.createdAt })
-  t.strictSame((await call({ method: 'GET', url: '/v1/domains/pricing' })).json(), changed.json(), 'the change is stored')
+  t.match(recordOf(changed), { id: 'pricing', name: 'Pricing and packaging', description: null, parentId: null, version: 2, createdAt: body.createdAt })
+  t.strictSame((await call({ method: 'GET', url: '/v1/domains/pricing' })).json(), recordOf(changed), 'the change is stored')
 
   const removed = await call({ method: 'DELETE', url: '/v1/domains/pricing', headers: { 'if-match': '"2"' } })
   t.equal(removed.statusCode, 204)

@@ -47,3 +47,9 @@ export function assertProblem (t: Test, res: LightMyRequestResponse, status: num
   t.type(body.detail, 'string')
   return body
 }
+
+/** A write's answer as the record it wrote: its JSON without `effects` (what the write did to boundaries; test/write-effects.test.ts). */
+export function recordOf (res: LightMyRequestResponse): any {
+  const { effects: _effects, ...record } = res.json()
+  return record
+}

@@ -1,6 +1,6 @@
 // Initiatives: records, defaults, time normalization, filters, paging, delete blockers, If-Match, and refusals.
 import t from 'tap'
-import { assertProblem, buildTestApp, type TestApp } from './helper.js'
+import { assertProblem, buildTestApp, recordOf, type TestApp } from './helper.js'
 
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/
 
@@ -38,7 +38,7 @@ t.test('create, get, change and delete an initiative', async (t) => {
   t.equal(created.headers.location, '/v1/initiatives/eu-prices')
   t.equal(created.headers.etag, '"1"')
   t.match(created.headers['x-revision'], /^\d+$/)
-  const body = created.json()
+  const body = recordOf(created)
   t.match(body, {
     id: 'eu-prices', title: 'EU price list', destination: 'One price list in euros', description: 'Replaces six lists', domainId: 'pricing',
     status: 'active', decisionRule: 'pool', decisionDueAt: '2026-06-30T17:00:00.000Z', version: 1
@@ -60,7 +60,7 @@ t.test('create, get, change and delete an initiative', async (t) => {
   t.equal(changed.statusCode, 200)
   t.equal(changed.headers.etag, '"2"')
   t.equal(Number(changed.headers['x-revision']), Number(created.headers['x-revision']) + 1)
-  t.strictSame(changed.json(), {
+  t.strictSame(recordOf(changed), {
     ...body, status: 'decided', destination: null, domainId: null, decisionDueAt: null, decisionRule: 'unanimous', version: 2, updatedAt: changed.json().updatedAt
   })
   const due = await call({ method: 'PATCH', url: '/v1/initiatives/eu-prices', payload: { decisionDueAt: '2026-07-01T00:00:00-05:00' } })

@@ -16,7 +16,7 @@ const KEY = new RegExp(IDEMPOTENCY_KEY_PATTERN, 'u')
 const MAX_KEY_LENGTH = 255
 
 /** The headers of an answer that a replay repeats; the rest (date, x-request-id) belong to the request that gets it. */
-const REPLAYED_HEADERS = ['content-type', 'location', 'etag', 'x-revision', 'cache-control'] as const
+const REPLAYED_HEADERS = ['content-type', 'location', 'etag', 'x-revision', 'cache-control', 'link'] as const
 
 type Hook = (...args: any[]) => unknown
 type Responses = Record<string, { description?: string } & Record<string, unknown>>

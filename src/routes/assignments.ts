@@ -2,6 +2,7 @@
 import { access } from '../schemas/common.js'
 import { AssignmentCreateSchema, AssignmentPatchSchema, AssignmentSchema, AssignmentsQuery } from '../schemas/assignments.js'
 import { createAssignment, endAssignment, getAssignment, listAssignments, updateAssignment } from '../services/assignments.js'
+import { touchedBy } from '../services/write-effects.js'
 import { kindRoutes } from './effective-dated.js'
 
 export default kindRoutes({
@@ -18,5 +19,6 @@ export default kindRoutes({
     remove: 'End an assignment now (sets validTo; the record and its history stay)'
   },
   updateConflicts: true,
+  touches: touchedBy.assignment,
   service: { list: listAssignments, get: getAssignment, create: createAssignment, update: updateAssignment, end: endAssignment }
 })

@@ -2,6 +2,7 @@
 import { access } from '../schemas/common.js'
 import { DelegationCreateSchema, DelegationPatchSchema, DelegationSchema, DelegationsQuery } from '../schemas/delegations.js'
 import { createDelegation, deleteDelegation, getDelegation, listDelegations, updateDelegation } from '../services/delegations.js'
+import { touchedBy } from '../services/write-effects.js'
 import { kindRoutes } from './effective-dated.js'
 
 export default kindRoutes({
@@ -17,5 +18,6 @@ export default kindRoutes({
     update: 'Change a delegation (every rule is checked again on the changed record)',
     remove: 'Delete a delegation'
   },
+  touches: touchedBy.delegation,
   service: { list: listDelegations, get: getDelegation, create: createDelegation, update: updateDelegation, delete: deleteDelegation }
 })

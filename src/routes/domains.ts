@@ -5,7 +5,9 @@ import { access, AtOnlyQuery, IdParams, IfMatchHeaders, Page, problems } from '.
 import { DomainCreateSchema, DomainPatchSchema, DomainSchema, DomainsQuery } from '../schemas/domains.js'
 import { createDomain, deleteDomain, getDomain, listDomains, updateDomain } from '../services/domains.js'
 import { actorOf } from '../plugins/auth.js'
-import { asRead, commitWrite, created, deleted, written } from './replies.js'
+import { withEffects } from '../schemas/effects.js'
+import { touchedBy } from '../services/write-effects.js'
+import { asRead, commitJudged, commitWrite, created, deleted, written } from './replies.js'
 
 const tags = ['domains']
 
@@ -32,9 +34,9 @@ const domainRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { allow: access.edit },
     schema: {
       operationId: 'updateDomain', tags, summary: 'Change a decision area (a new parent may not lie under it)',
-      params: IdParams, headers: IfMatchHeaders, body: DomainPatchSchema, response: { 200: DomainSchema, ...problems(404, 412, 413, 415, 422) }
+      params: IdParams, headers: IfMatchHeaders, body: DomainPatchSchema, response: { 200: withEffects(DomainSchema), ...problems(404, 412, 413, 415, 422) }
     }
-  }, async (request, reply) => written(reply, await commitWrite(request, () => updateDomain(app.runtime.db, actorOf(request.key), request.params.id, request.body, request.headers['if-match']))))
+  }, async (request, reply) => written(reply, await commitJudged(request, touchedBy.domain(request.params.id, request.body), () => updateDomain(app.runtime.db, actorOf(request.key), request.params.id, request.body, request.headers['if-match']))))
 
   app.delete('/domains/:id', {
     config: { allow: access.edit },

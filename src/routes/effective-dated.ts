@@ -1,13 +1,15 @@
 // The routes of an effective-dated record kind, made from its schemas and service: list, get, create, change, and
 // end (200 with the ended record) or delete (204). Operation ids are the service's names; everyone reads.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import Type, { type Static, type TSchema } from 'typebox'
+import Type, { type Static, type TObject, type TSchema } from 'typebox'
 import { actorOf } from '../plugins/auth.js'
 import { access, AtOnlyQuery, IdParams, IfMatchHeaders, Page, problems, type Role } from '../schemas/common.js'
 import type { Actor } from '../store/change-log.js'
 import type { Db } from '../store/connection.js'
 import type { Page as PageOf, Written } from '../store/records.js'
-import { asRead, commitWrite, created, deleted, written } from './replies.js'
+import { withEffects } from '../schemas/effects.js'
+import type { Touches } from '../services/write-effects.js'
+import { asRead, commitJudged, commitWrite, created, deleted, written } from './replies.js'
 
 export interface KindSchemas { record: TSchema, create: TSchema, patch: TSchema, query: TSchema }
 
@@ -27,6 +29,11 @@ export interface KindRoutes<S extends KindSchemas> {
   summaries: { list: string, get: string, create: string, update: string, remove: string }
   /** A change may conflict with another record (409), as a create may. */
   updateConflicts?: boolean
+  /**
+   * What a write of the kind touches (services/write-effects.ts): given, its writes answer with their effects. Called
+   * with the record's id (none on create) and the change asked for (none on removal).
+   */
+  touches?: (id: string | undefined, change: object | undefined) => Touches<any>
   service: {
     list: (db: Db, q: Static<S['query']>) => PageOf<Static<S['record']>>
     get: (db: Db, id: string, at?: string) => Static<S['record']>
@@ -41,6 +48,11 @@ export function kindRoutes<S extends KindSchemas> (kind: KindRoutes<S>): Fastify
   const { collection, singular, schemas, summaries, service } = kind
   const tags = [collection]
   const write = { allow: kind.write }
+  const { touches } = kind
+  const answer = touches === undefined ? schemas.record : withEffects(schemas.record as TObject)
+  /** The write committed, judged when the kind says what it touches. */
+  const commit = async <T extends object>(request: Parameters<typeof commitWrite>[0], id: string | undefined, change: object | undefined, fn: () => T) =>
+    touches === undefined ? await commitWrite(request, fn) : await commitJudged(request, touches(id, change), fn)
   return async (app) => {
     app.get(`/${collection}`, {
       config: { allow: access.read },
@@ -59,18 +71,18 @@ export function kindRoutes<S extends KindSchemas> (kind: KindRoutes<S>): Fastify
       config: write,
       schema: {
         operationId: `create${singular}`, tags, summary: summaries.create,
-        body: schemas.create, response: { 201: schemas.record, ...problems(409, 413, 415, 422) }
+        body: schemas.create, response: { 201: answer, ...problems(409, 413, 415, 422) }
       }
-    }, async (request, reply) => created(reply, collection, await commitWrite(request,
+    }, async (request, reply) => created(reply, collection, await commit(request, undefined, request.body as object,
       () => service.create(app.runtime.db, actorOf(request.key), request.body as Static<S['create']>) as Written<Versioned>)))
 
     app.patch(`/${collection}/:id`, {
       config: write,
       schema: {
         operationId: `update${singular}`, tags, summary: summaries.update, params: IdParams, headers: IfMatchHeaders, body: schemas.patch,
-        response: { 200: schemas.record, ...problems(404, ...(kind.updateConflicts === true ? [409] : []), 412, 413, 415, 422) }
+        response: { 200: answer, ...problems(404, ...(kind.updateConflicts === true ? [409] : []), 412, 413, 415, 422) }
       }
-    }, async (request, reply) => written(reply, await commitWrite(request,
+    }, async (request, reply) => written(reply, await commit(request, request.params.id, request.body as object,
       () => service.update(app.runtime.db, actorOf(request.key), request.params.id, request.body as Static<S['patch']>, request.headers['if-match']) as Written<Versioned>)))
 
     const ends = 'end' in service
@@ -78,13 +90,13 @@ export function kindRoutes<S extends KindSchemas> (kind: KindRoutes<S>): Fastify
       config: write,
       schema: {
         operationId: `${ends ? 'end' : 'delete'}${singular}`, tags, summary: summaries.remove, params: IdParams, headers: IfMatchHeaders,
-        response: { ...(ends ? { 200: schemas.record } : { 204: Type.Null({ description: 'Deleted' }) }), ...problems(404, 412, 413, 415) }
+        response: { ...(ends ? { 200: answer } : { 204: Type.Null({ description: 'Deleted' }) }), ...problems(404, 412, 413, 415) }
       }
     }, async (request, reply) => {
       const args = [app.runtime.db, actorOf(request.key), request.params.id, request.headers['if-match']] as const
       return 'end' in service
-        ? written(reply, await commitWrite(request, () => service.end(...args) as Written<Versioned>))
-        : deleted(reply, await commitWrite(request, () => service.delete(...args)))
+        ? written(reply, await commit(request, request.params.id, undefined, () => service.end(...args) as Written<Versioned>))
+        : deleted(reply, await commit(request, request.params.id, undefined, () => service.delete(...args)))
     })
   }
 }

@@ -6,9 +6,12 @@ import { InitiativeCreateSchema, InitiativePatchSchema, InitiativeSchema, Initia
 import { createInitiative, deleteInitiative, getInitiative, listInitiatives, updateInitiative } from '../services/initiatives.js'
 import { getInitiativeRaci } from '../services/raci.js'
 import { actorOf } from '../plugins/auth.js'
-import { asRead, commitWrite, created, deleted, written } from './replies.js'
+import { withEffects } from '../schemas/effects.js'
+import { touchedBy } from '../services/write-effects.js'
+import { asRead, commitJudged, created, deleted, written } from './replies.js'
 
 const tags = ['initiatives']
+const InitiativeWrittenSchema = withEffects(InitiativeSchema)
 
 const initiativeRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/initiatives', {
@@ -36,17 +39,17 @@ const initiativeRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { allow: access.edit },
     schema: {
       operationId: 'createInitiative', tags, summary: 'Create an initiative (status proposed and decision rule single unless given)',
-      body: InitiativeCreateSchema, response: { 201: InitiativeSchema, ...problems(409, 413, 415, 422) }
+      body: InitiativeCreateSchema, response: { 201: InitiativeWrittenSchema, ...problems(409, 413, 415, 422) }
     }
-  }, async (request, reply) => created(reply, 'initiatives', await commitWrite(request, () => createInitiative(app.runtime.db, actorOf(request.key), request.body))))
+  }, async (request, reply) => created(reply, 'initiatives', await commitJudged(request, touchedBy.initiative(request.body.id), () => createInitiative(app.runtime.db, actorOf(request.key), request.body))))
 
   app.patch('/initiatives/:id', {
     config: { allow: access.edit },
     schema: {
       operationId: 'updateInitiative', tags, summary: 'Change an initiative',
-      params: IdParams, headers: IfMatchHeaders, body: InitiativePatchSchema, response: { 200: InitiativeSchema, ...problems(404, 412, 413, 415, 422) }
+      params: IdParams, headers: IfMatchHeaders, body: InitiativePatchSchema, response: { 200: InitiativeWrittenSchema, ...problems(404, 412, 413, 415, 422) }
     }
-  }, async (request, reply) => written(reply, await commitWrite(request, () => updateInitiative(app.runtime.db, actorOf(request.key), request.params.id, request.body, request.headers['if-match']))))
+  }, async (request, reply) => written(reply, await commitJudged(request, touchedBy.initiative(request.params.id), () => updateInitiative(app.runtime.db, actorOf(request.key), request.params.id, request.body, request.headers['if-match']))))
 
   app.delete('/initiatives/:id', {
     config: { allow: access.edit },
@@ -54,7 +57,7 @@ const initiativeRoutes: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'deleteInitiative', tags, summary: 'Delete an initiative that no assignment, delegation, influence or decision points to',
       params: IdParams, headers: IfMatchHeaders, response: { 204: Type.Null({ description: 'Deleted' }), ...problems(404, 409, 412, 413, 415) }
     }
-  }, async (request, reply) => deleted(reply, await commitWrite(request, () => deleteInitiative(app.runtime.db, actorOf(request.key), request.params.id, request.headers['if-match']))))
+  }, async (request, reply) => deleted(reply, await commitJudged(request, touchedBy.initiative(request.params.id), () => deleteInitiative(app.runtime.db, actorOf(request.key), request.params.id, request.headers['if-match']))))
 }
 
 export default initiativeRoutes

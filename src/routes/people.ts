@@ -5,7 +5,9 @@ import { access, AtOnlyQuery, IdParams, IfMatchHeaders, Page, problems } from '.
 import { PeopleQuery, PersonCreateSchema, PersonPatchSchema, PersonSchema, PersonStatusPeriodSchema } from '../schemas/people.js'
 import { createPerson, deletePerson, getPerson, listPeople, listPersonStatuses, updatePerson } from '../services/people.js'
 import { actorOf } from '../plugins/auth.js'
-import { asRead, commitWrite, created, deleted, written } from './replies.js'
+import { withEffects } from '../schemas/effects.js'
+import { touchedBy } from '../services/write-effects.js'
+import { asRead, commitJudged, commitWrite, created, deleted, written } from './replies.js'
 
 const tags = ['people']
 
@@ -37,9 +39,9 @@ const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { allow: access.edit },
     schema: {
       operationId: 'updatePerson', tags, summary: 'Change a person (a status change is recorded from statusSince, default now)',
-      params: IdParams, headers: IfMatchHeaders, body: PersonPatchSchema, response: { 200: PersonSchema, ...problems(404, 409, 412, 413, 415, 422) }
+      params: IdParams, headers: IfMatchHeaders, body: PersonPatchSchema, response: { 200: withEffects(PersonSchema), ...problems(404, 409, 412, 413, 415, 422) }
     }
-  }, async (request, reply) => written(reply, await commitWrite(request, () => updatePerson(app.runtime.db, actorOf(request.key), request.params.id, request.body, request.headers['if-match']))))
+  }, async (request, reply) => written(reply, await commitJudged(request, touchedBy.person(request.params.id, request.body), () => updatePerson(app.runtime.db, actorOf(request.key), request.params.id, request.body, request.headers['if-match']))))
 
   app.delete('/people/:id', {
     config: { allow: access.edit },
