@@ -18,7 +18,7 @@ t.test('create, get, change and delete an initiative', async (t) => {
   await call({ method: 'POST', url: '/v1/domains', payload: { id: 'pricing', name: 'Pricing' } })
   const minimal = await call({ method: 'POST', url: '/v1/initiatives', payload: { id: 'tidy-up', title: 'Tidy up' } })
   t.equal(minimal.statusCode, 201)
-  const m = minimal.json()
+  const m = recordOf(minimal)
   t.match(m.createdAt, ISO)
   t.strictSame(m, {
     id: 'tidy-up', title: 'Tidy up', destination: null, description: null, domainId: null, status: 'proposed', decisionRule: 'single',
