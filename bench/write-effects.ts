@@ -14,7 +14,7 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
 const PEOPLE = 10_000
 const INITIATIVES = 10_000
 
-const server = async (file: string, port: number, effects: boolean) => await startProcess(['--import', 'tsx', 'src/server.ts'], {
+const server = async (file: string, port: number, effects: boolean) => await startProcess(['dist/src/server.js'], {
   WHODECIDES_DB: file, WHODECIDES_BOOTSTRAP_KEY: KEY, WHODECIDES_LOG_LEVEL: 'warn', WHODECIDES_LOG_PRETTY: 'false',
   // The machine is shared: the overload guard would answer 503 to either server at random.
   WHODECIDES_MAX_EVENT_LOOP_DELAY_MS: '0',
