@@ -3,6 +3,7 @@
 // its onClose. Nothing of it lives in module state: two apps on two databases share nothing. docs/architecture.md.
 import { openAuditRunner, type AuditRunner, type AuditRunnerOptions } from './audit/audit-runner.js'
 import { DeciderIndex } from './registry/decider-index.js'
+import { CaveatCache } from './services/caveat-cache.js'
 import { LiveKeys } from './services/keys.js'
 import { startImportRunner, type ImportRunner } from './services/import-runner.js'
 import { commitsElsewhere, isOpen, lastRevision } from './store/change-feed.js'
@@ -33,6 +34,8 @@ export class Runtime {
   readonly writes: GroupCommit
   /** Who decides, answered from memory and kept in step with the change log. */
   readonly deciders: DeciderIndex
+  /** The caveats of "who decides?" answers, judged once per target until something is written (services/caveat-cache.ts). */
+  readonly caveats: CaveatCache
   /** The live API keys by token hash. */
   readonly keys: LiveKeys
   /** Where audits run and their runs are stored: the audit process of a database file. */
@@ -50,6 +53,7 @@ export class Runtime {
     this.db = db
     this.writes = new GroupCommit(db)
     this.deciders = new DeciderIndex(db)
+    this.caveats = new CaveatCache(db)
     this.keys = new LiveKeys(db)
     this.audits = openAuditRunner(db, options.audits)
     this.imports = startImportRunner(db, this.deciders, this.writes)

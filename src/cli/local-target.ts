@@ -68,7 +68,7 @@ export class LocalTarget implements Target {
   }
 
   async decider (initiativeId: string, at: string | undefined): Promise<InitiativeDecider> {
-    return resolveInitiativeDecider(this.runtime.deciders, initiativeId, at)
+    return resolveInitiativeDecider(this.runtime, initiativeId, at)
   }
 
   async initiative (id: string, at: string | undefined): Promise<{ title: string, domainId: string | null } | undefined> {

@@ -14,7 +14,7 @@ const deciderRoutes: FastifyPluginAsyncTypebox = async (app) => {
       summary: 'Who decides the initiative at a time (default now): its own A, else its nearest domain\'s, through delegations if absent',
       params: IdParams, querystring: DeciderQuery, response: { 200: InitiativeDeciderSchema, ...problems(404) }
     }
-  }, async (request) => resolveInitiativeDecider(app.runtime.deciders, request.params.id, request.query.at))
+  }, async (request) => resolveInitiativeDecider(app.runtime, request.params.id, request.query.at))
 
   app.get('/domains/:id/decider', {
     config: { allow: access.read },
@@ -22,7 +22,7 @@ const deciderRoutes: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'resolveDomainDecider', tags, summary: 'Who decides the domain at a time (default now): its own A, else its nearest ancestor\'s',
       params: IdParams, querystring: DeciderQuery, response: { 200: DomainDeciderSchema, ...problems(404) }
     }
-  }, async (request) => resolveDomainDecider(app.runtime.deciders, request.params.id, request.query.at))
+  }, async (request) => resolveDomainDecider(app.runtime, request.params.id, request.query.at))
 
   app.get('/people/:id/authority', {
     config: { allow: access.read },
@@ -35,10 +35,10 @@ const deciderRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/deciders/resolve', {
     config: { allow: access.read },
     schema: {
-      operationId: 'resolveDeciders', tags, summary: 'Who decides each of up to 500 initiatives, at one time (default now), in the order asked',
+      operationId: 'resolveDeciders', tags, summary: 'Who decides each of up to 500 initiatives, at one time (default now), in the order asked; unknown ids listed apart (strict: refused)',
       body: ResolveDecidersBody, response: { 200: ResolvedDecidersSchema, ...problems(413, 415, 422) }
     }
-  }, async (request) => resolveDeciders(app.runtime.deciders, request.body))
+  }, async (request) => resolveDeciders(app.runtime, request.body))
 }
 
 export default deciderRoutes

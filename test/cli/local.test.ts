@@ -71,23 +71,18 @@ t.test('migrate, import, who, audit and export on a database file', async (t) =>
     whodecides(['who', 'eu-prices', '--at', '2027-06-01'], env)
   ])
   t.equal(inherited.code, 0, inherited.stderr)
-  t.equal(inherited.stdout, [
-    "Ada Lovelace decides 'New EU price list', as Accountable for the Pricing domain (inherited).",
-    '',
-    'path',
-    '  Ada Lovelace (ada)',
-    "    assignment a1: Accountable for the Pricing domain (pricing), inherited by 'New EU price list'",
-    ''
-  ].join('\n'))
-  t.match(ambiguous.stdout, /^No one clearly decides 'Twin deciders': 2 people hold the final decision \(Ada Lovelace and Grace Hopper\), where its rule asks for one\.\n/)
-  t.match(none.stdout, /^No one decides 'Nobody home': no one is Accountable for it or for a domain above it\.\n/)
-  t.match(delegated.stdout, /^Grace Hopper decides 'Leave cover', by delegation from Bob Builder, who holds it as Accountable for the initiative itself\.\n/)
+  t.match(inherited.stdout, /^Ada Lovelace decides 'New EU price list', as Accountable for the Pricing domain[.;]/, 'the answer\'s sentence first')
+  t.match(inherited.stdout, /\ncaveats\n(  .+\n)+path\n  Ada Lovelace \(ada\)\n    assignment a1: Accountable for the Pricing domain \(pricing\)\n$/, 'then its caveats, then the path')
+  t.match(ambiguous.stdout, /^Nobody clearly decides 'Twin deciders' now: Ada Lovelace and Grace Hopper are both Accountable, where its rule asks for one\.\n/)
+  t.match(ambiguous.stdout, /\nnext up\n  .+\n/, 'an ambiguous answer says who is next up')
+  t.match(none.stdout, /^Nobody decides 'Nobody home': nobody is Accountable for it or for any domain above it\.\n/)
+  t.match(delegated.stdout, /^Grace Hopper decides 'Leave cover' for Bob Builder, who /)
   t.match(delegated.stdout, /delegation d1: Bob Builder hands the decision to Grace Hopper, open-ended/)
-  t.match(absent.stdout, /^No one can decide 'Stranded' now: its decider Cy Young \(on leave\) cannot act, and no delegation reaches someone who can\.\n/)
+  t.match(absent.stdout, /^Nobody can decide 'Stranded' now: Cy Young, its decider, is on leave and has no deputy/)
   t.match(absent.stdout, /Cy Young \(cy\): on leave, cannot act/)
   t.equal(unknown.code, 1)
   t.same(oneLine(unknown.stderr), ['whodecides: No initiatives record with id "nowhere"'])
-  t.match(future.stdout, /^At 2027-06-01T00:00:00\.000Z: No one decides 'New EU price list'/, '--at answers for that time')
+  t.match(future.stdout, /^Nobody decides 'New EU price list' on 1 June 2027: /, '--at answers for that time')
 
   // One after another: audits run at once by processes of their own on one file remove each other's runs in
   // progress (the audit store takes a run another process is storing for one left unfinished).

@@ -56,14 +56,14 @@ t.test('the demo tells the story on a fresh database and says where its files ar
   t.match(run.stdout, /imported \(upsert\) at revision \d+/, 'the organization went through the import')
   t.match(run.stdout, /people\s+13\s+0\s+0\s+0/)
 
-  // The sentences of `whodecides who`, one for each case of the story.
+  // The sentences of `whodecides who`, one for each case of the story (a clear one may go on with its caveats).
   for (const sentence of [
-    "Anna Berger decides 'Open a flagship showroom in Munich', as Accountable for the Strategy and investments domain (inherited).",
-    "Lena Fischer, Omar Haddad, Priya Raman and Tomasz Nowak decide 'Run both plants on two shifts' together: all of them must agree (decision rule: unanimous).",
-    "No one clearly decides 'Launch the online shop': 2 people hold the final decision (Jonas Weber and Sofia Lang), where its rule asks for one.",
-    "No one decides 'Trial a four-day week': no one is Accountable for it or for a domain above it.",
-    "Jonas Weber decides 'New price list for 2027', by delegation from Marta Silva, who holds it as Accountable for the initiative itself.",
-    "No one can decide 'Refinance the bank loan' now: its decider Paul Okafor (on leave) cannot act, and no delegation reaches someone who can."
+    "Anna Berger decides 'Open a flagship showroom in Munich', as Accountable for the Strategy and investments domain",
+    "Lena Fischer, Omar Haddad, Priya Raman and Tomasz Nowak decide 'Run both plants on two shifts' together: all of them must agree",
+    "Nobody clearly decides 'Launch the online shop' now: Jonas Weber and Sofia Lang are both Accountable, where its rule asks for one.",
+    "Nobody decides 'Trial a four-day week': nobody is Accountable for it or for any domain above it.",
+    "Jonas Weber decides 'New price list for 2027' for Marta Silva, who ",
+    "Nobody can decide 'Refinance the bank loan' now: Paul Okafor, its decider, is on leave and has no deputy"
   ]) t.ok(run.stdout.includes(sentence), sentence)
 
   // The audit's table: one finding of each boundary the story draws, as the rule and what it is about.
