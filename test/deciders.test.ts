@@ -52,7 +52,7 @@ async function registry (t: Test): Promise<TestApp> {
 }
 
 /** The answer with its caveats' fingerprints left out (hashes, checked in test/decider-answers.test.ts). */
-const unprinted = (answer: any) => ({ ...answer, caveats: answer.caveats.map(({ fingerprint: _f, ...c }: any) => c) })
+const unprinted = (answer: any) => ({ ...answer, caveats: answer.caveats.map(({ fingerprint: _f, remediation: _r, ...c }: any) => c) })
 
 const get = async (call: TestApp['call'], url: string) => {
   const res = await call({ method: 'GET', url, as: 'reader' })
@@ -84,7 +84,7 @@ t.test('GET /v1/initiatives/{id}/decider: inherited, then the initiative\'s own 
     summary: "FAY decided 'Solo' on 3 March 2026 for EVE, who was on leave; 1 caveat: No one is Responsible for \"Solo\", on it or on its domains.",
     deciders: [{ personId: 'fay', name: 'FAY', via: [step('as-4', null), hand('dg-1', 'eve', 'fay')] }],
     absent: [],
-    caveats: [{ ruleId: 'no-responsible', severity: 'warning', summary: 'No one is Responsible for "Solo", on it or on its domains', subject: { kind: 'initiative', id: 'solo' }, remediation: null, waived: null }],
+    caveats: [{ ruleId: 'no-responsible', severity: 'warning', summary: 'No one is Responsible for "Solo", on it or on its domains', subject: { kind: 'initiative', id: 'solo' }, waived: null }],
     nextUp: null
   })
   t.strictSame(unprinted(await get(call, `/v1/initiatives/pool-call/decider?at=${AT}`)), {
@@ -95,7 +95,7 @@ t.test('GET /v1/initiatives/{id}/decider: inherited, then the initiative\'s own 
     summary: "ADA decided 'Pool call' on 3 March 2026, as Accountable for the Commercial domain (decision rule: pool); 1 caveat: No one is Responsible for \"Pool call\", on it or on its domains.",
     deciders: [{ personId: 'ada', name: 'ADA', via: [step('as-1', 'commercial')] }],
     absent: [],
-    caveats: [{ ruleId: 'no-responsible', severity: 'warning', summary: 'No one is Responsible for "Pool call", on it or on its domains', subject: { kind: 'initiative', id: 'pool-call' }, remediation: null, waived: null }],
+    caveats: [{ ruleId: 'no-responsible', severity: 'warning', summary: 'No one is Responsible for "Pool call", on it or on its domains', subject: { kind: 'initiative', id: 'pool-call' }, waived: null }],
     nextUp: null
   })
 })
