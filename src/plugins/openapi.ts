@@ -1,11 +1,12 @@
 // The OpenAPI 3.1 document generated from the route schemas, served at /openapi.json and browsable at /docs.
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifySchema, RouteOptions } from 'fastify'
 import fp from 'fastify-plugin'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { packageRoot } from '../config.js'
+import { describeOperation } from '../schemas/operations.js'
 import { DOCS_HELMET_OPTIONS, helmetHeaders } from './security-headers.js'
 
 export const API_TAGS = [
@@ -38,6 +39,14 @@ export const DOCS_CSP = [
 ].join('; ')
 
 async function openapi (app: FastifyInstance): Promise<void> {
+  // Every operation's description comes from the one catalogue (src/schemas/operations.ts), completed with who may
+  // call it from the route's own config.allow and its errors from its declared responses: neither can drift.
+  app.addHook('onRoute', (route: RouteOptions) => {
+    const schema = route.schema as (FastifySchema & { operationId?: string, summary?: string, hide?: boolean, description?: string }) | undefined
+    if (schema?.operationId === undefined || schema.hide === true) return
+    const statuses = Object.keys((schema.response ?? {}) as Record<string, unknown>).filter((status) => !status.startsWith('2'))
+    route.schema = { ...schema, description: describeOperation(schema.operationId, schema.summary, route.config?.allow ?? null, statuses) } as FastifySchema
+  })
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -47,7 +56,9 @@ async function openapi (app: FastifyInstance): Promise<void> {
         description: 'Decision-rights registry: who holds final authority, with the reason, and boundary audits.',
         license: { name: 'UNLICENSED', identifier: 'UNLICENSED' }
       },
-      servers: [{ url: 'http://127.0.0.1:3000', description: 'Local service' }],
+      // Relative: resolved against the address the document was read from, so /docs "Try it out" calls this very
+      // service on whatever host and port it is reached at, and the committed document stays the same.
+      servers: [{ url: '/', description: 'This service, at the address this document was read from' }],
       tags: API_TAGS,
       components: {
         securitySchemes: { bearerKey: { type: 'http', scheme: 'bearer', description: 'An API key issued by POST /v1/keys' } }
