@@ -15,8 +15,8 @@ const LATER = '2099-06-01T00:00:00.000Z'
 const DOMAIN_NAMES: Record<string, string> = { company: 'Company', commercial: 'Commercial', pricing: 'Pricing', hiring: 'Hiring' }
 const step = (id: string, domainId: string | null) =>
   ({ kind: 'assignment', id, level: domainId === null ? 'initiative' : 'domain', domainId, domainName: domainId === null ? null : DOMAIN_NAMES[domainId] })
-const hand = (id: string, from: string, to: string, validTo: string | null = null) =>
-  ({ kind: 'delegation', id, from, to, fromName: from.toUpperCase(), toName: to.toUpperCase(), validTo })
+const hand = (id: string, from: string, to: string, validTo: string | null = null, delegationKind = 'deputy') =>
+  ({ kind: 'delegation', id, from, to, fromName: from.toUpperCase(), toName: to.toUpperCase(), validTo, delegationKind })
 
 /**
  * Through the API: domains company ← commercial ← pricing, and hiring; initiatives launch (pricing), pool-call
@@ -318,4 +318,40 @@ t.test('over HTTP, every answer and every authority matches the snapshot of the 
     await app.close()
   }
   t.ok(checked >= 300 && granted > 60, `${checked} answers and ${granted} grants of authority compared`)
+})
+
+t.test('a transfer hands the decision over while the delegator is active; a deputy does not; ?at= before, during and after', async (t) => {
+  const { call } = await buildTestApp(t)
+  const FROM = '2026-01-01T00:00:00.000Z'
+  const TO = '2026-03-01T00:00:00.000Z'
+  const posts: [string, object][] = [
+    ['/v1/initiatives', { id: 'crm', title: 'Roll out a CRM' }],
+    ...['mark', 'nina', 'owen'].map((id): [string, object] => ['/v1/people', { id, name: id.toUpperCase(), email: `${id}@example.com` }]),
+    ['/v1/assignments', { id: 'as-1', personId: 'mark', role: 'A', initiativeId: 'crm', validFrom: EPOCH }],
+    ['/v1/delegations', { id: 'dg-deputy', fromPersonId: 'mark', toPersonId: 'owen', allScopes: true, validFrom: EPOCH }],
+    ['/v1/delegations', { id: 'dg-transfer', fromPersonId: 'mark', toPersonId: 'nina', initiativeId: 'crm', kind: 'transfer', validFrom: FROM, validTo: TO }]
+  ]
+  for (const [url, payload] of posts) {
+    const res = await call({ method: 'POST', url, payload })
+    if (res.statusCode !== 201) throw new Error(`${url}: ${res.body}`)
+  }
+  const decider = async (at: string) => (await get(call, `/v1/initiatives/crm/decider?at=${at}`)).deciders
+  t.strictSame(await decider('2025-12-01T00:00:00.000Z'), [{ personId: 'mark', name: 'MARK', via: [step('as-1', null)] }],
+    'before: Mark decides; his deputy does not stand in while he is active')
+  t.strictSame(await decider('2026-02-01T00:00:00.000Z'), [{ personId: 'nina', name: 'NINA', via: [step('as-1', null), hand('dg-transfer', 'mark', 'nina', TO, 'transfer')] }],
+    'during: Nina, by the transfer, though Mark is active')
+  t.strictSame(await decider(TO), [{ personId: 'mark', name: 'MARK', via: [step('as-1', null)] }], 'after it ended: Mark again')
+
+  const initiativesOf = async (person: string, at: string) => (await get(call, `/v1/people/${person}/authority?at=${at}`)).initiatives
+  t.strictSame(await initiativesOf('nina', '2026-02-01T00:00:00.000Z'),
+    [{ initiativeId: 'crm', how: 'delegation', via: [step('as-1', null), hand('dg-transfer', 'mark', 'nina', TO, 'transfer')] }], 'the delegate decides by delegation')
+  t.strictSame(await initiativesOf('mark', '2026-02-01T00:00:00.000Z'), [], 'the delegator does not, while the transfer holds')
+  t.strictSame(await initiativesOf('mark', TO), [{ initiativeId: 'crm', how: 'direct', via: [step('as-1', null)] }])
+  t.strictSame(await initiativesOf('nina', TO), [])
+
+  // Mark on leave during the transfer: still Nina; after it: his deputy.
+  const leave = await call({ method: 'PATCH', url: '/v1/people/mark', payload: { status: 'on_leave', statusSince: EPOCH } })
+  t.equal(leave.statusCode, 200, leave.body)
+  t.strictSame((await decider('2026-02-01T00:00:00.000Z')).map((d: { personId: string }) => d.personId), ['nina'])
+  t.strictSame(await decider(TO), [{ personId: 'owen', name: 'OWEN', via: [step('as-1', null), hand('dg-deputy', 'mark', 'owen')] }])
 })

@@ -37,7 +37,7 @@ t.test('recording a decision on a live initiative decides it, in two changes of 
   t.match(body.createdAt, ISO)
   t.strictSame(body, {
     id: 'go-eu', initiativeId: 'active', decidedBy: 'ada', decidedAt: '2026-05-04T10:00:00.000Z', outcome: 'Go',
-    rationale: 'Customers arbitrage the national lists', version: 1, createdAt: body.createdAt, updatedAt: body.createdAt
+    rationale: 'Customers arbitrage the national lists', kind: 'decision', supersedes: null, version: 1, createdAt: body.createdAt, updatedAt: body.createdAt
   }, 'decidedAt normalized to UTC')
 
   const revision = Number(res.headers['x-revision'])
@@ -201,7 +201,7 @@ t.test('decisions in the bundle: exported, imported without deciding the initiat
   await seed(first.call)
   await decide(first.call, 'on-hold', { id: 'hold-go', rationale: 'Budget freed' })
   const exported = (await first.call({ method: 'GET', url: '/v1/export', as: 'reader' })).json()
-  t.same(exported.decisions, [{ id: 'hold-go', initiativeId: 'on-hold', decidedBy: 'ada', decidedAt: '2026-05-04T10:00:00.000Z', outcome: 'Go', rationale: 'Budget freed' }])
+  t.same(exported.decisions, [{ id: 'hold-go', initiativeId: 'on-hold', decidedBy: 'ada', decidedAt: '2026-05-04T10:00:00.000Z', outcome: 'Go', rationale: 'Budget freed', kind: 'decision', supersedes: null }])
 
   const second = await buildTestApp(t)
   const bundle = {
@@ -239,4 +239,46 @@ t.test('decisions in the bundle: exported, imported without deciding the initiat
     409, 'WHODECIDES_ERR_CONFLICT')
   t.same(replaced.blockedBy.map((b: { entity: string }) => b.entity), ['decisions', 'decisions'], 'a replace cannot delete decisions on record')
   t.equal((await second.call({ method: 'GET', url: '/v1/export' })).json().decisions.length, 2, 'nothing was removed')
+})
+
+t.test('kinds and supersedes: a deferral leaves the initiative open; supersedes names an earlier decision on the same initiative', async (t) => {
+  const { app, call } = await buildTestApp(t)
+  await seed(call)
+  const deferral = await decide(call, 'active', { id: 'defer', kind: 'deferral', decidedAt: '2026-05-01T00:00:00Z', outcome: 'Bob decides' })
+  t.equal(deferral.statusCode, 201, deferral.body)
+  t.match(deferral.json(), { kind: 'deferral', supersedes: null })
+  t.match((await call({ method: 'GET', url: '/v1/initiatives/active' })).json(), { status: 'active', version: 1 }, 'a deferral hands the call over: still open')
+
+  const call1 = await decide(call, 'active', { id: 'go', decidedBy: 'bob', decidedAt: '2026-05-02T00:00:00Z' })
+  t.equal(call1.json().kind, 'decision', 'the default kind')
+  t.match((await call({ method: 'GET', url: '/v1/initiatives/active' })).json(), { status: 'decided' })
+  const reversal = await decide(call, 'active', { id: 'undo', kind: 'reversal', supersedes: 'go', decidedAt: '2026-05-03T00:00:00Z', outcome: 'No' })
+  t.equal(reversal.statusCode, 201, reversal.body)
+  t.match(reversal.json(), { kind: 'reversal', supersedes: 'go' })
+  t.strictSame((await call({ method: 'GET', url: '/v1/initiatives/active/decisions/undo' })).json(), reversal.json())
+  t.strictSame((await call({ method: 'GET', url: '/v1/initiatives/active/decisions?kind=reversal' })).json().items.map((d: { id: string }) => d.id), ['undo'])
+  t.equal((await decide(call, 'proposed', { id: 'elsewhere' })).statusCode, 201)
+
+  const before = changeCount(app)
+  const refused: [string, Record<string, unknown>, number, string, RegExp][] = [
+    ['an unknown decision', { supersedes: 'nothing' }, 422, 'WHODECIDES_ERR_UNKNOWN_REFERENCE', /nothing/],
+    ['a decision on another initiative', { supersedes: 'elsewhere' }, 422, 'WHODECIDES_ERR_INVALID_RECORD', /another initiative/],
+    ['itself', { id: 'me', supersedes: 'me' }, 422, 'WHODECIDES_ERR_INVALID_RECORD', /itself/],
+    ['a later decision', { supersedes: 'undo', decidedAt: '2026-04-01T00:00:00Z' }, 422, 'WHODECIDES_ERR_INVALID_RECORD', /after this one/]
+  ]
+  for (const [what, payload, status, code, message] of refused) {
+    const problem = assertProblem(t, await decide(call, 'active', payload), status, code)
+    t.match(problem.errors, [{ in: 'body', path: '/supersedes', message }], what)
+  }
+  const badKind = assertProblem(t, await decide(call, 'active', { kind: 'overrule' }), 400, 'WHODECIDES_ERR_VALIDATION')
+  t.match(badKind.errors, [{ in: 'body', path: '/kind' }])
+  t.equal(changeCount(app), before, 'no refusal wrote anything')
+
+  // A version logged before decisions had a kind reads as a plain decision superseding none.
+  const then = reversal.json().createdAt as string
+  app.runtime.db.$client.exec('DROP TRIGGER changes_no_update')
+  app.runtime.db.$client.prepare(`UPDATE changes SET after = json_remove(after, '$.kind', '$.supersedes') WHERE entity = 'decisions' AND entity_id = 'go'`).run()
+  t.match((await call({ method: 'GET', url: `/v1/initiatives/active/decisions/go?at=${then}` })).json(), { kind: 'decision', supersedes: null })
+  const listed = (await call({ method: 'GET', url: `/v1/initiatives/active/decisions?at=${then}&kind=decision` })).json()
+  t.strictSame(listed.items.map((d: { id: string, kind: string }) => [d.id, d.kind]), [['go', 'decision']])
 })

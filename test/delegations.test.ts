@@ -17,7 +17,7 @@ t.test('create, get, change and delete a delegation', async (t) => {
   const body = recordOf(res)
   t.match(body.createdAt, ISO)
   t.strictSame(body, {
-    id: 'ada-leave', fromPersonId: 'ada', toPersonId: 'grace', initiativeId: null, domainId: null, allScopes: true,
+    id: 'ada-leave', fromPersonId: 'ada', toPersonId: 'grace', initiativeId: null, domainId: null, allScopes: true, kind: 'deputy',
     validFrom: '2026-07-01T00:00:00.000Z', validTo: '2026-08-01T00:00:00.000Z', reason: 'Parental leave',
     version: 1, createdAt: body.createdAt, updatedAt: body.createdAt
   })
@@ -191,4 +191,35 @@ t.test('lists filter on people, scope and activeAt, and page with a cursor', asy
   const rest = (await call({ method: 'GET', url: `/v1/delegations?limit=2&cursor=${first.nextCursor}` })).json()
   t.strictSame(rest.items.map((d: { id: string }) => d.id), ['d3'])
   t.equal(rest.nextCursor, null)
+})
+
+t.test('kind: deputy by default, transfer on request; filtered now and at a past time; old versions read as deputies', async (t) => {
+  const { app, call } = await setup(t)
+  const deputy = await post(call, { id: 'ada-leave', ...leave })
+  t.equal(deputy.json().kind, 'deputy', 'the default, as before kinds')
+  const transfer = await post(call, { ...leave, id: 'ada-hands-over', toPersonId: 'alan', kind: 'transfer' })
+  t.equal(transfer.statusCode, 201, transfer.body)
+  t.equal(transfer.json().kind, 'transfer')
+  const bad = assertProblem(t, await post(call, { ...leave, id: 'x1', kind: 'handover' }), 400, 'WHODECIDES_ERR_VALIDATION')
+  t.match(bad.errors, [{ in: 'body', path: '/kind' }])
+  t.equal((await call({ method: 'GET', url: '/v1/delegations/x1' })).statusCode, 404, 'nothing written')
+
+  const ids = async (query: string): Promise<string[]> => (await call({ method: 'GET', url: `/v1/delegations?${query}` })).json().items.map((d: { id: string }) => d.id)
+  t.strictSame(await ids('kind=transfer'), ['ada-hands-over'])
+  t.strictSame(await ids('kind=deputy&fromPersonId=ada'), ['ada-leave'])
+  const then = transfer.json().createdAt as string
+  t.strictSame(await ids(`kind=transfer&at=${then}`), ['ada-hands-over'], 'at a time, from the versions')
+
+  // A version logged before delegations had a kind: its JSON has none, and it reads (and filters) as a deputy.
+  app.runtime.db.$client.exec('DROP TRIGGER changes_no_update')
+  app.runtime.db.$client.prepare(`UPDATE changes SET after = json_remove(after, '$.kind') WHERE entity = 'delegations' AND entity_id = 'ada-hands-over'`).run()
+  const old = await call({ method: 'GET', url: `/v1/delegations/ada-hands-over?at=${then}` })
+  t.equal(old.statusCode, 200, old.body)
+  t.equal(old.json().kind, 'deputy')
+  t.strictSame(await ids(`kind=deputy&at=${then}`), ['ada-hands-over', 'ada-leave'])
+  t.strictSame(await ids(`kind=transfer&at=${then}`), [])
+
+  const changed = await call({ method: 'PATCH', url: '/v1/delegations/ada-leave', payload: { kind: 'transfer' } })
+  t.equal(changed.statusCode, 200, changed.body)
+  t.equal(changed.json().kind, 'transfer')
 })

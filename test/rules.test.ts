@@ -23,7 +23,7 @@ t.test('the catalogue: every rule in id order, with its effective configuration'
   const items = res.json().items as any[]
   t.strictSame(items.map((r) => r.id), [
     'absent-decider', 'consult-overload', 'decided-by-non-decider', 'decider-overload', 'decision-overdue', 'delegation-cycle',
-    'delegation-to-inactive', 'multiple-final-deciders', 'no-final-decider', 'no-responsible', 'retired-influence',
+    'delegation-to-inactive', 'multiple-final-deciders', 'no-final-decider', 'no-responsible', 'retired-influence', 'reversed-transfer',
     'shareholder-overreach', 'unanimity-trap'
   ])
   for (const item of items) {

@@ -4,8 +4,16 @@ import { resolveDecider } from './resolver.js'
 import { holdingAt, type Snapshot } from './snapshot.js'
 import type {
   AssignmentRecord, DeciderAnswer, DecisionRecord, DelegationRecord, DomainRecord, InfluenceRecord, InitiativeRecord,
-  PersonRecord, RaciRoleName, Target
+  PersonRecord, RaciRoleName, Target, ViaStep
 } from './types.js'
+
+/** A decision that undoes a call made under authority its maker had transferred away (see ReadModel.reversedTransfer). */
+export interface ReversedTransfer {
+  /** The call undone: made by whoever the transfer handed the decision to. */
+  superseded: DecisionRecord
+  /** The transfer from the reversal's maker that the superseded call's decider held the authority through. */
+  transfer: ViaStep & { kind: 'delegation' }
+}
 
 /** One holder of a role on an initiative: held on the initiative itself, or inherited from a domain of its chain. */
 export interface RoleHolder {
@@ -50,6 +58,7 @@ export class ReadModel {
   #influences?: readonly InfluenceRecord[]
   #loads?: ReadonlyMap<string, readonly string[]>
   #children?: ReadonlyMap<string, readonly string[]>
+  #decisionsById?: ReadonlyMap<string, DecisionRecord>
 
   constructor (readonly snapshot: Snapshot, readonly at: string) {}
 
@@ -166,6 +175,34 @@ export class ReadModel {
   /** Decisions recorded as made on or before `at`. */
   decisions (): readonly DecisionRecord[] { return this.snapshot.decisions.filter((d) => d.decidedAt <= this.at) }
 
+  /**
+   * The call a decision undoes: the one it names in `supersedes`; for a reversal or a veto that names none, the
+   * latest earlier call on the same initiative (ties: the highest id). Undefined for a plain call, a deferral, or none.
+   */
+  supersededBy (decision: DecisionRecord): DecisionRecord | undefined {
+    if (decision.supersedes !== null) return (this.#decisionsById ??= new Map(this.snapshot.decisions.map((d) => [d.id, d]))).get(decision.supersedes)
+    if (decision.kind !== 'reversal' && decision.kind !== 'veto') return undefined
+    let latest: DecisionRecord | undefined
+    for (const d of this.snapshot.decisions) {
+      if (d.id === decision.id || d.initiativeId !== decision.initiativeId || d.decidedAt > decision.decidedAt) continue
+      if (latest === undefined || d.decidedAt > latest.decidedAt || (d.decidedAt === latest.decidedAt && d.id > latest.id)) latest = d
+    }
+    return latest
+  }
+
+  /**
+   * Whether the decision undoes a call made, at its own time, by someone who decided through a transfer from this
+   * decision's maker: the leader who handed a decision over and then reversed what was done with it.
+   */
+  reversedTransfer (decision: DecisionRecord): ReversedTransfer | undefined {
+    const superseded = this.supersededBy(decision)
+    if (superseded === undefined || superseded.decidedBy === decision.decidedBy) return undefined
+    const maker = this.decider(superseded.initiativeId, superseded.decidedAt).deciders.find((d) => d.personId === superseded.decidedBy)
+    const transfer = maker?.via.find((s): s is ViaStep & { kind: 'delegation' } =>
+      s.kind === 'delegation' && s.delegationKind === 'transfer' && s.from === decision.decidedBy)
+    return transfer === undefined ? undefined : { superseded, transfer }
+  }
+
   /** Per person, the live initiatives they are an effective decider of, in id order. */
   deciderLoads (): ReadonlyMap<string, readonly string[]> {
     if (this.#loads === undefined) {
@@ -209,6 +246,16 @@ export class ReadModel {
    */
   delegationLoops (): DelegationRecord[][] {
     const valid = [...this.delegations()].sort(byId)
+    const loops = new Map<string, DelegationRecord[]>()
+    // From a person away every delegation applies; from one at work only transfers: a loop of transfers that a more
+    // specific deputy hides from the first walk is found by the second.
+    this.#loopsOf(valid, loops)
+    this.#loopsOf(valid.filter((d) => d.kind === 'transfer'), loops)
+    return [...loops.keys()].sort().map((key) => loops.get(key)!)
+  }
+
+  /** Adds the loops the delegations (in id order) form to `loops`, keyed by their ids. */
+  #loopsOf (valid: DelegationRecord[], loops: Map<string, DelegationRecord[]>): void {
     const everything = new Map<string, DelegationRecord>()
     for (const d of valid) if (d.allScopes && !everything.has(d.fromPersonId)) everything.set(d.fromPersonId, d)
     const byDomain = groupBy(valid.filter((d) => d.domainId !== null), (d) => d.domainId as string)
@@ -218,7 +265,6 @@ export class ReadModel {
       ...[...byDomain.keys()].map((id) => this.domainChain(id).flatMap((domainId) => byDomain.get(domainId) ?? [])),
       ...[...byInitiative].map(([id, own]) => [...own, ...this.chainOf(id).flatMap((domainId) => byDomain.get(domainId) ?? [])])
     ]
-    const loops = new Map<string, DelegationRecord[]>()
     for (const specific of classes) {
       // Most specific first, each group in id order: the first delegation seen from a person is the one followed.
       const chosen = new Map<string, DelegationRecord>()
@@ -240,7 +286,6 @@ export class ReadModel {
         loops.set(loop.map((d) => d.id).sort().join(' '), [...loop.slice(lowest), ...loop.slice(0, lowest)])
       }
     }
-    return [...loops.keys()].sort().map((key) => loops.get(key)!)
   }
 
   #onDomain (domainId: string, role: RaciRoleName): readonly AssignmentRecord[] {

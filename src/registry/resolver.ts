@@ -1,4 +1,5 @@
-// Who decides a target at a time: formal deciders up the domain tree, absent ones replaced through delegations.
+// Who decides a target at a time: formal deciders up the domain tree, absent ones replaced through delegations, and
+// anyone's authority handed over by a transfer followed whatever their status.
 import type { DecisionRule, PersonStatus } from '../../db/schema.js'
 import type {
   AbsentDecider, AssignmentRecord, DeciderAnswer, DelegationRecord, EffectiveDecider, RegistrySource, Resolution, Target, ViaStep
@@ -90,11 +91,15 @@ function specificity (place: Place, d: DelegationRecord): number | undefined {
   return d.allScopes ? Number.MAX_SAFE_INTEGER : undefined
 }
 
-/** The person's delegation valid at `at` that covers the place most specifically; ties go to the lowest id. */
-function coveringDelegation (source: RegistrySource, place: Place, personId: string, at: string): DelegationRecord | undefined {
+/**
+ * The person's delegation valid at `at` that covers the place most specifically (ties go to the lowest id), among
+ * those that apply: every kind while the person is not active, only transfers while they are.
+ */
+function coveringDelegation (source: RegistrySource, place: Place, personId: string, at: string, active: boolean): DelegationRecord | undefined {
   let best: DelegationRecord | undefined
   let bestRank = Infinity
   for (const d of source.delegationsFrom(personId, at)) {
+    if (active && d.kind !== 'transfer') continue
     const rank = specificity(place, d)
     if (rank !== undefined && (rank < bestRank || (rank === bestRank && best !== undefined && d.id < best.id))) {
       best = d
@@ -104,20 +109,24 @@ function coveringDelegation (source: RegistrySource, place: Place, personId: str
   return best
 }
 
-/** Follows delegations from an inactive formal decider to an active delegate; undefined when the chain ends first. */
+/**
+ * Follows delegations from a formal decider to the person who decides: an active person with no transfer covering
+ * the place decides; an inactive one hands on through any covering delegation, an active one only through a
+ * transfer. Undefined when the chain ends first (no delegation from an inactive person, a loop, too many steps).
+ */
 function delegatePath (source: RegistrySource, place: Place, personId: string, at: string): { personId: string, steps: ViaStep[] } | undefined {
   const seen = new Set([personId])
   const steps: ViaStep[] = []
   let current = personId
-  while (steps.length < MAX_DELEGATION_STEPS) {
-    const d = coveringDelegation(source, place, current, at)
-    if (d === undefined || seen.has(d.toPersonId)) return undefined
-    steps.push({ kind: 'delegation', id: d.id, from: d.fromPersonId, to: d.toPersonId, validTo: d.validTo })
+  for (;;) {
+    const active = source.statusAt(current, at) === 'active'
+    const d = coveringDelegation(source, place, current, at, active)
+    if (d === undefined) return active ? { personId: current, steps } : undefined
+    if (seen.has(d.toPersonId) || steps.length === MAX_DELEGATION_STEPS) return undefined
+    steps.push({ kind: 'delegation', id: d.id, from: d.fromPersonId, to: d.toPersonId, validTo: d.validTo, delegationKind: d.kind })
     current = d.toPersonId
-    if (source.statusAt(current, at) === 'active') return { personId: current, steps }
     seen.add(current)
   }
-  return undefined
 }
 
 const nameOf = (source: RegistrySource, personId: string): string => source.person(personId)?.name ?? personId
@@ -133,7 +142,7 @@ export function resolveDecider (source: RegistrySource, target: Target, at: stri
   for (const { assignment, step } of formal) {
     const personId = assignment.personId
     const status: PersonStatus = source.statusAt(personId, at)
-    const effective = status === 'active' ? { personId, steps: [] } : delegatePath(source, place, personId, at)
+    const effective = delegatePath(source, place, personId, at)
     if (effective === undefined) {
       if (!missing.has(personId)) absent.push({ personId, name: nameOf(source, personId), status })
       missing.add(personId)

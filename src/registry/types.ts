@@ -1,6 +1,6 @@
 // The read model's vocabulary: the records as the resolver and the audit rules see them, and the answer to
 // "who decides?". Shared by the SQL-backed source (one lookup), the in-memory snapshot (an audit) and the rules.
-import type { DecisionRule, PersonStatus, Severity } from '../../db/schema.js'
+import type { DecisionKind, DecisionRule, DelegationKind, PersonStatus, Severity } from '../../db/schema.js'
 
 export type InitiativeStatus = 'proposed' | 'active' | 'on_hold' | 'decided' | 'done' | 'abandoned'
 export type RaciRoleName = 'R' | 'A' | 'C' | 'I'
@@ -44,6 +44,8 @@ export interface DelegationRecord extends Period {
   initiativeId: string | null
   domainId: string | null
   allScopes: boolean
+  /** deputy: stands in only while the delegator is not active; transfer: decides for the period whatever their status. */
+  kind: DelegationKind
 }
 
 export interface InfluenceRecord {
@@ -62,6 +64,9 @@ export interface DecisionRecord {
   decidedBy: string
   decidedAt: string
   outcome: string
+  kind: DecisionKind
+  /** The earlier decision on the same initiative this one reverses, vetoes or replaces; null when none. */
+  supersedes: string | null
 }
 
 export interface StatusPeriod { status: PersonStatus, validFrom: string }
@@ -102,7 +107,7 @@ export interface RegistrySource {
 /** One step of the path that led to a decider, in order. */
 export type ViaStep =
   | { kind: 'assignment', id: string, level: 'initiative' | 'domain', domainId: string | null }
-  | { kind: 'delegation', id: string, from: string, to: string, validTo: string | null }
+  | { kind: 'delegation', id: string, from: string, to: string, validTo: string | null, delegationKind: DelegationKind }
 
 export type Resolution = 'clear' | 'ambiguous' | 'absent' | 'none'
 
@@ -128,4 +133,4 @@ export interface RuleFinding {
   data?: Record<string, unknown>
 }
 
-export { type Severity }
+export type { DecisionKind, DelegationKind, Severity }

@@ -30,7 +30,7 @@ const exampleBundle = {
   assignments: [{ id: 'a1', personId: 'ada', role: 'A', initiativeId: null, domainId: 'pricing', validFrom: '2026-01-01T00:00:00.000Z', validTo: null }],
   delegations: [],
   influences: [],
-  decisions: [{ id: 'tiers-go', initiativeId: 'new-tiers', decidedBy: 'ada', decidedAt: '2026-05-04T10:00:00.000Z', outcome: 'Three tiers from July', rationale: null }]
+  decisions: [{ id: 'tiers-go', initiativeId: 'new-tiers', decidedBy: 'ada', decidedAt: '2026-05-04T10:00:00.000Z', outcome: 'Three tiers from July', rationale: null, kind: 'decision', supersedes: null }]
 }
 
 export const BundleSchema = Type.Object(collections((record) => exported(record)), {

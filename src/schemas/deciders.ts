@@ -1,6 +1,6 @@
 // API contracts of "who decides?": the answer for an initiative or a domain, a person's authority, and many at once.
 import Type, { type Static } from 'typebox'
-import { DECISION_RULES, PERSON_STATUSES, SEVERITIES } from '../../db/schema.js'
+import { DECISION_RULES, DELEGATION_KINDS, PERSON_STATUSES, SEVERITIES } from '../../db/schema.js'
 import { Id, Nullable, Timestamp } from './common.js'
 
 const At = Type.String({ format: 'date-time', maxLength: 40, description: 'The time to answer for (ISO-8601); default now' })
@@ -23,7 +23,8 @@ export const ViaStepSchema = Type.Union([
     to: Id,
     fromName: Type.String({ description: 'The delegator\'s name' }),
     toName: Type.String({ description: 'The delegate\'s name' }),
-    validTo: Nullable(Timestamp)
+    validTo: Nullable(Timestamp),
+    delegationKind: Type.Enum([...DELEGATION_KINDS], { description: 'deputy: followed because the delegator is not active; transfer: followed whatever their status' })
   }, { description: 'One hand-over of that authority, valid until validTo (null: open-ended)' })
 ], { description: 'A step of the path that led to a decider' })
 
@@ -110,7 +111,7 @@ const initiativeExample = {
     name: 'Grace Hopper',
     via: [
       onPricing,
-      { kind: 'delegation', id: 'dg-7', from: 'ada-lovelace', to: 'grace-hopper', fromName: 'Ada Lovelace', toName: 'Grace Hopper', validTo: '2026-04-01T00:00:00.000Z' }
+      { kind: 'delegation', id: 'dg-7', from: 'ada-lovelace', to: 'grace-hopper', fromName: 'Ada Lovelace', toName: 'Grace Hopper', validTo: '2026-04-01T00:00:00.000Z', delegationKind: 'deputy' }
     ]
   }],
   absent: [],

@@ -1,5 +1,7 @@
-// API contract of decision records: who actually made a call on an initiative, when, and what was decided.
+// API contract of decision records: who actually made a call on an initiative, when, what was decided, what kind of
+// call it was, and which earlier call it replaces.
 import Type, { type Static } from 'typebox'
+import { DECISION_KINDS } from '../../db/schema.js'
 import { AtQuery, Id, LongText, Nullable, PageQuery, RecordMeta, Statement, Timestamp } from './common.js'
 
 const example = {
@@ -8,8 +10,17 @@ const example = {
   decidedBy: 'ada-lovelace',
   decidedAt: '2026-06-12T15:30:00.000Z',
   outcome: 'One EU price list in euros from 1 January 2027; national lists end on 31 December 2026',
-  rationale: 'Cross-border customers were arbitraging the national lists'
+  rationale: 'Cross-border customers were arbitraging the national lists',
+  kind: 'decision',
+  supersedes: null
 }
+
+/** What kind of call a decision record is. */
+export const DecisionKindSchema = Type.Enum([...DECISION_KINDS], {
+  description: 'decision (the default): a call on the initiative; deferral: the call handed to someone else (the initiative stays open); ' +
+    'reversal: an earlier call undone; veto: a call blocked'
+})
+const Supersedes = { ...Id, description: 'The earlier decision on the same initiative that this one reverses, vetoes or replaces' }
 
 export const DecisionSchema = Type.Object({
   id: Id,
@@ -18,6 +29,8 @@ export const DecisionSchema = Type.Object({
   decidedAt: Timestamp,
   outcome: Type.String(),
   rationale: Nullable(Type.String()),
+  kind: DecisionKindSchema,
+  supersedes: Nullable(Supersedes),
   ...RecordMeta
 }, {
   description: 'A call someone actually made on an initiative: history, never deleted through the API',
@@ -30,12 +43,20 @@ const fields = {
   decidedBy: { ...Id, description: 'The person who made the call (whether they held the authority is for the audit to judge)' },
   decidedAt: { ...Timestamp, description: 'When the call was made' },
   outcome: Statement('What was decided', 2000),
-  rationale: Type.Optional(Nullable(LongText('Why')))
+  rationale: Type.Optional(Nullable(LongText('Why'))),
+  kind: Type.Optional(DecisionKindSchema),
+  supersedes: Type.Optional(Nullable(Supersedes))
 }
 
 const { initiativeId: _initiativeId, ...bodyExample } = example
 
-export const DecisionCreateSchema = Type.Object(fields, { additionalProperties: false, examples: [bodyExample] })
+export const DecisionCreateSchema = Type.Object(fields, {
+  additionalProperties: false,
+  examples: [bodyExample, {
+    id: 'eu-prices-reversed', decidedBy: 'grace-hopper', decidedAt: '2026-07-01T09:00:00.000Z', outcome: 'National price lists stay until 2028',
+    rationale: null, kind: 'reversal', supersedes: 'eu-prices-go'
+  }]
+})
 export type DecisionCreate = Static<typeof DecisionCreateSchema>
 
 /** A decision as a bundle row: the create body plus the initiative, which the API takes from the path. */
@@ -52,6 +73,7 @@ export type DecisionParams = Static<typeof DecisionParams>
 
 export const DecisionsQuery = Type.Object({
   decidedBy: Type.Optional({ ...Id, description: 'Only the calls this person made' }),
+  kind: Type.Optional(DecisionKindSchema),
   ...PageQuery,
   ...AtQuery
 }, { additionalProperties: false })

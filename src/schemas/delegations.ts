@@ -1,5 +1,7 @@
-// API contract of delegations: a decider hands their authority to a deputy for a while, on one scope or all.
+// API contract of delegations: a decider hands their authority to someone for a while, on one scope or all — as a
+// deputy who stands in while they are away, or by a transfer that hands the decision over even while they are at work.
 import Type, { type Static } from 'typebox'
+import { DELEGATION_KINDS } from '../../db/schema.js'
 import { Id, Nullable, Statement, Timestamp } from './common.js'
 import { ActiveAt, kindSchemas } from './effective-dated.js'
 
@@ -10,12 +12,17 @@ const example = {
   initiativeId: null,
   domainId: null,
   allScopes: true,
+  kind: 'deputy',
   validFrom: '2026-07-01T00:00:00.000Z',
   validTo: '2026-08-01T00:00:00.000Z',
   reason: 'Parental leave'
 }
 
 const scopeNote = '(exactly one of initiativeId, domainId, allScopes: true)'
+const kindNote = 'deputy (the default): the delegate decides only while the delegator is not active (leave, travel); ' +
+  'transfer: the delegate decides for the period whatever the delegator\'s status, and the delegator keeps their role on record'
+/** What a delegation does: stand in for an absent delegator, or hand the decision over outright. */
+export const DelegationKindSchema = Type.Enum([...DELEGATION_KINDS], { description: kindNote })
 
 export const {
   record: DelegationSchema, create: DelegationCreateSchema, patch: DelegationPatchSchema, query: DelegationsQuery
@@ -26,6 +33,7 @@ export const {
     initiativeId: Nullable(Id),
     domainId: Nullable(Id),
     allScopes: Type.Boolean({ description: 'True when the delegation covers everything the delegator decides' }),
+    kind: DelegationKindSchema,
     validFrom: Timestamp,
     validTo: Nullable(Timestamp),
     reason: Nullable(Type.String())
@@ -42,15 +50,17 @@ export const {
     initiativeId: Type.Optional(Nullable({ ...Id, description: `The initiative delegated ${scopeNote}` })),
     domainId: Type.Optional(Nullable({ ...Id, description: `The domain delegated, with its initiatives and sub-domains ${scopeNote}` })),
     allScopes: Type.Optional(Type.Boolean({ description: `Delegate everything the delegator decides ${scopeNote}` })),
+    kind: Type.Optional(DelegationKindSchema),
     validTo: Type.Optional(Nullable({ ...Timestamp, description: 'When the delegation stops (exclusive); null while open-ended' })),
     reason: Type.Optional(Nullable(Statement('Why the authority is handed over (leave, travel…)', 500)))
   },
-  patchExamples: [{ validTo: '2026-08-15T00:00:00.000Z' }, { domainId: 'pricing', allScopes: false }],
+  patchExamples: [{ validTo: '2026-08-15T00:00:00.000Z' }, { domainId: 'pricing', allScopes: false }, { kind: 'transfer' }],
   filters: {
     fromPersonId: Type.Optional(Id),
     toPersonId: Type.Optional(Id),
     initiativeId: Type.Optional(Id),
     domainId: Type.Optional(Id),
+    kind: Type.Optional(DelegationKindSchema),
     activeAt: ActiveAt('delegations')
   }
 })

@@ -1,4 +1,5 @@
-// Use cases for delegations: list (with activeAt), get, create, change, delete.
+// Use cases for delegations: list (with activeAt), get, create, change, delete. A version recorded before delegations
+// had a kind reads as a deputy, the only kind there was.
 import { delegations } from '../../db/schema.js'
 import type { Db } from '../store/connection.js'
 import type { Delegation, DelegationCreate, DelegationPatch, DelegationsQuery } from '../schemas/delegations.js'
@@ -10,7 +11,7 @@ type Row = typeof delegations.$inferSelect
 
 export const delegationView = (r: Row): Delegation => ({
   id: r.id, fromPersonId: r.fromPersonId, toPersonId: r.toPersonId, initiativeId: r.initiativeId, domainId: r.domainId,
-  allScopes: r.allScopes, validFrom: r.validFrom, validTo: r.validTo, reason: r.reason,
+  allScopes: r.allScopes, kind: r.kind, validFrom: r.validFrom, validTo: r.validTo, reason: r.reason,
   version: r.version, createdAt: r.createdAt, updatedAt: r.updatedAt
 })
 
@@ -18,11 +19,12 @@ const DELEGATIONS: Kind<typeof delegations, Delegation> = {
   entity: 'delegations',
   table: delegations,
   view: delegationView,
-  filters: ['fromPersonId', 'toPersonId', 'initiativeId', 'domainId'],
+  filters: ['fromPersonId', 'toPersonId', 'initiativeId', 'domainId', 'kind'],
   targets: ['initiativeId', 'domainId', 'allScopes'],
   references: [['fromPersonId', 'people'], ['toPersonId', 'people'], ['initiativeId', 'initiatives'], ['domainId', 'domains']],
   instants: ['validFrom', 'validTo'],
-  defaults: (at) => ({ initiativeId: null, domainId: null, allScopes: false, validFrom: at, validTo: null, reason: null }),
+  defaults: (at) => ({ initiativeId: null, domainId: null, allScopes: false, kind: 'deputy', validFrom: at, validTo: null, reason: null }),
+  added: { kind: 'deputy' },
   notSame: { field: 'toPersonId', as: 'fromPersonId', message: 'a person cannot delegate to themselves' },
   period: true
 }

@@ -5,7 +5,7 @@ import { invalidRecord, ProblemError } from '../errors.js'
 import { transact, type Actor } from '../store/change-log.js'
 import type { Db } from '../store/connection.js'
 import { findOverlap, lastRevisionOf, selectKindPage, type KindTable, type Period } from '../store/effective-dated.js'
-import { activeVersionAt, findVersionAt, pageAt } from '../store/history.js'
+import { activeVersionAt, findVersionAt, pageAt, versionField, type AsOf, type Condition } from '../store/history.js'
 import { assertNewId, assertReference, checkIfMatch, deleteRecord as deleteStored, findRecord, insertRecord, replaceRecord, type Page, type PageRequest, type RecordEntity, type Written } from '../store/records.js'
 import { newId } from './ids.js'
 import { assertOneTarget, assertPeriod } from './targets.js'
@@ -32,6 +32,11 @@ export interface Kind<T extends KindTable, R> {
   notSame?: { field: string, as: string, message: string }
   /** The record holds over [validFrom, validTo): the period is checked, and lists filter by ?activeAt=. */
   period?: boolean
+  /**
+   * Fields added after records of the kind were first written, with the value such a record has: a version in the
+   * change log written before a field existed reads (and filters) as if it held this value.
+   */
+  added?: Partial<R>
   /** Two records with the same values of `key` on the same target must not hold at once. */
   overlap?: { key: readonly string[], message: (row: T['$inferSelect'], existing: T['$inferSelect'] & Period) => string }
 }
@@ -51,19 +56,32 @@ function withInstants<T> (record: T, changes: Fields, instants: readonly string[
 
 export function listRecords<T extends KindTable, R extends { id: string }> (db: Db, kind: Kind<T, R>, q: PageRequest & Fields & { at?: string, activeAt?: string }): Page<R> {
   const equal = kind.filters.map((f) => [f, q[f]] as [string, unknown])
-  return q.at === undefined
-    ? selectKindPage(db, kind.table, q, equal, q.activeAt === undefined ? undefined : toInstant(q.activeAt), kind.view)
-    : pageAt(db, kind.entity, q.at, q, {
-      equal: Object.fromEntries(equal) as Record<string, string | undefined>,
-      ...(kind.period === true ? { where: [activeVersionAt(q.activeAt)] } : {})
-    })
+  if (q.at === undefined) return selectKindPage(db, kind.table, q, equal, q.activeAt === undefined ? undefined : toInstant(q.activeAt), kind.view)
+  const added = (kind.added ?? {}) as Fields
+  return pageAt(db, kind.entity, q.at, q, {
+    equal: Object.fromEntries(equal.filter(([f]) => !(f in added))) as Record<string, string | undefined>,
+    where: [
+      ...equal.filter(([f]) => f in added).map(([f, value]) => addedEquals(f, added[f], value)),
+      ...(kind.period === true ? [activeVersionAt(q.activeAt)] : [])
+    ],
+    asOf: withAdded(kind)
+  })
 }
+
+/** Equality on an added field of the version, where a version without the field holds its value then. */
+function addedEquals (field: string, then: unknown, value: unknown): Condition | undefined {
+  return value === undefined ? undefined : { sql: `coalesce(${versionField(field)}, @then_${field}) = @is_${field}`, params: { [`then_${field}`]: then, [`is_${field}`]: value } }
+}
+
+/** A version from the change log with the kind's added fields it lacks filled in. */
+const withAdded = <R>(kind: Kind<KindTable, R>): AsOf<R> | undefined =>
+  kind.added === undefined ? undefined : (_db, record) => ({ ...kind.added, ...record })
 
 const findRow = <T extends KindTable>(db: Db, kind: Kind<T, unknown>, id: string): Row<T> => findRecord(db, kind.table, kind.entity, id) as Row<T>
 
 /** The record now, or as it stood in the registry at `at`. */
 export function getRecord<T extends KindTable, R> (db: Db, kind: Kind<T, R>, id: string, at?: string): R {
-  return at === undefined ? kind.view(findRow(db, kind, id)) : findVersionAt(db, kind.entity, id, at)
+  return at === undefined ? kind.view(findRow(db, kind, id)) : findVersionAt(db, kind.entity, id, at, withAdded(kind))
 }
 
 /** Every rule a stored record keeps, checked on the whole (created or merged) record. */

@@ -100,7 +100,7 @@ export const RULES: Record<BundleCollection, CollectionRules> = {
     defaults: { rationale: null, kind: 'decision', supersedes: null },
     times: ['decidedAt'],
     naturalKey: (r) => key(r.initiativeId, r.decidedBy, r.decidedAt),
-    references: [['initiativeId', 'initiatives'], ['decidedBy', 'people']]
+    references: [['initiativeId', 'initiatives'], ['decidedBy', 'people'], ['supersedes', 'decisions']]
   }
 }
 
@@ -181,6 +181,11 @@ export function invariantErrors (rows: Located[], final: FinalState): InvalidRow
     }
     if (l.collection === 'delegations' && l.row.fromPersonId === l.row.toPersonId) report(l, '/toPersonId', 'a person cannot delegate to themselves')
     if (l.collection === 'influences' && l.row.overPersonId === l.row.personId) report(l, '/overPersonId', 'a person cannot influence themselves')
+    if (l.collection === 'decisions' && typeof l.row.supersedes === 'string') {
+      const earlier = final.decisions.get(l.row.supersedes)
+      if (l.row.supersedes === l.row.id) report(l, '/supersedes', 'a decision cannot supersede itself')
+      else if (earlier !== undefined && earlier.initiativeId !== l.row.initiativeId) report(l, '/supersedes', `decision "${l.row.supersedes}" is on another initiative`)
+    }
   }
 
   const inBundle = byCollection(rows)

@@ -13,7 +13,7 @@ export type DecisionRow = typeof decisions.$inferSelect
 
 export const decisionView = (r: DecisionRow): Decision => ({
   id: r.id, initiativeId: r.initiativeId, decidedBy: r.decidedBy, decidedAt: r.decidedAt, outcome: r.outcome, rationale: r.rationale,
-  version: r.version, createdAt: r.createdAt, updatedAt: r.updatedAt
+  kind: r.kind, supersedes: r.supersedes, version: r.version, createdAt: r.createdAt, updatedAt: r.updatedAt
 })
 
 // Pages run newest call first, so the cursor is the (decidedAt, id) of the last item; decidedAt is stored canonical.
@@ -34,24 +34,31 @@ export function pageDecisions (db: Db, initiativeId: string, q: DecisionsQuery):
   const limit = q.limit ?? DEFAULT_PAGE_SIZE
   const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor)
   const rows = q.at === undefined
-    ? currentDecisions(db, initiativeId, q.decidedBy, after, limit + 1)
-    : decisionsAt(db, initiativeId, q.at, q.decidedBy, after, limit + 1)
+    ? currentDecisions(db, initiativeId, q, after, limit + 1)
+    : decisionsAt(db, initiativeId, q.at, q, after, limit + 1)
   const items = rows.slice(0, limit)
   return { items, nextCursor: rows.length > limit ? encodeCursor(items[items.length - 1]!) : null }
 }
 
-function currentDecisions (db: Db, initiativeId: string, decidedBy: string | undefined, after: After, limit: number): Decision[] {
+type Filter = Pick<DecisionsQuery, 'decidedBy' | 'kind'>
+
+function currentDecisions (db: Db, initiativeId: string, { decidedBy, kind }: Filter, after: After, limit: number): Decision[] {
   const filters: SQL[] = [eq(decisions.initiativeId, initiativeId)]
   if (decidedBy !== undefined) filters.push(eq(decisions.decidedBy, decidedBy))
+  if (kind !== undefined) filters.push(eq(decisions.kind, kind))
   if (after !== undefined) filters.push(or(lt(decisions.decidedAt, after.at), and(eq(decisions.decidedAt, after.at), lt(decisions.id, after.id)))!)
   return db.select().from(decisions).where(and(...filters)).orderBy(desc(decisions.decidedAt), desc(decisions.id)).limit(limit).all().map(decisionView)
 }
 
 const DECIDED_AT = versionField('decidedAt')
 
+/** A version recorded before decisions had a kind was a plain decision, superseding none. */
+export const decisionVersion = (version: Decision): Decision => ({ ...version, kind: version.kind ?? 'decision', supersedes: version.supersedes ?? null })
+
 /** The decisions on record at `at`, in the same order and with the same cursors as the current ones. */
-function decisionsAt (db: Db, initiativeId: string, at: string, decidedBy: string | undefined, after: After, limit: number): Decision[] {
-  return versionsAt<Decision>(db, 'decisions', at, { equal: { initiativeId, decidedBy } }, limit, undefined, {
+function decisionsAt (db: Db, initiativeId: string, at: string, { decidedBy, kind }: Filter, after: After, limit: number): Decision[] {
+  const ofKind = kind === undefined ? undefined : { sql: `coalesce(${versionField('kind')}, 'decision') = @kind`, params: { kind } }
+  return versionsAt<Decision>(db, 'decisions', at, { equal: { initiativeId, decidedBy }, where: [ofKind], asOf: (_db, version) => decisionVersion(version) }, limit, undefined, {
     by: `${DECIDED_AT} DESC, c.entity_id DESC`,
     after: after === undefined
       ? undefined
@@ -62,5 +69,11 @@ function decisionsAt (db: Db, initiativeId: string, at: string, decidedBy: strin
 /** The decision with this id under this initiative, or undefined. */
 export function findDecision (db: Db, initiativeId: string, decisionId: string): Decision | undefined {
   const row = db.select().from(decisions).where(and(eq(decisions.id, decisionId), eq(decisions.initiativeId, initiativeId))).get()
+  return row === undefined ? undefined : decisionView(row)
+}
+
+/** The decision with this id, whatever its initiative, or undefined. */
+export function findDecisionAnywhere (db: Db, decisionId: string): Decision | undefined {
+  const row = db.select().from(decisions).where(eq(decisions.id, decisionId)).get()
   return row === undefined ? undefined : decisionView(row)
 }

@@ -17,10 +17,10 @@ export const INITIATIVE_COLUMNS = 'id, title, domain_id AS domainId, status, dec
 export const ASSIGNMENT_COLUMNS = `id, person_id AS personId, role, initiative_id AS initiativeId, domain_id AS domainId,
   valid_from AS validFrom, valid_to AS validTo`
 export const DELEGATION_COLUMNS = `id, from_person_id AS fromPersonId, to_person_id AS toPersonId, initiative_id AS initiativeId,
-  domain_id AS domainId, all_scopes AS allScopes, valid_from AS validFrom, valid_to AS validTo`
+  domain_id AS domainId, all_scopes AS allScopes, kind, valid_from AS validFrom, valid_to AS validTo`
 export const INFLUENCE_COLUMNS = `id, person_id AS personId, initiative_id AS initiativeId, domain_id AS domainId,
   over_person_id AS overPersonId, strength, observed_at AS observedAt`
-export const DECISION_COLUMNS = 'id, initiative_id AS initiativeId, decided_by AS decidedBy, decided_at AS decidedAt, outcome'
+export const DECISION_COLUMNS = 'id, initiative_id AS initiativeId, decided_by AS decidedBy, decided_at AS decidedAt, outcome, kind, supersedes'
 
 export type PersonRow = Omit<PersonRecord, 'tags'> & { tags: string }
 export type StatusRow = StatusPeriod & { personId: string }

@@ -1,6 +1,6 @@
 // Small registries for the rule and engine tests, built in memory with defaults, and the table runner of rule cases.
 import type { Test } from 'tap'
-import type { PersonStatus } from '../../db/schema.js'
+import type { DecisionKind, DelegationKind, PersonStatus } from '../../db/schema.js'
 import type { Rule } from '../../src/audit/rule.js'
 import { createReadModel, type ReadModel } from '../../src/registry/read-model.js'
 import { createSnapshot } from '../../src/registry/snapshot.js'
@@ -63,11 +63,11 @@ export class RegistryBuilder {
     return this
   }
 
-  /** A delegation for one initiative, one domain, or (with neither) everything; ids d1, d2… unless given. */
-  delegate (from: string, to: string, on: On & Period = {}): this {
+  /** A delegation (a deputy unless told) for one initiative, one domain, or (with neither) everything; ids d1, d2… unless given. */
+  delegate (from: string, to: string, on: On & Period & { kind?: DelegationKind } = {}): this {
     this.data.delegations.push({
       id: this.#id('d', on.id), fromPersonId: from, toPersonId: to, initiativeId: on.initiative ?? null, domainId: on.domain ?? null,
-      allScopes: on.initiative === undefined && on.domain === undefined, validFrom: on.validFrom ?? T0, validTo: on.validTo ?? null
+      allScopes: on.initiative === undefined && on.domain === undefined, kind: on.kind ?? 'deputy', validFrom: on.validFrom ?? T0, validTo: on.validTo ?? null
     })
     return this
   }
@@ -81,9 +81,12 @@ export class RegistryBuilder {
     return this
   }
 
-  /** A decision record; ids r1, r2… unless given. */
-  decision (initiativeId: string, decidedBy: string, fields: { id?: string, decidedAt?: string } = {}): this {
-    this.data.decisions.push({ id: this.#id('r', fields.id), initiativeId, decidedBy, decidedAt: fields.decidedAt ?? T0, outcome: 'go' })
+  /** A decision record (of kind decision, superseding none unless told); ids r1, r2… unless given. */
+  decision (initiativeId: string, decidedBy: string, fields: { id?: string, decidedAt?: string, kind?: DecisionKind, supersedes?: string } = {}): this {
+    this.data.decisions.push({
+      id: this.#id('r', fields.id), initiativeId, decidedBy, decidedAt: fields.decidedAt ?? T0, outcome: 'go',
+      kind: fields.kind ?? 'decision', supersedes: fields.supersedes ?? null
+    })
     return this
   }
 

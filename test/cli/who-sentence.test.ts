@@ -12,7 +12,7 @@ const base: InitiativeDecider = {
 }
 const onInitiative: Step = { kind: 'assignment', id: 'as-1', level: 'initiative', domainId: null, domainName: null }
 const onDomain: Step = { kind: 'assignment', id: 'as-2', level: 'domain', domainId: 'pricing', domainName: 'Pricing' }
-const handedOn: Step = { kind: 'delegation', id: 'dg-7', from: 'ada', to: 'grace', fromName: 'Ada Lovelace', toName: 'Grace Hopper', validTo: '2026-04-01T00:00:00.000Z' }
+const handedOn: Step = { kind: 'delegation', id: 'dg-7', from: 'ada', to: 'grace', fromName: 'Ada Lovelace', toName: 'Grace Hopper', validTo: '2026-04-01T00:00:00.000Z', delegationKind: 'deputy' }
 const grace: Decider = { personId: 'grace', name: 'Grace Hopper', via: [onInitiative] }
 
 t.test('the path names each step, from the names the answer carries', async (t) => {

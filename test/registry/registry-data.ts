@@ -1,7 +1,7 @@
 // Test fixtures for the resolver suites: a small RegistryData builder, and a writer that stores one in a real database.
 import type { Db } from '../../src/store/connection.js'
 import type { AssignmentRecord, DelegationRecord, DomainRecord, InitiativeRecord, PersonRecord, RegistryData } from '../../src/registry/types.js'
-import type { DecisionRule, PersonStatus } from '../../db/schema.js'
+import type { DecisionRule, DelegationKind, PersonStatus } from '../../db/schema.js'
 
 export const EPOCH = '2020-01-01T00:00:00.000Z'
 export const AT = '2026-03-03T09:00:00.000Z'
@@ -59,12 +59,12 @@ export class RegistryBuilder {
   }
 
   /** A delegation scoped to an initiative, "d:<domain>", or "*" for everything. */
-  delegate (id: string, from: string, to: string, scope: Where | '*', validFrom = EPOCH, validTo: string | null = null): this {
+  delegate (id: string, from: string, to: string, scope: Where | '*', validFrom = EPOCH, validTo: string | null = null, kind: DelegationKind = 'deputy'): this {
     const all = scope === '*'
     const domain = !all && scope.startsWith('d:')
     const record: DelegationRecord = {
       id, fromPersonId: from, toPersonId: to, initiativeId: all || domain ? null : scope, domainId: domain ? scope.slice(2) : null,
-      allScopes: all, validFrom, validTo
+      allScopes: all, kind, validFrom, validTo
     }
     this.data.delegations.push(record)
     return this
@@ -97,15 +97,15 @@ export function writeRegistry (db: Db, data: RegistryData): void {
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
     for (const a of data.assignments) assignment.run(a.id, ...META, a.personId, a.role, a.initiativeId, a.domainId, a.validFrom, a.validTo)
     const delegation = c.prepare(`INSERT INTO delegations (id, version, created_at, updated_at, from_person_id, to_person_id, initiative_id, domain_id,
-      all_scopes, valid_from, valid_to) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+      all_scopes, kind, valid_from, valid_to) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
     for (const d of data.delegations) {
-      delegation.run(d.id, ...META, d.fromPersonId, d.toPersonId, d.initiativeId, d.domainId, d.allScopes ? 1 : 0, d.validFrom, d.validTo)
+      delegation.run(d.id, ...META, d.fromPersonId, d.toPersonId, d.initiativeId, d.domainId, d.allScopes ? 1 : 0, d.kind, d.validFrom, d.validTo)
     }
     const influence = c.prepare(`INSERT INTO influences (id, version, created_at, updated_at, person_id, initiative_id, domain_id, over_person_id,
       strength, observed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
     for (const i of data.influences) influence.run(i.id, ...META, i.personId, i.initiativeId, i.domainId, i.overPersonId, i.strength, i.observedAt)
-    const decision = c.prepare(`INSERT INTO decisions (id, version, created_at, updated_at, initiative_id, decided_by, decided_at, outcome)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
-    for (const d of data.decisions) decision.run(d.id, ...META, d.initiativeId, d.decidedBy, d.decidedAt, d.outcome)
+    const decision = c.prepare(`INSERT INTO decisions (id, version, created_at, updated_at, initiative_id, decided_by, decided_at, outcome, kind, supersedes)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+    for (const d of data.decisions) decision.run(d.id, ...META, d.initiativeId, d.decidedBy, d.decidedAt, d.outcome, d.kind, d.supersedes)
   })()
 }

@@ -124,6 +124,18 @@ const cases: Case[] = [
   { name: 'a delegate whose own delegation covers something else: absent', build: (b) => b.status('ada', 'on_leave').status('bob', 'on_leave').assign('a1', 'ada', 'ini').delegate('g1', 'ada', 'bob', 'ini').delegate('g2', 'bob', 'cyd', 'elsewhere'), resolution: 'absent', absent: [['ada', 'on_leave']] },
   { name: 'a delegate\'s status is taken at `at` too', build: (b) => b.status('ada', 'on_leave').status('bob', 'active').status('bob', 'retired', AFTER).assign('a1', 'ada', 'ini').delegate('g1', 'ada', 'bob', 'ini'), resolution: 'clear', deciders: [['bob', 'a1', 'g1']] },
 
+  // Transfers: followed whatever the delegator's status; deputies only from someone not active.
+  { name: 'a transfer while the delegator is active: the delegate decides', build: (b) => b.assign('a1', 'ada', 'ini').delegate('g1', 'ada', 'bob', 'd:root', EPOCH, null, 'transfer'), resolution: 'clear', deciders: [['bob', 'a1', 'g1']] },
+  { name: 'a transfer that ended: the delegator again', build: (b) => b.assign('a1', 'ada', 'ini').delegate('g1', 'ada', 'bob', 'ini', EPOCH, BEFORE, 'transfer'), resolution: 'clear', deciders: [['ada', 'a1']] },
+  { name: 'a transfer at its own time in the past', build: (b) => b.assign('a1', 'ada', 'ini').delegate('g1', 'ada', 'bob', 'ini', EPOCH, BEFORE, 'transfer'), at: '2026-01-15T00:00:00.000Z', resolution: 'clear', deciders: [['bob', 'a1', 'g1']] },
+  { name: 'a transfer not yet begun: the delegator', build: (b) => b.assign('a1', 'ada', 'ini').delegate('g1', 'ada', 'bob', 'ini', AFTER, null, 'transfer'), resolution: 'clear', deciders: [['ada', 'a1']] },
+  { name: 'an active delegator: a less specific transfer over a more specific deputy', build: (b) => b.assign('a1', 'ada', 'ini').delegate('g1', 'ada', 'bob', 'ini').delegate('g2', 'ada', 'cyd', '*', EPOCH, null, 'transfer'), resolution: 'clear', deciders: [['cyd', 'a1', 'g2']] },
+  { name: 'an absent delegator: the most specific of either kind', build: (b) => b.status('ada', 'on_leave').assign('a1', 'ada', 'ini').delegate('g1', 'ada', 'bob', 'ini').delegate('g2', 'ada', 'cyd', '*', EPOCH, null, 'transfer'), resolution: 'clear', deciders: [['bob', 'a1', 'g1']] },
+  { name: 'an active delegate hands a transfer on', build: (b) => b.assign('a1', 'ada', 'ini').delegate('g1', 'ada', 'bob', 'ini', EPOCH, null, 'transfer').delegate('g2', 'bob', 'cyd', 'ini', EPOCH, null, 'transfer').delegate('g3', 'cyd', 'dee', 'ini'), resolution: 'clear', deciders: [['cyd', 'a1', 'g1', 'g2']] },
+  { name: 'a transfer to someone on leave, then on through their deputy', build: (b) => b.status('bob', 'on_leave').assign('a1', 'ada', 'ini').delegate('g1', 'ada', 'bob', 'ini', EPOCH, null, 'transfer').delegate('g2', 'bob', 'cyd', '*'), resolution: 'clear', deciders: [['cyd', 'a1', 'g1', 'g2']] },
+  { name: 'a transfer to someone retired: no one, though the delegator is active', build: (b) => b.status('bob', 'retired').assign('a1', 'ada', 'ini').delegate('g1', 'ada', 'bob', 'ini', EPOCH, null, 'transfer'), resolution: 'absent', absent: [['ada', 'active']] },
+  { name: 'a loop of transfers: absent', build: (b) => b.assign('a1', 'ada', 'ini').delegate('g1', 'ada', 'bob', '*', EPOCH, null, 'transfer').delegate('g2', 'bob', 'ada', '*', EPOCH, null, 'transfer'), resolution: 'absent', absent: [['ada', 'active']] },
+
   // Several formal deciders and delegates.
   { name: 'a delegate who is also a formal decider is listed once, by the first path', build: (b) => b.status('ada', 'on_leave').assign('a1', 'ada', 'ini').assign('a2', 'bob', 'ini').delegate('g1', 'ada', 'bob', 'ini'), resolution: 'clear', deciders: [['bob', 'a1', 'g1']] },
   { name: 'two absent deciders delegating to one person: clear under single', build: (b) => b.status('ada', 'on_leave').status('bob', 'on_leave').assign('a1', 'ada', 'ini').assign('a2', 'bob', 'ini').delegate('g1', 'ada', 'cyd', '*').delegate('g2', 'bob', 'cyd', 'ini'), resolution: 'clear', deciders: [['cyd', 'a1', 'g1']] },
@@ -174,8 +186,8 @@ t.test('the full answer: rule, target, time, names and every step of the path', 
           name: 'DEE',
           via: [
             { kind: 'assignment', id: 'a1', level: 'domain', domainId: 'mid' },
-            { kind: 'delegation', id: 'g1', from: 'ada', to: 'bob', validTo: AFTER },
-            { kind: 'delegation', id: 'g2', from: 'bob', to: 'dee', validTo: null }
+            { kind: 'delegation', id: 'g1', from: 'ada', to: 'bob', validTo: AFTER, delegationKind: 'deputy' },
+            { kind: 'delegation', id: 'g2', from: 'bob', to: 'dee', validTo: null, delegationKind: 'deputy' }
           ]
         },
         { personId: 'cyd', name: 'CYD', via: [{ kind: 'assignment', id: 'a2', level: 'domain', domainId: 'mid' }] }

@@ -33,7 +33,7 @@ function fullRegistry (): RegistryData {
   data.initiatives[0] = { ...data.initiatives[0]!, status: 'on_hold', decisionDueAt: '2026-05-01T00:00:00.000Z' }
   data.influences.push({ id: 'f1', personId: 'ada', initiativeId: null, domainId: null, overPersonId: 'bob', strength: 'high', observedAt: EPOCH },
     { id: 'f2', personId: 'bob', initiativeId: 'ini', domainId: null, overPersonId: null, strength: 'low', observedAt: AT })
-  data.decisions.push({ id: 'dc1', initiativeId: 'ini', decidedBy: 'ada', decidedAt: AT, outcome: 'Go' })
+  data.decisions.push({ id: 'dc1', initiativeId: 'ini', decidedBy: 'ada', decidedAt: AT, outcome: 'Go', kind: 'decision', supersedes: null })
   return data
 }
 

@@ -11,6 +11,7 @@ import { multipleFinalDeciders } from './multiple-final-deciders.js'
 import { noFinalDecider } from './no-final-decider.js'
 import { noResponsible } from './no-responsible.js'
 import { retiredInfluence } from './retired-influence.js'
+import { reversedTransfer } from './reversed-transfer.js'
 import { shareholderOverreach } from './shareholder-overreach.js'
 import { unanimityTrap } from './unanimity-trap.js'
 
@@ -29,6 +30,7 @@ export const rules: readonly Rule[] = Object.freeze<Rule[]>([
   noFinalDecider,
   noResponsible,
   retiredInfluence,
+  reversedTransfer,
   shareholderOverreach,
   unanimityTrap
 ])

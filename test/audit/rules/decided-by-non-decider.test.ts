@@ -28,12 +28,12 @@ ruleTable(t, decidedByNonDecider, {
     {
       name: 'Bob decided before he took over',
       registry: org().decision('tiers', 'bob', { decidedAt: BEFORE, id: 'r1' }),
-      findings: [{ subject: 'decision:r1', related: ['initiative:tiers', 'person:bob'], message: `Bob decided "Tiers" at ${BEFORE}, but the effective decider then was Ada` }]
+      findings: [{ subject: 'decision:r1', related: ['initiative:tiers', 'person:bob'], message: `Bob decided "Tiers" on 1 June 2023, but the effective decider then was Ada` }]
     },
     {
       name: 'Ada decided after she handed over, though she is still the decider of record elsewhere',
       registry: org().decision('tiers', 'ada', { decidedAt: AFTER, id: 'r2' }),
-      findings: [{ subject: 'decision:r2', related: ['initiative:tiers', 'person:ada'], message: `Ada decided "Tiers" at ${AFTER}, but the effective decider then was Bob` }]
+      findings: [{ subject: 'decision:r2', related: ['initiative:tiers', 'person:ada'], message: `Ada decided "Tiers" on 1 June 2024, but the effective decider then was Bob` }]
     },
     {
       name: 'a decision on an initiative nobody could decide, and one by a deputy named only after the decision',
@@ -41,9 +41,14 @@ ruleTable(t, decidedByNonDecider, {
         .assign('ada', 'A', { initiative: 'y' }).status('ada', 'on_leave', HANDOVER).delegate('ada', 'bob', { validFrom: '2025-01-01T00:00:00.000Z' })
         .decision('y', 'bob', { id: 'r2', decidedAt: AFTER }),
       findings: [
-        { subject: 'decision:r1', related: ['initiative:x', 'person:ada'], message: `Ada decided "X" at ${AFTER}, but no one could decide it then` },
-        { subject: 'decision:r2', related: ['initiative:y', 'person:bob'], message: `Bob decided "Y" at ${AFTER}, but no one could decide it then` }
+        { subject: 'decision:r1', related: ['initiative:x', 'person:ada'], message: `Ada decided "X" on 1 June 2024, but no one could decide it then` },
+        { subject: 'decision:r2', related: ['initiative:y', 'person:bob'], message: `Bob decided "Y" on 1 June 2024, but no one could decide it then` }
       ]
+    },
+    {
+      name: 'a deferral by someone who could not decide is judged too',
+      registry: org().decision('tiers', 'cyd', { id: 'r3', decidedAt: AFTER, kind: 'deferral' }),
+      findings: [{ subject: 'decision:r3', related: ['initiative:tiers', 'person:cyd'], message: 'Cyd deferred "Tiers" on 1 June 2024, but the effective decider then was Bob' }]
     }
   ]
 })

@@ -29,12 +29,12 @@ ruleTable(t, delegationCycle, {
     {
       name: 'two people for everything',
       registry: org().delegate('ada', 'bob', { id: 'd2' }).delegate('bob', 'ada', { id: 'd1' }),
-      findings: [{ ...loop(['ada', 'bob'], ['d1', 'd2']), message: 'Delegations go round in a loop: Ada → Bob → Ada' }]
+      findings: [{ ...loop(['ada', 'bob'], ['d1', 'd2']), message: 'Deputy delegations go round in a loop: Ada → Bob → Ada' }]
     },
     {
       name: 'three people: an initiative, a domain above it, everything',
       registry: org().delegate('ada', 'bob', { initiative: 'tiers', id: 'd1' }).delegate('bob', 'cyd', { domain: 'sales', id: 'd2' }).delegate('cyd', 'ada', { id: 'd3' }),
-      findings: [{ ...loop(['ada', 'bob', 'cyd'], ['d1', 'd2', 'd3']), message: 'Delegations go round in a loop: Ada → Bob → Cyd → Ada' }]
+      findings: [{ ...loop(['ada', 'bob', 'cyd'], ['d1', 'd2', 'd3']), message: 'Deputy delegations go round in a loop: Ada → Bob → Cyd → Ada' }]
     },
     {
       name: 'a domain and the initiative in it; a domain and one above it; and the reverse',
@@ -43,23 +43,44 @@ ruleTable(t, delegationCycle, {
         .delegate('kim', 'lee', { domain: 'pricing', id: 'd3' }).delegate('lee', 'kim', { domain: 'company', id: 'd4' })
         .delegate('max', 'ned', { domain: 'company', id: 'd5' }).delegate('ned', 'max', { domain: 'pricing', id: 'd6' }),
       findings: [
-        { ...loop(['ada', 'bob'], ['d1', 'd2']), message: 'Delegations go round in a loop: Ada → Bob → Ada' },
-        { ...loop(['kim', 'lee'], ['d3', 'd4']), message: 'Delegations go round in a loop: Kim → Lee → Kim' },
-        { ...loop(['max', 'ned'], ['d5', 'd6']), message: 'Delegations go round in a loop: Max → Ned → Max' }
+        { ...loop(['ada', 'bob'], ['d1', 'd2']), message: 'Deputy delegations go round in a loop: Ada → Bob → Ada' },
+        { ...loop(['kim', 'lee'], ['d3', 'd4']), message: 'Deputy delegations go round in a loop: Kim → Lee → Kim' },
+        { ...loop(['max', 'ned'], ['d5', 'd6']), message: 'Deputy delegations go round in a loop: Max → Ned → Max' }
       ]
     },
     {
       name: 'a loop that does not pass through the first person is found once, from its lowest',
       registry: org().delegate('ada', 'bob', { id: 'd1' }).delegate('bob', 'cyd', { id: 'd2' }).delegate('cyd', 'bob', { id: 'd3' }),
-      findings: [{ ...loop(['bob', 'cyd'], ['d2', 'd3']), message: 'Delegations go round in a loop: Bob → Cyd → Bob' }]
+      findings: [{ ...loop(['bob', 'cyd'], ['d2', 'd3']), message: 'Deputy delegations go round in a loop: Bob → Cyd → Bob' }]
     },
     {
       name: 'two delegations the same way make two loops',
       registry: org().delegate('ada', 'bob', { initiative: 'tiers', id: 'd1' }).delegate('ada', 'bob', { id: 'd2' }).delegate('bob', 'ada', { id: 'd3' }),
       findings: [
-        { ...loop(['ada', 'bob'], ['d1', 'd3']), message: 'Delegations go round in a loop: Ada → Bob → Ada' },
-        { ...loop(['ada', 'bob'], ['d2', 'd3']), message: 'Delegations go round in a loop: Ada → Bob → Ada' }
+        { ...loop(['ada', 'bob'], ['d1', 'd3']), message: 'Deputy delegations go round in a loop: Ada → Bob → Ada' },
+        { ...loop(['ada', 'bob'], ['d2', 'd3']), message: 'Deputy delegations go round in a loop: Ada → Bob → Ada' }
       ]
+    },
+    {
+      name: 'transfers in a loop',
+      registry: org().delegate('ada', 'bob', { id: 'd1', kind: 'transfer' }).delegate('bob', 'ada', { id: 'd2', kind: 'transfer' }),
+      findings: [{ ...loop(['ada', 'bob'], ['d1', 'd2']), message: 'Transfers of authority go round in a loop: Ada → Bob → Ada', data: { delegationIds: ['d1', 'd2'], kinds: ['transfer', 'transfer'] } }]
+    },
+    {
+      name: 'a deputy and a transfer in a loop',
+      registry: org().delegate('ada', 'bob', { id: 'd1' }).delegate('bob', 'ada', { id: 'd2', kind: 'transfer' }),
+      findings: [{ ...loop(['ada', 'bob'], ['d1', 'd2']), message: 'Delegations (deputies and transfers) go round in a loop: Ada → Bob → Ada' }]
+    },
+    {
+      name: 'a loop of transfers that a more specific deputy hides while everyone is away',
+      registry: org().delegate('ada', 'cyd', { id: 'd1', initiative: 'tiers' }).delegate('ada', 'bob', { id: 'd2', kind: 'transfer' })
+        .delegate('bob', 'ada', { id: 'd3', kind: 'transfer' }),
+      findings: [{ ...loop(['ada', 'bob'], ['d2', 'd3']), message: 'Transfers of authority go round in a loop: Ada → Bob → Ada' }]
     }
   ]
+})
+
+t.test('the finding says which delegation to end', async (t) => {
+  const [found] = delegationCycle.check(org().delegate('ada', 'bob', { id: 'd1' }).delegate('bob', 'ada', { id: 'd2', kind: 'transfer' }).model(), {})
+  t.equal(found?.remediation, 'End Bob\'s transfer to Ada (d2) so that the authority stops with Bob, or end another delegation of the loop (d1, d2) at whoever is available to decide.')
 })
