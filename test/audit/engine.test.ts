@@ -14,11 +14,11 @@ const rule = (id: string): Rule => {
   return found
 }
 
-t.test('the registry lists the 13 rules of the issue, sorted, one file each, with complete metadata', async (t) => {
+t.test('the registry lists the 14 rules of the issues, sorted, one file each, with complete metadata', async (t) => {
   const ids = rules.map((r) => r.id)
   t.strictSame(ids, [
     'absent-decider', 'consult-overload', 'decided-by-non-decider', 'decider-overload', 'decision-overdue', 'delegation-cycle',
-    'delegation-to-inactive', 'multiple-final-deciders', 'no-final-decider', 'no-responsible', 'retired-influence',
+    'delegation-to-inactive', 'multiple-final-deciders', 'no-final-decider', 'no-responsible', 'retired-influence', 'reversed-transfer',
     'shareholder-overreach', 'unanimity-trap'
   ])
   t.strictSame(ids, [...ids].sort(), 'sorted by id')
@@ -48,6 +48,7 @@ t.test('the registry lists the 13 rules of the issue, sorted, one file each, wit
     'no-final-decider': 'error',
     'no-responsible': 'warning',
     'retired-influence': 'warning',
+    'reversed-transfer': 'warning',
     'shareholder-overreach': 'warning',
     'unanimity-trap': 'warning'
   })
