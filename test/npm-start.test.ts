@@ -48,7 +48,9 @@ async function startedWithNpm (t: Test, args: string[]): Promise<{ npm: number, 
   const npm = spawn('npm', ['start', ...args], {
     cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: plainEnv({ WHODECIDES_DB: join(dir, 'registry.db') })
   })
-  t.teardown(() => { for (const pid of [npm.pid!, ...descendants(npm.pid!)]) if (alive(pid)) process.kill(pid, 'SIGKILL') })
+  // What npm started, as last seen: a server left behind by npm is no longer its descendant, so the list is kept.
+  const started = new Set<number>([npm.pid!])
+  t.teardown(() => { for (const pid of started) if (alive(pid)) process.kill(pid, 'SIGKILL') })
   let output = ''
   npm.stderr.setEncoding('utf8').on('data', (chunk: string) => { output += chunk })
   await new Promise<void>((resolve, reject) => {
@@ -67,6 +69,7 @@ async function startedWithNpm (t: Test, args: string[]): Promise<{ npm: number, 
     await sleep(100)
     tree = descendants(npm.pid!)
   }
+  for (const pid of tree) started.add(pid)
   return { npm: npm.pid!, tree }
 }
 
