@@ -98,12 +98,12 @@ t.test('every step of a path carries names', async (t) => {
     name: 'Lee Park',
     via: [
       { kind: 'assignment', id: 'a-branch', level: 'initiative', domainId: null, domainName: null },
-      { kind: 'delegation', id: 'dg-branch', from: 'kim', to: 'lee', fromName: 'Kim Ode', toName: 'Lee Park', validTo: '2027-03-01T00:00:00.000Z' }
+      { kind: 'delegation', id: 'dg-branch', from: 'kim', to: 'lee', fromName: 'Kim Ode', toName: 'Lee Park', validTo: '2027-03-01T00:00:00.000Z', delegationKind: 'deputy' }
     ]
   }])
   t.strictSame((await get(call, '/v1/initiatives/crm/decider')).deciders[0].via, [{ kind: 'assignment', id: 'a-sales', level: 'domain', domainId: 'sales', domainName: 'Sales' }])
   t.strictSame((await get(call, '/v1/people/lee/authority')).initiatives.find((i: { initiativeId: string }) => i.initiativeId === 'branch').via[1],
-    { kind: 'delegation', id: 'dg-branch', from: 'kim', to: 'lee', fromName: 'Kim Ode', toName: 'Lee Park', validTo: '2027-03-01T00:00:00.000Z' }, 'and so does a person\'s authority')
+    { kind: 'delegation', id: 'dg-branch', from: 'kim', to: 'lee', fromName: 'Kim Ode', toName: 'Lee Park', validTo: '2027-03-01T00:00:00.000Z', delegationKind: 'deputy' }, 'and so does a person\'s authority')
 })
 
 t.test('caveats: a retired founder steering the decider, a decision overdue; a waived one listed but not counted', async (t) => {
