@@ -25,7 +25,20 @@ export function loadFocusedData (db: Db, initiativeId: string, shape?: RegistryS
   const assignments = focusRows.assignmentsOn(db, initiativeId, domainIds)
   const decisions = focusRows.decisionsOn(db, initiativeId)
 
-  const deciders = new Set([...assignments.map((a) => a.personId), ...decisions.map((d) => d.decidedBy)])
+  const around = peopleAround(db, [...assignments.map((a) => a.personId), ...decisions.map((d) => d.decidedBy)], initiativeId, domainIds, shape)
+  return { ...around, domains, initiatives: [initiative], assignments, decisions }
+}
+
+/**
+ * The people side of a slice of one initiative (or, with initiativeId '', of the domains alone): the people given,
+ * followed through their delegations up to 5 steps; the delegations from or to them that can cover the initiative or
+ * the domains; the influences on those or over those people; and everyone these name, with their whole reporting
+ * line and status timelines. People as they stood at the time judged, when a shape is given.
+ */
+export function peopleAround (
+  db: Db, start: Iterable<string>, initiativeId: string, domainIds: string[], shape: RegistrySource | undefined
+): Pick<RegistryData, 'people' | 'statuses' | 'delegations' | 'influences'> {
+  const deciders = new Set(start)
   let frontier = [...deciders]
   for (let step = 0; step < MAX_DELEGATION_STEPS && frontier.length > 0; step++) {
     frontier = focusRows.delegatesOf(db, frontier).filter((id) => !deciders.has(id))
@@ -44,5 +57,5 @@ export function loadFocusedData (db: Db, initiativeId: string, shape?: RegistryS
   const people = focusRows.peopleWithLines(db, [...named])
   if (shape !== undefined) people.forEach((p, i) => { people[i] = shape.person(p.id) ?? p })
   const statuses = focusRows.statusesOf(db, people.map((p) => p.id))
-  return { people, statuses, domains, initiatives: [initiative], assignments, delegations, influences, decisions }
+  return { people, statuses, delegations, influences }
 }
