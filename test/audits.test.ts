@@ -340,7 +340,7 @@ t.test('live findings of one initiative: the rules over its slice, at a time, no
   t.match(body, { initiativeId: 'i-two', at: AT })
   t.strictSame(keysOf(body.findings), ['decided-by-non-decider dc-gus-two', 'multiple-final-deciders i-two', 'retired-influence cyd'])
   const two = body.findings.find((f: { ruleId: string }) => f.ruleId === 'multiple-final-deciders')
-  t.strictSame(Object.keys(two).sort(), ['data', 'fingerprint', 'message', 'related', 'ruleId', 'severity', 'subject', 'waived'], 'no state: nothing to compare with')
+  t.strictSame(Object.keys(two).sort(), ['data', 'fingerprint', 'message', 'related', 'remediation', 'ruleId', 'severity', 'subject', 'waived'], 'no state: nothing to compare with')
   t.equal(two.waived, null)
   t.strictSame((await call({ method: 'GET', url: '/v1/audits', as: 'auditor' })).json().items, [], 'no run stored')
 

@@ -52,7 +52,7 @@ t.test('export, import into an empty registry, export again: the bundles are equ
     id: 'ada', name: 'Ada', email: 'ada@example.com', title: null, status: 'retired', statusSince: '2026-01-01T00:00:00.000Z',
     tags: ['founder', 'shareholder'], stakePercent: 40, managerId: null, externalId: null
   })
-  t.same(exported.decisions, [{ id: 'tiers-go', initiativeId: 'tiers', decidedBy: 'bob', decidedAt: '2026-04-01T10:00:00.000Z', outcome: 'Three tiers from July', rationale: 'Simpler' }])
+  t.same(exported.decisions, [{ id: 'tiers-go', initiativeId: 'tiers', decidedBy: 'bob', decidedAt: '2026-04-01T10:00:00.000Z', outcome: 'Three tiers from July', rationale: 'Simpler', kind: 'decision', supersedes: null }])
 
   const second = await buildTestApp(t)
   t.equal((await second.call({ method: 'POST', url: '/v1/import', payload: exported })).statusCode, 200)

@@ -1,6 +1,6 @@
 // The change log: exactly one entry per mutation, none for a refused one, and GET /v1/changes with its filters and pages.
 import t from 'tap'
-import { assertProblem, buildTestApp, type TestApp } from './helper.js'
+import { assertProblem, buildTestApp, recordOf, type TestApp } from './helper.js'
 
 type Call = TestApp['call']
 
@@ -62,10 +62,10 @@ t.test('each mutation writes one entry: revision = X-Revision, before/after whol
   ])
   // The snapshots are the records exactly as the API answered: nested arrays and nulls included.
   t.same(fresh[0].before, null)
-  t.same(fresh[0].after, created.json())
-  t.same(fresh[1].before, created.json())
-  t.same(fresh[1].after, updated.json())
-  t.same(fresh[2].before, updated.json())
+  t.same(fresh[0].after, recordOf(created))
+  t.same(fresh[1].before, recordOf(created))
+  t.same(fresh[1].after, recordOf(updated))
+  t.same(fresh[2].before, recordOf(updated))
   t.same(fresh[2].after, null)
   const { token: _token, ...issuedKey } = issued.json()
   t.same(fresh[3].after, { ...issuedKey, revokedAt: null })

@@ -163,7 +163,9 @@ export class Workload {
 
   #acked (answer: Answer | undefined, status: number, entity: string, id: string, then?: () => void): void {
     if (answer?.status !== status || answer.revision === null) return
-    this.acks.push({ entity, id, revision: answer.revision, body: answer.body })
+    // The record as acknowledged: the answer less what the write did to the audit's findings (effects).
+    const { effects: _effects, ...record } = answer.body as Record<string, unknown>
+    this.acks.push({ entity, id, revision: answer.revision, body: record })
     then?.()
   }
 
