@@ -77,7 +77,7 @@ t.test('the same commands through the API of a running service', async (t) => {
   const written = await whodecides(['import', matrix], local)
   t.equal(written.code, 0, written.stderr)
   const [orphanLocal, orphan] = await Promise.all([whodecides(['who', 'orphan'], local), whodecides(['who', 'orphan'], remote)])
-  t.match(orphanLocal.stdout, /^Ada Lovelace decides 'Nobody home', as Accountable for the initiative itself\.$/m, 'the file holds the import')
+  t.match(orphanLocal.stdout, /^Ada Lovelace decides 'Nobody home', as its Accountable\.$/m, 'the file holds the import')
   t.match(orphan.stdout, /^Ada Lovelace decides 'Nobody home'/m, 'the service sees the import made beside it')
   t.match(oneLine(mapRemote.stderr), [/^whodecides: --map works on the local database only/])
 
