@@ -65,6 +65,9 @@ export function connect (path: string, options: { fileMustExist?: boolean } = {}
   // 16 MiB of page cache instead of 2: record reads and writes touch pages all over a large file. Who-decides
   // lookups are answered from memory (src/registry/decider-index.ts), so a larger cache mostly grows the process.
   sqlite.pragma('cache_size = -16384')
+  // Temporary files (a statement journal for a write whose triggers keep the search index in step, sorts) in memory: a
+  // write must not need a new file descriptor, which a server at its descriptor limit cannot open.
+  sqlite.pragma('temp_store = MEMORY')
   return Object.assign(drizzle({ client: sqlite, schema }), { prepared: new Map<unknown, unknown>() }) as Db
 }
 
