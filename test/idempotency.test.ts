@@ -275,7 +275,7 @@ t.test('a key holds for 24 hours; after that the same key is a new request, and 
 
   // Expired records of other keys go on the next claim (these hold 422 answers: no such initiative).
   for (const key of ['old-1', 'old-2']) {
-    assertProblem(t, await call({ method: 'POST', url: '/v1/deciders/resolve', headers: keyed(key), payload: { initiativeIds: ['none'] } }),
+    assertProblem(t, await call({ method: 'POST', url: '/v1/deciders/resolve', headers: keyed(key), payload: { initiativeIds: ['none'], strict: true } }),
       422, 'WHODECIDES_ERR_UNKNOWN_REFERENCE')
   }
   age('old-1', 30)
