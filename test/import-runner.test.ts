@@ -18,6 +18,10 @@ import { createInitiative, updateInitiative } from '../src/services/initiatives.
 import { createPerson, deletePerson, updatePerson } from '../src/services/people.js'
 import { assertProblem, buildTestApp, type TestApp } from './helper.js'
 
+// Large imports (5,000 to 20,000 people, each kept in the search index as it is written) take this file past tap's
+// default two minutes on a busy machine.
+t.setTimeout(600_000)
+
 /** Each connection's group commit, as the runtime holds one for its connection. */
 const groupCommits = new Map<Db, GroupCommit>()
 const groupCommitOf = (db: Db): GroupCommit => {
