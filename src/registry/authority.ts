@@ -15,19 +15,9 @@ export interface AuthorityEntry { target: Target, how: How, via: ViaStep[] }
  * a past time, the records whose place has changed since, and everything under a domain that has, are added.
  */
 function candidates (db: Db, personId: string, at: string, changed: { initiatives: string[], domains: string[] }): Target[] {
-  const initiatives = new Set<string>(changed.initiatives)
-  const roots = new Set<string>(changed.domains)
-  const formal = new Set([personId])
-  for (const d of authorityRows.delegationsTowards(db, personId, at, MAX_DELEGATION_STEPS)) {
-    if (d.initiativeId !== null) initiatives.add(d.initiativeId)
-    else if (d.domainId !== null) roots.add(d.domainId)
-    // Delegated for everything: whatever their delegator decides formally.
-    else if (d.allScopes) formal.add(d.fromPersonId)
-  }
-  for (const a of authorityRows.decidingOn(db, [...formal], at)) {
-    if (a.initiativeId !== null) initiatives.add(a.initiativeId)
-    if (a.domainId !== null) roots.add(a.domainId)
-  }
+  const scopes = decidingScopes(db, personId, at)
+  const initiatives = new Set<string>([...changed.initiatives, ...scopes.initiatives])
+  const roots = new Set<string>([...changed.domains, ...scopes.domains])
   const domains = new Set<string>()
   if (roots.size > 0) {
     for (const row of authorityRows.under(db, [...roots])) {
@@ -39,6 +29,26 @@ function candidates (db: Db, personId: string, at: string, changed: { initiative
     ...sorted(initiatives).map((id) => ({ kind: 'initiative' as const, id })),
     ...sorted(domains).map((id) => ({ kind: 'domain' as const, id }))
   ]
+}
+
+/**
+ * The initiatives and domains the person holds an A on at `at`, or is handed by a delegation (up to 5 steps; a
+ * delegation for everything hands over whatever its delegator holds an A on). Domains as named: not what lies under them.
+ */
+export function decidingScopes (db: Db, personId: string, at: string): { initiatives: Set<string>, domains: Set<string> } {
+  const initiatives = new Set<string>()
+  const domains = new Set<string>()
+  const formal = new Set([personId])
+  for (const d of authorityRows.delegationsTowards(db, personId, at, MAX_DELEGATION_STEPS)) {
+    if (d.initiativeId !== null) initiatives.add(d.initiativeId)
+    else if (d.domainId !== null) domains.add(d.domainId)
+    else if (d.allScopes) formal.add(d.fromPersonId)
+  }
+  for (const a of authorityRows.decidingOn(db, [...formal], at)) {
+    if (a.initiativeId !== null) initiatives.add(a.initiativeId)
+    if (a.domainId !== null) domains.add(a.domainId)
+  }
+  return { initiatives, domains }
 }
 
 /** How the person came to decide the target, from their path: their own A on it, on an ancestor, or handed over. */

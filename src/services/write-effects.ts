@@ -1,16 +1,16 @@
 // What a write does to the boundaries it touches: the live findings of the initiatives it affects, before and after.
 import { runRules, type EngineFinding, type RuleConfig } from '../audit/engine.js'
 import { now } from '../clock.js'
+import { decidingScopes } from '../registry/authority.js'
 import { loadFocusedData } from '../registry/focus.js'
 import { createReadModel } from '../registry/read-model.js'
-import { MAX_DELEGATION_STEPS } from '../registry/resolver.js'
 import { createSnapshot } from '../registry/snapshot.js'
 import type { AssignmentRecord, DelegationRecord } from '../registry/types.js'
 import type { Effect, WriteEffects } from '../schemas/effects.js'
 import { affectedRows } from '../store/affected.js'
 import { transact } from '../store/change-log.js'
 import type { Db } from '../store/connection.js'
-import { authorityRows, readRecord } from '../store/registry-rows.js'
+import { readRecord } from '../store/registry-rows.js'
 import { ruleConfigs } from './rule-settings.js'
 
 /** Initiatives judged for one write at most: past it, the first ones in id order, and the answer says `truncated`. */
@@ -38,24 +38,14 @@ function reach (db: Db, touched: readonly Touched[], at: string): { ids: string[
   for (const t of touched) {
     if (t.kind === 'initiative') initiatives.add(t.id)
     else if (t.kind === 'domain') domains.add(t.id)
-    else personReach(db, t.id, at, initiatives, domains)
+    else {
+      const scopes = decidingScopes(db, t.id, at)
+      for (const id of scopes.initiatives) initiatives.add(id)
+      for (const id of scopes.domains) domains.add(id)
+    }
   }
   const all = [...new Set([...initiatives, ...affectedRows.liveInitiativesUnder(db, [...domains], MAX_JUDGED_INITIATIVES + 1)])].sort()
   return { ids: all.slice(0, MAX_JUDGED_INITIATIVES), truncated: all.length > MAX_JUDGED_INITIATIVES }
-}
-
-/** Where the person may decide at `at` (as registry/authority.ts finds its candidates): their A, and what reaches them by delegation. */
-function personReach (db: Db, personId: string, at: string, initiatives: Set<string>, domains: Set<string>): void {
-  const formal = new Set([personId])
-  for (const d of authorityRows.delegationsTowards(db, personId, at, MAX_DELEGATION_STEPS)) {
-    if (d.initiativeId !== null) initiatives.add(d.initiativeId)
-    else if (d.domainId !== null) domains.add(d.domainId)
-    else if (d.allScopes) formal.add(d.fromPersonId)
-  }
-  for (const a of authorityRows.decidingOn(db, [...formal], at)) {
-    if (a.initiativeId !== null) initiatives.add(a.initiativeId)
-    if (a.domainId !== null) domains.add(a.domainId)
-  }
 }
 
 /** The live findings about each initiative (by fingerprint; a finding about two is kept with the first in id order). */
