@@ -13,6 +13,7 @@ import { parseImportBody } from '../services/import-body.js'
 import type { SpreadsheetImportReport } from '../services/spreadsheets/spreadsheet-import.js'
 import { getInitiative } from '../services/initiatives.js'
 import { getPerson } from '../services/people.js'
+import type { PersonStatus } from '../../db/schema.js'
 import type { InitiativeDecider } from '../schemas/deciders.js'
 import { CliError } from './errors.js'
 import { allPages, CLI_ACTOR, FINDINGS_PAGE, type ImportRequest, type RaciRequest, type SheetRequest, type Target } from './target.js'
@@ -79,7 +80,7 @@ export class LocalTarget implements Target {
     return unlessMissing(() => getDomain(this.runtime.db, id, at))
   }
 
-  async person (id: string, at: string | undefined): Promise<{ name: string } | undefined> {
+  async person (id: string, at: string | undefined): Promise<{ name: string, status: PersonStatus } | undefined> {
     return unlessMissing(() => getPerson(this.runtime.db, id, at))
   }
 

@@ -1,6 +1,7 @@
 // The remote target: a running service through its public API (/v1), with a bearer key. A refused key, an
 // unreachable address and a problem+json answer each become one sentence.
 import type { AuditCreate, AuditRun, Finding } from '../schemas/audits.js'
+import type { PersonStatus } from '../../db/schema.js'
 import type { InitiativeDecider } from '../schemas/deciders.js'
 import type { ImportReport } from '../services/import.js'
 import type { SpreadsheetImportReport } from '../services/spreadsheets/spreadsheet-import.js'
@@ -122,7 +123,7 @@ export class RemoteTarget implements Target {
     return await this.unlessMissing(`/domains/${encodeURIComponent(id)}`, at)
   }
 
-  async person (id: string, at: string | undefined): Promise<{ name: string } | undefined> {
+  async person (id: string, at: string | undefined): Promise<{ name: string, status: PersonStatus } | undefined> {
     return await this.unlessMissing(`/people/${encodeURIComponent(id)}`, at)
   }
 

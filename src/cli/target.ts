@@ -3,6 +3,7 @@
 import type { Command } from 'commander'
 import { defaultConfig } from '../config.js'
 import type { AuditCreate, AuditRun, Finding } from '../schemas/audits.js'
+import type { PersonStatus } from '../../db/schema.js'
 import type { InitiativeDecider } from '../schemas/deciders.js'
 import type { ImportOptions, ImportReport } from '../services/import.js'
 import type { SpreadsheetImportReport } from '../services/spreadsheets/spreadsheet-import.js'
@@ -61,7 +62,7 @@ export interface Target {
   decider: (initiativeId: string, at: string | undefined) => Promise<InitiativeDecider>
   initiative: (id: string, at: string | undefined) => Promise<{ title: string, domainId: string | null } | undefined>
   domain: (id: string, at: string | undefined) => Promise<{ name: string } | undefined>
-  person: (id: string, at: string | undefined) => Promise<{ name: string } | undefined>
+  person: (id: string, at: string | undefined) => Promise<{ name: string, status: PersonStatus } | undefined>
   runAudit: (input: AuditCreate) => Promise<AuditRun>
   /** A run's findings, every page; `read` is told how many each page held. */
   findings: (runId: string, read: (count: number) => void) => Promise<Finding[]>

@@ -1,12 +1,12 @@
 // "Who decides?" in one sentence a manager can read: the words of an answer, its caveats counted, its time in words.
-import type { DecisionRule, PersonStatus } from '../../db/schema.js'
+import type { DecisionRule, DelegationKind, PersonStatus } from '../../db/schema.js'
 import { dateWords, names, statusWord } from '../audit/rule.js'
 import type { Resolution } from './types.js'
 
 /** A step of a decider's path, with the names the sentence uses. */
 export type NamedStep =
   | { kind: 'assignment', level: 'initiative' | 'domain', domainId: string | null, domainName: string | null }
-  | { kind: 'delegation', from: string, fromName: string, validTo: string | null }
+  | { kind: 'delegation', from: string, fromName: string, validTo: string | null, delegationKind: DelegationKind }
 
 export interface WordedAnswer {
   decisionRule: DecisionRule
@@ -35,9 +35,39 @@ export interface Wording {
 
 /** Present or past tense of the verbs the sentences use. */
 const TENSES = {
-  present: { decides: 'decides', decide: 'decide', is: 'is', are: 'are', has: 'has', can: 'can', may: 'may', must: 'must', cannot: 'cannot' },
-  past: { decides: 'decided', decide: 'decided', is: 'was', are: 'were', has: 'had', can: 'could', may: 'could', must: 'had to', cannot: 'could not' }
+  present: { decides: 'decides', decide: 'decide', is: 'is', are: 'are', has: 'has', can: 'can', may: 'may', must: 'must', cannot: 'cannot', stands: 'stands' },
+  past: { decides: 'decided', decide: 'decided', is: 'was', are: 'were', has: 'had', can: 'could', may: 'could', must: 'had to', cannot: 'could not', stands: 'stood' }
 } as const
+
+type Tense = typeof TENSES.present | typeof TENSES.past
+
+/** A delegation of a path as its words need it. */
+export interface DelegationStep { delegationKind: DelegationKind, fromName: string, toName: string, validTo: string | null }
+
+/** ", until 1 April 2026", or nothing for a delegation without an end. */
+const untilWords = (validTo: string | null | undefined): string => validTo === null || validTo === undefined ? '' : `, until ${dateWords(validTo)}`
+
+/**
+ * Why the delegator does not decide: a transfer's delegator "has handed it over" (whatever their status: a transfer
+ * holds while they are at their desk too); a deputy's "is on leave" (a deputy stands in only while they cannot act).
+ * `status` undefined: not known to the caller ("is away").
+ */
+function delegatorWords (kind: DelegationKind, status: PersonStatus | undefined, v: Tense): string {
+  if (kind === 'transfer') return `who ${v.has} handed it over`
+  return `who ${v.is} ${status === undefined ? 'away' : statusWord(status)}`
+}
+
+/**
+ * One delegation of a path in words, as the summary says it: a deputy "Grace Hopper stands in for Ada Lovelace, who
+ * is on leave, until 1 April 2026"; a transfer "Ada Lovelace has handed the decision over to Grace Hopper, until
+ * 1 April 2026". `fromStatus`: the delegator's status at the time answered, if known; `past`: that time has passed.
+ */
+export function delegationWords (step: DelegationStep, fromStatus: PersonStatus | undefined, past: boolean): string {
+  const v = past ? TENSES.past : TENSES.present
+  return step.delegationKind === 'transfer'
+    ? `${step.fromName} ${v.has} handed the decision over to ${step.toName}${untilWords(step.validTo)}`
+    : `${step.toName} ${v.stands} in for ${step.fromName}, ${delegatorWords('deputy', fromStatus, v)}${untilWords(step.validTo)}`
+}
 
 /** How the assignment at the start of a path makes its holder a decider. */
 function heldAs (step: NamedStep | undefined, wording: Wording): string {
@@ -47,14 +77,12 @@ function heldAs (step: NamedStep | undefined, wording: Wording): string {
 }
 
 /** Why one decider decides: the assignment they hold, or whose decision they hold by delegation and until when. */
-function reason (via: readonly NamedStep[], wording: Wording, v: typeof TENSES.present | typeof TENSES.past): string {
+function reason (via: readonly NamedStep[], wording: Wording, v: Tense): string {
   const delegations = via.filter((s) => s.kind === 'delegation')
   const first = delegations[0]
   if (first === undefined) return `, ${heldAs(via[0], wording)}`
-  const status = wording.statusAt(first.from)
-  const who = status === 'active' ? `who ${v.has} handed it over` : `who ${v.is} ${statusWord(status)}`
   const ends = delegations.map((d) => d.validTo).filter((t) => t !== null).sort()[0]
-  return ` for ${first.fromName}, ${who}${ends === undefined ? '' : `, until ${dateWords(ends)}`}`
+  return ` for ${first.fromName}, ${delegatorWords(first.delegationKind, wording.statusAt(first.from), v)}${untilWords(ends)}`
 }
 
 /** The caveats that count, added to a clear answer. */

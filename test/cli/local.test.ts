@@ -77,7 +77,7 @@ t.test('migrate, import, who, audit and export on a database file', async (t) =>
   t.match(ambiguous.stdout, /\nnext up\n  .+\n/, 'an ambiguous answer says who is next up')
   t.match(none.stdout, /^Nobody decides 'Nobody home': nobody is Accountable for it or for any domain above it\.\n/)
   t.match(delegated.stdout, /^Grace Hopper decides 'Leave cover' for Bob Builder, who /)
-  t.match(delegated.stdout, /delegation d1: Bob Builder hands the decision to Grace Hopper, open-ended/)
+  t.match(delegated.stdout, /\n    deputy d1: Grace Hopper stands in for Bob Builder, who is on leave\n/, 'a deputy stands in for the delegator, whose status the path says')
   t.match(absent.stdout, /^Nobody can decide 'Stranded' now: Cy Young, its decider, is on leave and has no deputy/)
   t.match(absent.stdout, /Cy Young \(cy\): on leave, cannot act/)
   t.equal(unknown.code, 1)

@@ -1,37 +1,58 @@
 // `whodecides who INITIATIVE [--at TIME]`: who decides, in the answer's own sentence, then its caveats, who is next up
 // when nobody (or more than one) can decide, and the path that led there — each step by name, not only by id.
 import type { Command } from 'commander'
-import { dateWords } from '../../audit/rule.js'
+import type { PersonStatus } from '../../../db/schema.js'
+import { now } from '../../clock.js'
+import { delegationWords } from '../../registry/answer-words.js'
 import type { InitiativeDecider } from '../../schemas/deciders.js'
 import { Output } from '../output.js'
 import { parseTime } from '../options.js'
-import { globalsOf, withTarget } from '../target.js'
+import { globalsOf, withTarget, type Target } from '../target.js'
 
 type Step = InitiativeDecider['deciders'][number]['via'][number]
 
 const STATUS_WORDS: Record<string, string> = { active: 'active', on_leave: 'on leave', departed: 'departed', retired: 'retired' }
 
-/** One line per step of a path. */
-function stepLine (step: Step): string {
+/** What the path's words need besides the answer: whether its time has passed, and delegators' statuses then. */
+export interface PathContext {
+  past: boolean
+  /** The status at the answer's time of a deputy's delegator (the one a deputy stands in for); undefined if unknown. */
+  statusOf: (personId: string) => PersonStatus | undefined
+}
+
+const NOW: PathContext = { past: false, statusOf: () => undefined }
+
+/** One line per step of a path; a delegation in the summary's words for its kind (registry/answer-words.ts). */
+function stepLine (step: Step, context: PathContext): string {
   if (step.kind === 'assignment') {
     return step.level === 'initiative' || step.domainId === null
       ? `assignment ${step.id}: Accountable for the initiative itself`
       : `assignment ${step.id}: Accountable for the ${step.domainName ?? step.domainId} domain (${step.domainId})`
   }
-  const until = step.validTo === null ? 'open-ended' : `until ${dateWords(step.validTo)}`
-  return `delegation ${step.id}: ${step.fromName} hands the decision to ${step.toName}, ${until}`
+  return `${step.delegationKind} ${step.id}: ${delegationWords(step, context.statusOf(step.from), context.past)}`
 }
 
 /** The path: each decider and how they came to decide, or who cannot act. */
-export function pathLines (answer: InitiativeDecider): string[] {
+export function pathLines (answer: InitiativeDecider, context: PathContext = NOW): string[] {
   if (answer.resolution === 'none') return ['no Accountable assignment on the initiative or on any domain above it']
   const lines: string[] = []
   for (const d of answer.deciders) {
     lines.push(`${d.name} (${d.personId})`)
-    for (const step of d.via) lines.push(`  ${stepLine(step)}`)
+    for (const step of d.via) lines.push(`  ${stepLine(step, context)}`)
   }
   for (const a of answer.absent) lines.push(`${a.name} (${a.personId}): ${STATUS_WORDS[a.status] ?? a.status}, cannot act`)
   return lines
+}
+
+/** The deputies' delegators of the answer's paths, each with their status at its time, as the target has them. */
+async function delegatorStatuses (target: Target, answer: InitiativeDecider): Promise<Map<string, PersonStatus>> {
+  const ids = new Set(answer.deciders.flatMap((d) => d.via.flatMap((s) => s.kind === 'delegation' && s.delegationKind === 'deputy' ? [s.from] : [])))
+  const statuses = new Map<string, PersonStatus>()
+  for (const id of ids) {
+    const person = await target.person(id, answer.at)
+    if (person !== undefined) statuses.set(id, person.status)
+  }
+  return statuses
 }
 
 /** One line per caveat: severity, rule, what it says, and the waiver that accepts it. */
@@ -61,7 +82,10 @@ export function registerWho (program: Command): void {
     .option('--at <time>', 'the time to answer for (ISO-8601, e.g. 2026-03-03T09:00:00Z, or a date); default now', parseTime)
     .action(async (initiativeId: string, options: { at?: string }, command: Command) => {
       const globals = globalsOf(command)
-      const answer = await withTarget(globals, { mustExist: true }, async (target) => await target.decider(initiativeId, options.at))
+      const { answer, statuses } = await withTarget(globals, { mustExist: true }, async (target) => {
+        const answer = await target.decider(initiativeId, options.at)
+        return { answer, statuses: await delegatorStatuses(target, answer) }
+      })
       const out = new Output(globals)
       out.line(answer.summary)
       out.line()
@@ -73,6 +97,7 @@ export function registerWho (program: Command): void {
         for (const line of next) out.line(`  ${line}`)
       }
       out.line(out.colors.bold('path'))
-      for (const line of pathLines(answer)) out.line(`  ${line}`)
+      const context: PathContext = { past: options.at !== undefined && answer.at < now(), statusOf: (id) => statuses.get(id) }
+      for (const line of pathLines(answer, context)) out.line(`  ${line}`)
     })
 }
