@@ -185,6 +185,9 @@ export function invariantErrors (rows: Located[], final: FinalState): InvalidRow
       const earlier = final.decisions.get(l.row.supersedes)
       if (l.row.supersedes === l.row.id) report(l, '/supersedes', 'a decision cannot supersede itself')
       else if (earlier !== undefined && earlier.initiativeId !== l.row.initiativeId) report(l, '/supersedes', `decision "${l.row.supersedes}" is on another initiative`)
+      else if (earlier !== undefined && (earlier.decidedAt as string) > (l.row.decidedAt as string)) {
+        report(l, '/supersedes', `decision "${l.row.supersedes}" was made after this one (${String(earlier.decidedAt)})`)
+      }
     }
   }
 
