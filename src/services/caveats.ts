@@ -9,6 +9,7 @@ import { loadFocusedData } from '../registry/focus.js'
 import { createReadModel } from '../registry/read-model.js'
 import { domainChain } from '../registry/resolver.js'
 import { createSnapshot } from '../registry/snapshot.js'
+import { sliceKeys } from '../registry/slice-keys.js'
 import type { DeciderAnswer, RegistrySource } from '../registry/types.js'
 import type { Caveat } from '../schemas/deciders.js'
 import { spanOf, type CaveatCache, type Judged } from './caveat-cache.js'
@@ -24,8 +25,8 @@ function judge (context: CaveatContext, answer: DeciderAnswer): Judged {
   const shape = deciders.current()?.asOf(at)
   const data = target.kind === 'initiative' ? loadFocusedData(db, target.id, shape) : loadDomainFocus(db, target.id, shape)
   // The resolver found the target in the same registry: only a record deleted in between leaves no slice.
-  if (data === undefined) return { findings: [], from: at, until: undefined }
-  return { findings: runRules(createReadModel(createSnapshot(data), at), ruleConfigs(db), null), ...spanOf(data, at) }
+  if (data === undefined) return { findings: [], from: at, until: undefined, reads: [`${target.kind === 'initiative' ? 'i' : 'd'}:${target.id}`] }
+  return { findings: runRules(createReadModel(createSnapshot(data), at), ruleConfigs(db), null), ...spanOf(data, at), reads: sliceKeys(data) }
 }
 
 /**

@@ -79,3 +79,19 @@ export function registryChanges (db: Db, after: number, limit: number): ChangedR
 /** Whether the change log holds more than `limit` registry entries after the revision (registryChanges: undefined), without reading them. */
 export const registryChangesExceed = (db: Db, after: number, limit: number): boolean =>
   (statement(db, ENTRIES_SINCE).pluck().get(after, limit + 1) as number) > limit
+
+/** One change-log entry as written: the record it names and its versions before and after (JSON text; null: none). */
+export interface ChangeEntry { entity: Entity, id: string, before: string | null, after: string | null }
+
+// The registry's entries and the rules' settings, in (after, upTo], served by the primary key as REGISTRY_CHANGES is.
+const ENTRIES = `SELECT entity, entity_id AS id, before, after FROM changes WHERE revision > ? AND revision <= ?
+  AND +entity IN (${[...REGISTRY_ENTITIES, 'rules'].map((e) => `'${e}'`).join(', ')}) LIMIT ?`
+
+/**
+ * The entries of the registry's records and of the rules' settings in (after, upTo]; undefined past
+ * `limit` entries (the caller then starts again from what is stored now).
+ */
+export function changeEntries (db: Db, after: number, upTo: number, limit: number): ChangeEntry[] | undefined {
+  const rows = statement(db, ENTRIES).all(after, upTo, limit + 1) as ChangeEntry[]
+  return rows.length > limit ? undefined : rows
+}

@@ -1,0 +1,90 @@
+// The caveat cache keeps what a write cannot change: a write outside an answer's slice keeps its cached caveats, a
+// write inside it changes them at once, and every answer is what judging afresh would give.
+import t from 'tap'
+import { now } from '../src/clock.js'
+import { CaveatCache } from '../src/services/caveat-cache.js'
+import { resolveDomainDecider, resolveInitiativeDecider } from '../src/services/deciders.js'
+import { EPOCH, organization } from './decider-answers-org.js'
+
+const INITIATIVES = ['crm', 'vendor', 'warehouse', 'branch', 'merge', 'designer', 'building', 'week']
+const DOMAINS = ['company', 'sales', 'ops', 'it']
+
+t.test('a write keeps the cached caveats of the answers whose slices it does not name, and changes the others', async (t) => {
+  const { app, call } = await organization(t)
+  const runtime = app.runtime
+  const write = async (method: 'POST' | 'PATCH' | 'DELETE', url: string, payload?: object): Promise<void> => {
+    const res = await call({ method, url, ...(payload === undefined ? {} : { payload }) })
+    t.ok(res.statusCode < 300, `${method} ${url}: ${res.statusCode} ${res.body.slice(0, 200)}`)
+  }
+  const ask = async (): Promise<void> => {
+    for (const id of INITIATIVES) t.equal((await call({ method: 'GET', url: `/v1/initiatives/${id}/decider`, as: 'reader' })).statusCode, 200)
+    for (const id of DOMAINS) t.equal((await call({ method: 'GET', url: `/v1/domains/${id}/decider`, as: 'reader' })).statusCode, 200)
+  }
+  const kept = (): string[] => [...INITIATIVES.map((id) => `initiative/${id}`), ...DOMAINS.map((id) => `domain/${id}`)]
+    .filter((key) => runtime.caveats.holds(key, now()))
+  const all = [...INITIATIVES.map((id) => `initiative/${id}`), ...DOMAINS.map((id) => `domain/${id}`)]
+  // The contract: the answer from the cache is the one judged afresh, by a cache that has seen nothing.
+  const judgedAfresh = (): void => {
+    const fresh = { db: runtime.db, deciders: runtime.deciders, caveats: new CaveatCache(runtime.db) }
+    for (const id of INITIATIVES) {
+      const { at: _a, ...cached } = resolveInitiativeDecider(runtime, id)
+      const { at: _b, ...afresh } = resolveInitiativeDecider(fresh, id)
+      t.strictSame(cached, afresh, `${id}: as judged afresh`)
+    }
+    for (const id of DOMAINS) {
+      const { at: _a, ...cached } = resolveDomainDecider(runtime, id)
+      const { at: _b, ...afresh } = resolveDomainDecider(fresh, id)
+      t.strictSame(cached, afresh, `domain ${id}: as judged afresh`)
+    }
+  }
+  const crmCaveats = async (): Promise<string[]> =>
+    (await call({ method: 'GET', url: '/v1/initiatives/crm/decider', as: 'reader' })).json().caveats.map((c: { summary: string }) => c.summary)
+
+  await ask()
+  t.strictSame(kept(), all, 'every answer asked is cached')
+
+  // Outside the slices: a new person nobody names, and an edit of fields no rule reads (Dana's title and email).
+  await write('POST', '/v1/people', { id: 'zed', name: 'Zed Ash', email: 'zed@example.com' })
+  await write('PATCH', '/v1/people/dana', { title: 'Head of Sales', email: 'dana.hale@example.com' })
+  t.strictSame(kept(), all, 'a new person, and a title and an email, drop nothing')
+  // Zed Responsible for the four-day week names that initiative and Zed, whom no other slice holds.
+  await write('POST', '/v1/assignments', { id: 'r2-week', personId: 'zed', role: 'R', initiativeId: 'week', validFrom: EPOCH })
+  t.strictSame(kept(), all.filter((k) => k !== 'initiative/week'), 'a role on one initiative drops that answer only')
+  judgedAfresh()
+
+  // Inside a slice: Otto, who steers Dana, is renamed; the caveat of every answer that holds him says so at once.
+  const before = await crmCaveats()
+  await write('PATCH', '/v1/people/otto', { name: 'Otto Vane' })
+  t.notOk(runtime.caveats.holds('initiative/crm', now()), 'a person of the slice renamed drops the answer')
+  t.ok(runtime.caveats.holds('initiative/week', now()), 'and keeps those that do not hold him')
+  t.strictSame(await crmCaveats(), before.map((s) => s.replace('Otto Vance', 'Otto Vane')), 'the caveat names him anew')
+  judgedAfresh()
+
+  // A Consulted on the top domain: every initiative and domain under Company is dropped; the four-day week, in no
+  // domain, is kept.
+  await ask()
+  await write('POST', '/v1/assignments', { id: 'c-otto-company', personId: 'otto', role: 'C', domainId: 'company', validFrom: EPOCH })
+  t.strictSame(kept(), ['initiative/week'], 'a role on the top domain names every slice under it')
+  t.ok((await crmCaveats()).some((s) => s.includes('Consulted on domain "Company"')), 'the new caveat is there at once')
+  judgedAfresh()
+
+  // Ending it (a change whose record now names nothing new) drops those slices again.
+  await ask()
+  await write('DELETE', '/v1/assignments/c-otto-company')
+  t.notOk(runtime.caveats.holds('initiative/crm', now()))
+  t.notOk((await crmCaveats()).some((s) => s.includes('Consulted on domain "Company"')), 'and the caveat is gone')
+  judgedAfresh()
+
+  // A decision on the vendor names that initiative only.
+  await ask()
+  await write('POST', '/v1/initiatives/vendor/decisions', { id: 'dec-vendor', decidedBy: 'mo', decidedAt: '2026-03-01T00:00:00.000Z', outcome: 'Acme' })
+  t.strictSame(kept(), all.filter((k) => k !== 'initiative/vendor'), 'a decision drops its initiative\'s answer only')
+  judgedAfresh()
+
+  // A rule switched off names every slice.
+  await ask()
+  await write('PATCH', '/v1/rules/retired-influence', { enabled: false })
+  t.strictSame(kept(), [], 'a rule\'s settings drop every answer')
+  t.strictSame(await crmCaveats(), [], 'and its findings are gone at once')
+  judgedAfresh()
+})
