@@ -1,6 +1,6 @@
 // Routes of /v1/assignments: the effective-dated routes over the assignments service; DELETE ends, never erases.
 import { access } from '../schemas/common.js'
-import { AssignmentCreateSchema, AssignmentPatchSchema, AssignmentSchema, AssignmentsQuery } from '../schemas/assignments.js'
+import { AssignmentCreateSchema, AssignmentParams, AssignmentPatchSchema, AssignmentSchema, AssignmentsQuery } from '../schemas/assignments.js'
 import { createAssignment, endAssignment, getAssignment, listAssignments, updateAssignment } from '../services/assignments.js'
 import { touchedBy } from '../services/write-effects.js'
 import { kindRoutes } from './effective-dated.js'
@@ -10,7 +10,7 @@ export default kindRoutes({
   singular: 'Assignment',
   plural: 'Assignments',
   write: access.edit,
-  schemas: { record: AssignmentSchema, create: AssignmentCreateSchema, patch: AssignmentPatchSchema, query: AssignmentsQuery },
+  schemas: { record: AssignmentSchema, create: AssignmentCreateSchema, patch: AssignmentPatchSchema, query: AssignmentsQuery, params: AssignmentParams },
   summaries: {
     list: 'List assignments, filtered by person, target, role and the time they hold',
     get: 'Get an assignment',

@@ -5,7 +5,7 @@ import { actorOf } from '../plugins/auth.js'
 import {
   AuditCreateSchema, AuditRunSchema, AuditsQuery, FindingGroupsSchema, FindingSchema, FindingsQuery, InitiativeFindingsQuery, InitiativeFindingsSchema
 } from '../schemas/audits.js'
-import { access, IdParams, Page, problems } from '../schemas/common.js'
+import { access, AuditParams, InitiativeParams, Page, problems } from '../schemas/common.js'
 import { REPORT_CSP } from '../report/page-style.js'
 import { getAuditReport } from '../services/audit-report.js'
 import { getAudit, listAudits, listRunFindings, runAudit } from '../services/audits.js'
@@ -39,7 +39,7 @@ const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/audits/:id', {
     config: { allow: access.read },
-    schema: { operationId: 'getAudit', tags, summary: 'Get an audit run and its totals', params: IdParams, response: { 200: AuditRunSchema, ...problems(404) } }
+    schema: { operationId: 'getAudit', tags, summary: 'Get an audit run and its totals', params: AuditParams, response: { 200: AuditRunSchema, ...problems(404) } }
   }, async (request) => getAudit(app.runtime.db, request.params.id))
 
   app.get('/audits/:id/findings', {
@@ -47,7 +47,7 @@ const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       operationId: 'listFindings', tags,
       summary: 'The findings of a run (new, persisting, and resolved since the previous run of its scope), filtered and paged; with groupBy, in groups by root cause',
-      params: IdParams, querystring: FindingsQuery,
+      params: AuditParams, querystring: FindingsQuery,
       response: { 200: Type.Union([Page(FindingSchema), FindingGroupsSchema], { examples: [{ items: [], nextCursor: null }] }), ...problems(404) }
     }
   }, async (request) => listRunFindings(app.runtime.db, request.params.id, request.query))
@@ -57,7 +57,7 @@ const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       operationId: 'getAuditReport', tags,
       summary: 'The run as a report for people: a summary in words, findings by rule with advice, the RACI matrix with its problem cells, and the lines of authority as a picture',
-      params: IdParams, response: { 200: HTML_PAGE, ...problems(404) }
+      params: AuditParams, response: { 200: HTML_PAGE, ...problems(404) }
     }
   }, async (request, reply) => {
     const page = await getAuditReport(app.runtime.db, request.params.id)
@@ -71,7 +71,7 @@ const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       operationId: 'getInitiativeFindings', tags,
       summary: 'Is this boundary clear? The rules run live over the initiative at a time, nothing stored (rules that look across the registry see only its slice)',
-      params: IdParams, querystring: InitiativeFindingsQuery, response: { 200: InitiativeFindingsSchema, ...problems(404) }
+      params: InitiativeParams, querystring: InitiativeFindingsQuery, response: { 200: InitiativeFindingsSchema, ...problems(404) }
     }
   }, async (request) => getInitiativeFindings(app.runtime.db, app.runtime.deciders, request.params.id, request.query.at))
 }

@@ -1,6 +1,6 @@
 // Routes of "who decides?": an initiative's or a domain's decider, a person's authority, and many at once.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { access, IdParams, problems } from '../schemas/common.js'
+import { access, DomainParams, InitiativeParams, PersonParams, problems } from '../schemas/common.js'
 import { AuthoritySchema, DeciderQuery, DomainDeciderSchema, InitiativeDeciderSchema, ResolveDecidersBody, ResolvedDecidersSchema } from '../schemas/deciders.js'
 import { getPersonAuthority, resolveDeciders, resolveDomainDecider, resolveInitiativeDecider } from '../services/deciders.js'
 
@@ -12,7 +12,7 @@ const deciderRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       operationId: 'resolveInitiativeDecider', tags,
       summary: 'Who decides the initiative at a time (default now): its own A, else its nearest domain\'s, through delegations if absent',
-      params: IdParams, querystring: DeciderQuery, response: { 200: InitiativeDeciderSchema, ...problems(404) }
+      params: InitiativeParams, querystring: DeciderQuery, response: { 200: InitiativeDeciderSchema, ...problems(404) }
     }
   }, async (request) => resolveInitiativeDecider(app.runtime, request.params.id, request.query.at))
 
@@ -20,7 +20,7 @@ const deciderRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { allow: access.read },
     schema: {
       operationId: 'resolveDomainDecider', tags, summary: 'Who decides the domain at a time (default now): its own A, else its nearest ancestor\'s',
-      params: IdParams, querystring: DeciderQuery, response: { 200: DomainDeciderSchema, ...problems(404) }
+      params: DomainParams, querystring: DeciderQuery, response: { 200: DomainDeciderSchema, ...problems(404) }
     }
   }, async (request) => resolveDomainDecider(app.runtime, request.params.id, request.query.at))
 
@@ -28,7 +28,7 @@ const deciderRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { allow: access.read },
     schema: {
       operationId: 'getPersonAuthority', tags, summary: 'Every initiative and domain the person decides at a time (default now), and how',
-      params: IdParams, querystring: DeciderQuery, response: { 200: AuthoritySchema, ...problems(404) }
+      params: PersonParams, querystring: DeciderQuery, response: { 200: AuthoritySchema, ...problems(404) }
     }
   }, async (request) => getPersonAuthority(app.runtime.db, app.runtime.deciders, request.params.id, request.query.at))
 

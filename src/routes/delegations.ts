@@ -1,6 +1,6 @@
 // Routes of /v1/delegations: the effective-dated routes over the delegations service.
 import { access } from '../schemas/common.js'
-import { DelegationCreateSchema, DelegationPatchSchema, DelegationSchema, DelegationsQuery } from '../schemas/delegations.js'
+import { DelegationCreateSchema, DelegationParams, DelegationPatchSchema, DelegationSchema, DelegationsQuery } from '../schemas/delegations.js'
 import { createDelegation, deleteDelegation, getDelegation, listDelegations, updateDelegation } from '../services/delegations.js'
 import { touchedBy } from '../services/write-effects.js'
 import { kindRoutes } from './effective-dated.js'
@@ -10,7 +10,7 @@ export default kindRoutes({
   singular: 'Delegation',
   plural: 'Delegations',
   write: access.edit,
-  schemas: { record: DelegationSchema, create: DelegationCreateSchema, patch: DelegationPatchSchema, query: DelegationsQuery },
+  schemas: { record: DelegationSchema, create: DelegationCreateSchema, patch: DelegationPatchSchema, query: DelegationsQuery, params: DelegationParams },
   summaries: {
     list: 'List delegations, filtered by delegator, deputy, scope and the time they hold',
     get: 'Get a delegation',

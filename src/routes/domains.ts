@@ -1,7 +1,7 @@
 // Routes of /v1/domains: handlers of a few lines over the domains service.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import Type from 'typebox'
-import { access, AtOnlyQuery, IdParams, IfMatchHeaders, Page, problems } from '../schemas/common.js'
+import { access, AtOnlyQuery, DomainParams, IfMatchHeaders, Page, problems } from '../schemas/common.js'
 import { DomainCreateSchema, DomainPatchSchema, DomainSchema, DomainsQuery } from '../schemas/domains.js'
 import { createDomain, deleteDomain, getDomain, listDomains, updateDomain } from '../services/domains.js'
 import { actorOf } from '../plugins/auth.js'
@@ -19,7 +19,7 @@ const domainRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/domains/:id', {
     config: { allow: access.read },
-    schema: { operationId: 'getDomain', tags, summary: 'Get a decision area', params: IdParams, querystring: AtOnlyQuery, response: { 200: DomainSchema, ...problems(404) } }
+    schema: { operationId: 'getDomain', tags, summary: 'Get a decision area', params: DomainParams, querystring: AtOnlyQuery, response: { 200: DomainSchema, ...problems(404) } }
   }, async (request, reply) => asRead(reply, getDomain(app.runtime.db, request.params.id, request.query.at), request.query.at))
 
   app.post('/domains', {
@@ -34,7 +34,7 @@ const domainRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { allow: access.edit },
     schema: {
       operationId: 'updateDomain', tags, summary: 'Change a decision area (a new parent may not lie under it)',
-      params: IdParams, headers: IfMatchHeaders, body: DomainPatchSchema, response: { 200: withEffects(DomainSchema), ...problems(404, 412, 413, 415, 422) }
+      params: DomainParams, headers: IfMatchHeaders, body: DomainPatchSchema, response: { 200: withEffects(DomainSchema), ...problems(404, 412, 413, 415, 422) }
     }
   }, async (request, reply) => written(reply, await commitJudged(request, touchedBy.domain(request.params.id, request.body), () => updateDomain(app.runtime.db, actorOf(request.key), request.params.id, request.body, request.headers['if-match']))))
 
@@ -42,7 +42,7 @@ const domainRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { allow: access.edit },
     schema: {
       operationId: 'deleteDomain', tags, summary: 'Delete a decision area that no sub-domain, initiative, assignment, delegation or influence points to',
-      params: IdParams, headers: IfMatchHeaders, response: { 204: Type.Null({ description: 'Deleted' }), ...problems(404, 409, 412, 413, 415) }
+      params: DomainParams, headers: IfMatchHeaders, response: { 204: Type.Null({ description: 'Deleted' }), ...problems(404, 409, 412, 413, 415) }
     }
   }, async (request, reply) => deleted(reply, await commitWrite(request, () => deleteDomain(app.runtime.db, actorOf(request.key), request.params.id, request.headers['if-match']))))
 }

@@ -3,7 +3,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import Type, { type Static, type TObject, type TSchema } from 'typebox'
 import { actorOf } from '../plugins/auth.js'
-import { access, AtOnlyQuery, IdParams, IfMatchHeaders, Page, problems, type Role } from '../schemas/common.js'
+import { access, AtOnlyQuery, type idParams, IfMatchHeaders, Page, problems, type Role } from '../schemas/common.js'
 import type { Actor } from '../store/change-log.js'
 import type { Db } from '../store/connection.js'
 import type { Page as PageOf, Written } from '../store/records.js'
@@ -11,7 +11,8 @@ import { withEffects } from '../schemas/effects.js'
 import type { Touches } from '../services/write-effects.js'
 import { asRead, commitJudged, commitWrite, created, deleted, written } from './replies.js'
 
-export interface KindSchemas { record: TSchema, create: TSchema, patch: TSchema, query: TSchema }
+type IdParamsSchema = ReturnType<typeof idParams>
+export interface KindSchemas { record: TSchema, create: TSchema, patch: TSchema, query: TSchema, params: IdParamsSchema }
 
 type Removal<S extends KindSchemas> =
   | { end: (db: Db, actor: Actor, id: string, ifMatch?: string) => Written<Static<S['record']>> }
@@ -50,6 +51,7 @@ export function kindRoutes<S extends KindSchemas> (kind: KindRoutes<S>): Fastify
   const write = { allow: kind.write }
   const { touches } = kind
   const answer = touches === undefined ? schemas.record : withEffects(schemas.record as TObject)
+  const { params } = schemas
   /** The write committed, judged when the kind says what it touches. */
   const commit = async <T extends object>(request: Parameters<typeof commitWrite>[0], id: string | undefined, change: object | undefined, fn: () => T) =>
     touches === undefined ? await commitWrite(request, fn) : await commitJudged(request, touches(id, change), fn)
@@ -64,7 +66,7 @@ export function kindRoutes<S extends KindSchemas> (kind: KindRoutes<S>): Fastify
 
     app.get(`/${collection}/:id`, {
       config: { allow: access.read },
-      schema: { operationId: `get${singular}`, tags, summary: summaries.get, params: IdParams, querystring: AtOnlyQuery, response: { 200: schemas.record, ...problems(404) } }
+      schema: { operationId: `get${singular}`, tags, summary: summaries.get, params, querystring: AtOnlyQuery, response: { 200: schemas.record, ...problems(404) } }
     }, async (request, reply) => asRead(reply, service.get(app.runtime.db, request.params.id, request.query.at) as Versioned, request.query.at))
 
     app.post(`/${collection}`, {
@@ -79,7 +81,7 @@ export function kindRoutes<S extends KindSchemas> (kind: KindRoutes<S>): Fastify
     app.patch(`/${collection}/:id`, {
       config: write,
       schema: {
-        operationId: `update${singular}`, tags, summary: summaries.update, params: IdParams, headers: IfMatchHeaders, body: schemas.patch,
+        operationId: `update${singular}`, tags, summary: summaries.update, params, headers: IfMatchHeaders, body: schemas.patch,
         response: { 200: answer, ...problems(404, ...(kind.updateConflicts === true ? [409] : []), 412, 413, 415, 422) }
       }
     }, async (request, reply) => written(reply, await commit(request, request.params.id, request.body as object,
@@ -89,7 +91,7 @@ export function kindRoutes<S extends KindSchemas> (kind: KindRoutes<S>): Fastify
     app.delete(`/${collection}/:id`, {
       config: write,
       schema: {
-        operationId: `${ends ? 'end' : 'delete'}${singular}`, tags, summary: summaries.remove, params: IdParams, headers: IfMatchHeaders,
+        operationId: `${ends ? 'end' : 'delete'}${singular}`, tags, summary: summaries.remove, params, headers: IfMatchHeaders,
         response: { ...(ends ? { 200: answer } : { 204: Type.Null({ description: 'Deleted' }) }), ...problems(404, 412, 413, 415) }
       }
     }, async (request, reply) => {

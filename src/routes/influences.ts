@@ -1,6 +1,6 @@
 // Routes of /v1/influences: the change agent's observations; everyone reads them, only auditors and admins write.
 import { access } from '../schemas/common.js'
-import { InfluenceCreateSchema, InfluencePatchSchema, InfluenceSchema, InfluencesQuery } from '../schemas/influences.js'
+import { InfluenceCreateSchema, InfluenceParams, InfluencePatchSchema, InfluenceSchema, InfluencesQuery } from '../schemas/influences.js'
 import { createInfluence, deleteInfluence, getInfluence, listInfluences, updateInfluence } from '../services/influences.js'
 import { kindRoutes } from './effective-dated.js'
 
@@ -9,7 +9,7 @@ export default kindRoutes({
   singular: 'Influence',
   plural: 'Influences',
   write: access.audit,
-  schemas: { record: InfluenceSchema, create: InfluenceCreateSchema, patch: InfluencePatchSchema, query: InfluencesQuery },
+  schemas: { record: InfluenceSchema, create: InfluenceCreateSchema, patch: InfluencePatchSchema, query: InfluencesQuery, params: InfluenceParams },
   summaries: {
     list: 'List observed influences, filtered by person, target and strength',
     get: 'Get an observed influence',

@@ -1,7 +1,7 @@
 // Routes of /v1/initiatives and their RACI view: handlers of a few lines over the services.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import Type from 'typebox'
-import { access, AtOnlyQuery, IdParams, IfMatchHeaders, Page, problems } from '../schemas/common.js'
+import { access, AtOnlyQuery, IfMatchHeaders, InitiativeParams, Page, problems } from '../schemas/common.js'
 import { InitiativeCreateSchema, InitiativePatchSchema, InitiativeSchema, InitiativesQuery, RaciQuery, RaciSchema } from '../schemas/initiatives.js'
 import { createInitiative, deleteInitiative, getInitiative, listInitiatives, updateInitiative } from '../services/initiatives.js'
 import { getInitiativeRaci } from '../services/raci.js'
@@ -24,14 +24,14 @@ const initiativeRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/initiatives/:id', {
     config: { allow: access.read },
-    schema: { operationId: 'getInitiative', tags, summary: 'Get an initiative', params: IdParams, querystring: AtOnlyQuery, response: { 200: InitiativeSchema, ...problems(404) } }
+    schema: { operationId: 'getInitiative', tags, summary: 'Get an initiative', params: InitiativeParams, querystring: AtOnlyQuery, response: { 200: InitiativeSchema, ...problems(404) } }
   }, async (request, reply) => asRead(reply, getInitiative(app.runtime.db, request.params.id, request.query.at), request.query.at))
 
   app.get('/initiatives/:id/raci', {
     config: { allow: access.read },
     schema: {
       operationId: 'getInitiativeRaci', tags, summary: 'Who holds which RACI role on the initiative at a time: its own, and those inherited from its domains',
-      params: IdParams, querystring: RaciQuery, response: { 200: RaciSchema, ...problems(404) }
+      params: InitiativeParams, querystring: RaciQuery, response: { 200: RaciSchema, ...problems(404) }
     }
   }, async (request) => getInitiativeRaci(app.runtime.db, app.runtime.deciders, request.params.id, request.query.at))
 
@@ -47,7 +47,7 @@ const initiativeRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { allow: access.edit },
     schema: {
       operationId: 'updateInitiative', tags, summary: 'Change an initiative',
-      params: IdParams, headers: IfMatchHeaders, body: InitiativePatchSchema, response: { 200: InitiativeWrittenSchema, ...problems(404, 412, 413, 415, 422) }
+      params: InitiativeParams, headers: IfMatchHeaders, body: InitiativePatchSchema, response: { 200: InitiativeWrittenSchema, ...problems(404, 412, 413, 415, 422) }
     }
   }, async (request, reply) => written(reply, await commitJudged(request, touchedBy.initiative(request.params.id), () => updateInitiative(app.runtime.db, actorOf(request.key), request.params.id, request.body, request.headers['if-match']))))
 
@@ -55,7 +55,7 @@ const initiativeRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { allow: access.edit },
     schema: {
       operationId: 'deleteInitiative', tags, summary: 'Delete an initiative that no assignment, delegation, influence or decision points to',
-      params: IdParams, headers: IfMatchHeaders, response: { 204: Type.Null({ description: 'Deleted' }), ...problems(404, 409, 412, 413, 415) }
+      params: InitiativeParams, headers: IfMatchHeaders, response: { 204: Type.Null({ description: 'Deleted' }), ...problems(404, 409, 412, 413, 415) }
     }
   }, async (request, reply) => deleted(reply, await commitJudged(request, touchedBy.initiative(request.params.id), () => deleteInitiative(app.runtime.db, actorOf(request.key), request.params.id, request.headers['if-match']))))
 }

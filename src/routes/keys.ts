@@ -2,7 +2,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import Type from 'typebox'
 import { actorOf } from '../plugins/auth.js'
-import { access, IdParams, problems } from '../schemas/common.js'
+import { access, KeyParams, problems } from '../schemas/common.js'
 import { IssuedKeySchema, KeyCreateSchema, KeyListSchema } from '../schemas/keys.js'
 import { createKey, listKeys, revokeKey } from '../services/keys.js'
 import { commitWrite, deleted } from './replies.js'
@@ -32,7 +32,7 @@ const keysRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { allow: access.admin },
     schema: {
       operationId: 'revokeKey', tags, summary: 'Revoke a key at once (the last live admin key cannot be revoked)',
-      params: IdParams, response: { 204: Type.Null({ description: 'Revoked' }), ...problems(404, 409, 413, 415) }
+      params: KeyParams, response: { 204: Type.Null({ description: 'Revoked' }), ...problems(404, 409, 413, 415) }
     }
   }, async (request, reply) => deleted(reply, await commitWrite(request, () => revokeKey(app.runtime.db, app.runtime.keys, actorOf(request.key), request.params.id))))
 }

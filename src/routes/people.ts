@@ -1,7 +1,7 @@
 // Routes of /v1/people: handlers of a few lines over the people service.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import Type from 'typebox'
-import { access, AtOnlyQuery, IdParams, IfMatchHeaders, Page, problems } from '../schemas/common.js'
+import { access, AtOnlyQuery, IfMatchHeaders, Page, PersonParams, problems } from '../schemas/common.js'
 import { PeopleQuery, PersonCreateSchema, PersonPatchSchema, PersonSchema, PersonStatusPeriodSchema } from '../schemas/people.js'
 import { createPerson, deletePerson, getPerson, listPeople, listPersonStatuses, updatePerson } from '../services/people.js'
 import { actorOf } from '../plugins/auth.js'
@@ -19,13 +19,13 @@ const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/people/:id', {
     config: { allow: access.read },
-    schema: { operationId: 'getPerson', tags, summary: 'Get a person', params: IdParams, querystring: AtOnlyQuery, response: { 200: PersonSchema, ...problems(404) } }
+    schema: { operationId: 'getPerson', tags, summary: 'Get a person', params: PersonParams, querystring: AtOnlyQuery, response: { 200: PersonSchema, ...problems(404) } }
   }, async (request, reply) => asRead(reply, getPerson(app.runtime.db, request.params.id, request.query.at), request.query.at))
 
   app.get('/people/:id/statuses', {
     config: { allow: access.read },
     schema: {
-      operationId: 'listPersonStatuses', tags, summary: 'The person\'s status timeline, oldest first', params: IdParams,
+      operationId: 'listPersonStatuses', tags, summary: 'The person\'s status timeline, oldest first', params: PersonParams,
       response: { 200: Type.Object({ items: Type.Array(PersonStatusPeriodSchema, { maxItems: 10000 }) }, { examples: [{ items: [{ status: 'active', from: null, to: '2026-03-01T00:00:00.000Z' }, { status: 'on_leave', from: '2026-03-01T00:00:00.000Z', to: null }] }] }), ...problems(404) }
     }
   }, async (request) => ({ items: listPersonStatuses(app.runtime.db, request.params.id) }))
@@ -39,7 +39,7 @@ const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { allow: access.edit },
     schema: {
       operationId: 'updatePerson', tags, summary: 'Change a person (a status change is recorded from statusSince, default now)',
-      params: IdParams, headers: IfMatchHeaders, body: PersonPatchSchema, response: { 200: withEffects(PersonSchema), ...problems(404, 409, 412, 413, 415, 422) }
+      params: PersonParams, headers: IfMatchHeaders, body: PersonPatchSchema, response: { 200: withEffects(PersonSchema), ...problems(404, 409, 412, 413, 415, 422) }
     }
   }, async (request, reply) => written(reply, await commitJudged(request, touchedBy.person(request.params.id, request.body), () => updatePerson(app.runtime.db, actorOf(request.key), request.params.id, request.body, request.headers['if-match']))))
 
@@ -47,7 +47,7 @@ const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { allow: access.edit },
     schema: {
       operationId: 'deletePerson', tags, summary: 'Delete a person who holds no roles and made no recorded decision (otherwise set them departed or retired)',
-      params: IdParams, headers: IfMatchHeaders, response: { 204: Type.Null({ description: 'Deleted' }), ...problems(404, 409, 412, 413, 415) }
+      params: PersonParams, headers: IfMatchHeaders, response: { 204: Type.Null({ description: 'Deleted' }), ...problems(404, 409, 412, 413, 415) }
     }
   }, async (request, reply) => deleted(reply, await commitWrite(request, () => deletePerson(app.runtime.db, actorOf(request.key), request.params.id, request.headers['if-match']))))
 }

@@ -2,7 +2,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import Type from 'typebox'
 import { actorOf } from '../plugins/auth.js'
-import { access, IdParams, IfMatchHeaders, Page, problems } from '../schemas/common.js'
+import { access, IfMatchHeaders, Page, problems, WaiverParams } from '../schemas/common.js'
 import { WaiverCreateSchema, WaiverSchema, WaiversQuery } from '../schemas/waivers.js'
 import { createWaiver, deleteWaiver, getWaiver, listWaivers } from '../services/waivers.js'
 import { commitWrite, created, deleted, withEtag } from './replies.js'
@@ -20,7 +20,7 @@ const waiverRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/waivers/:id', {
     config: { allow: access.read },
-    schema: { operationId: 'getWaiver', tags, summary: 'Get a waiver', params: IdParams, response: { 200: WaiverSchema, ...problems(404) } }
+    schema: { operationId: 'getWaiver', tags, summary: 'Get a waiver', params: WaiverParams, response: { 200: WaiverSchema, ...problems(404) } }
   }, async (request, reply) => withEtag(reply, getWaiver(app.runtime.db, request.params.id)))
 
   app.post('/waivers', {
@@ -35,7 +35,7 @@ const waiverRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { allow: access.audit },
     schema: {
       operationId: 'deleteWaiver', tags, summary: 'Withdraw a waiver: later audits count the finding again',
-      params: IdParams, headers: IfMatchHeaders, response: { 204: Type.Null({ description: 'Deleted' }), ...problems(404, 412, 413, 415) }
+      params: WaiverParams, headers: IfMatchHeaders, response: { 204: Type.Null({ description: 'Deleted' }), ...problems(404, 412, 413, 415) }
     }
   }, async (request, reply) => deleted(reply, await commitWrite(request, () => deleteWaiver(app.runtime.db, actorOf(request.key), request.params.id, request.headers['if-match']))))
 }

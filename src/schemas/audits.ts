@@ -1,18 +1,18 @@
 // API contract of audit runs and their findings, and of the live findings of one initiative.
 import Type, { type Static } from 'typebox'
 import { FINDING_STATES } from '../../db/schema.js'
-import { Id, Nullable, PageQuery, Timestamp } from './common.js'
+import { AuditId, DomainId, InitiativeId, Nullable, PageQuery, Timestamp, WaiverId } from './common.js'
 import { SeveritySchema } from './rules.js'
 
 export const MAX_SCOPE_INITIATIVES = 500
 export const GROUP_BY = ['subject', 'rule', 'person'] as const
 
 const DomainScope = Type.Object({
-  domainId: { ...Id, description: 'Audit the domain, its sub-domains and their initiatives' }
+  domainId: { ...DomainId, description: 'Audit the domain, its sub-domains and their initiatives' }
 }, { additionalProperties: false })
 
 const InitiativesScope = Type.Object({
-  initiativeIds: Type.Array(Id, { minItems: 1, maxItems: MAX_SCOPE_INITIATIVES, description: 'Audit these initiatives only' })
+  initiativeIds: Type.Array(InitiativeId, { minItems: 1, maxItems: MAX_SCOPE_INITIATIVES, description: 'Audit these initiatives only' })
 }, { additionalProperties: false })
 
 export const AuditScopeSchema = Type.Union([DomainScope, InitiativesScope], {
@@ -46,7 +46,7 @@ const runExample = {
 }
 
 export const AuditRunSchema = Type.Object({
-  id: Id,
+  id: AuditId,
   scope: Nullable(AuditScopeSchema),
   at: Timestamp,
   startedAt: Timestamp,
@@ -73,7 +73,7 @@ const findingFields = {
   message: Type.String(),
   remediation: Type.String({ description: 'One concrete next step in words, naming the people and records involved' }),
   data: Nullable(Type.Object({}, { additionalProperties: true, description: 'Figures behind the message' })),
-  waived: Nullable(Type.Object({ waiverId: Id, reason: Type.String() }, { description: 'The waiver that accepts the finding' }))
+  waived: Nullable(Type.Object({ waiverId: WaiverId, reason: Type.String() }, { description: 'The waiver that accepts the finding' }))
 }
 
 const findingExample = {
@@ -138,7 +138,7 @@ export const LiveFindingSchema = Type.Object(findingFields, { examples: [finding
 export type LiveFinding = Static<typeof LiveFindingSchema>
 
 export const InitiativeFindingsSchema = Type.Object({
-  initiativeId: Id,
+  initiativeId: InitiativeId,
   at: Timestamp,
   findings: Type.Array(LiveFindingSchema)
 }, { examples: [{ initiativeId: 'eu-price-list-2027', at: '2026-03-03T09:00:00.000Z', findings: [findingExample] }] })

@@ -5,7 +5,36 @@ import { LINES_PATTERN, ONE_LINE_PATTERN, STATEMENT_PATTERN } from './text.js'
 
 export const ID_PATTERN = '^[a-z0-9][a-z0-9._-]{0,63}$'
 
-export const Id = Type.String({ pattern: ID_PATTERN, maxLength: 64, description: 'Record id: lower-case letters, digits, ".", "_" and "-"', examples: ['ada-lovelace'] })
+/** A kind of record id: whose ids they are, and an example that looks like one. */
+export interface IdKind { whose: string, example: string }
+export const ID_KINDS = {
+  person: { whose: 'A person\'s', example: 'ada-lovelace' },
+  domain: { whose: 'A domain\'s', example: 'pricing' },
+  initiative: { whose: 'An initiative\'s', example: 'eu-price-list-2027' },
+  assignment: { whose: 'An assignment\'s', example: 'ada-decides-pricing' },
+  delegation: { whose: 'A delegation\'s', example: 'ada-to-grace-leave' },
+  influence: { whose: 'An influence\'s', example: 'founder-steers-pricing' },
+  decision: { whose: 'A decision\'s', example: 'eu-prices-go' },
+  // Waivers, audit runs and keys: ids the service makes (ULIDs).
+  waiver: { whose: 'A waiver\'s', example: '01hzx3k6n8p2q4r6s8t0v2w4y6' },
+  audit: { whose: 'An audit run\'s', example: '01hzx3k6n8p2q4r6s8t0v2w4y6' },
+  key: { whose: 'A key\'s', example: '01kb2m8q4zc7y3n5r2x9w6t0hd' }
+} as const satisfies Record<string, IdKind>
+
+/** The ids of one kind of record: the rules every id follows, with the kind's example. */
+export const idOf = ({ whose, example }: IdKind) => Type.String({
+  pattern: ID_PATTERN, maxLength: 64, description: `${whose} id: lower-case letters, digits, ".", "_" and "-"`, examples: [example]
+})
+export const PersonId = idOf(ID_KINDS.person)
+export const DomainId = idOf(ID_KINDS.domain)
+export const InitiativeId = idOf(ID_KINDS.initiative)
+export const AssignmentId = idOf(ID_KINDS.assignment)
+export const DelegationId = idOf(ID_KINDS.delegation)
+export const InfluenceId = idOf(ID_KINDS.influence)
+export const DecisionId = idOf(ID_KINDS.decision)
+export const WaiverId = idOf(ID_KINDS.waiver)
+export const AuditId = idOf(ID_KINDS.audit)
+export const KeyId = idOf(ID_KINDS.key)
 export const Timestamp = Type.String({ format: 'date-time', maxLength: 40, description: 'ISO-8601 time', examples: ['2026-03-03T09:00:00.000Z'] })
 /** Names, titles, labels: one line of well-formed text, not blank (src/schemas/text.ts). */
 export const ShortText = (description: string, maxLength = 200) => Type.String({
@@ -33,8 +62,19 @@ export const RecordMeta = {
   updatedAt: Timestamp
 }
 
-export const IdParams = Type.Object({ id: Type.String({ maxLength: 64, description: 'Record id' }) }, { additionalProperties: false })
-export type IdParams = Static<typeof IdParams>
+/**
+ * `{id}` in the path of a record of one kind, with the kind's example. Any string up to 64 characters: an id that
+ * follows no record's rules is simply not found (404).
+ */
+export const idParams = ({ whose, example }: IdKind) =>
+  Type.Object({ id: Type.String({ maxLength: 64, description: `${whose} id`, examples: [example] }) }, { additionalProperties: false })
+export type IdParams = Static<ReturnType<typeof idParams>>
+export const PersonParams = idParams(ID_KINDS.person)
+export const DomainParams = idParams(ID_KINDS.domain)
+export const InitiativeParams = idParams(ID_KINDS.initiative)
+export const WaiverParams = idParams(ID_KINDS.waiver)
+export const AuditParams = idParams(ID_KINDS.audit)
+export const KeyParams = idParams(ID_KINDS.key)
 
 export const PageQuery = {
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50, description: 'Page size (at most 500)' })),

@@ -1,7 +1,7 @@
 // API contracts of "who decides?": the answer for an initiative or a domain, a person's authority, and many at once.
 import Type, { type Static } from 'typebox'
 import { DECISION_RULES, DELEGATION_KINDS, PERSON_STATUSES, SEVERITIES } from '../../db/schema.js'
-import { Id, Nullable, Timestamp } from './common.js'
+import { AssignmentId, DelegationId, DomainId, InitiativeId, Nullable, PersonId, Timestamp, WaiverId } from './common.js'
 
 const At = Type.String({ format: 'date-time', maxLength: 40, description: 'The time to answer for (ISO-8601); default now' })
 
@@ -11,16 +11,16 @@ export type DeciderQuery = Static<typeof DeciderQuery>
 export const ViaStepSchema = Type.Union([
   Type.Object({
     kind: Type.Literal('assignment'),
-    id: Id,
+    id: AssignmentId,
     level: Type.Enum(['initiative', 'domain'], { description: 'Held on the initiative itself, or on a domain' }),
-    domainId: Nullable(Id),
+    domainId: Nullable(DomainId),
     domainName: Nullable(Type.String({ description: 'The domain\'s name at the time asked about; null at initiative level' }))
   }, { description: 'The A assignment that makes a formal decider; domainId is null at initiative level' }),
   Type.Object({
     kind: Type.Literal('delegation'),
-    id: Id,
-    from: Id,
-    to: Id,
+    id: DelegationId,
+    from: PersonId,
+    to: PersonId,
     fromName: Type.String({ description: 'The delegator\'s name' }),
     toName: Type.String({ description: 'The delegate\'s name' }),
     validTo: Nullable(Timestamp),
@@ -29,13 +29,13 @@ export const ViaStepSchema = Type.Union([
 ], { description: 'A step of the path that led to a decider' })
 
 export const EffectiveDeciderSchema = Type.Object({
-  personId: Id,
+  personId: PersonId,
   name: Type.String({ description: 'The person\'s name' }),
   via: Type.Array(ViaStepSchema, { description: 'How they came to decide: the assignment, then each delegation followed' })
 })
 
 export const AbsentDeciderSchema = Type.Object({
-  personId: Id,
+  personId: PersonId,
   name: Type.String(),
   status: Type.Enum(PERSON_STATUSES, { description: 'Their status at the time asked about' })
 }, { description: 'A formal decider who cannot act at that time, and whose delegations found nobody who can' })
@@ -47,7 +47,7 @@ export const CaveatSchema = Type.Object({
   fingerprint: Type.String({ description: 'The finding\'s fingerprint, as an audit stores it: what a waiver names' }),
   subject: Type.Object({ kind: Type.String(), id: Type.String() }, { description: 'The record the finding is about' }),
   remediation: Nullable(Type.String({ description: 'One next step in words, when the rule gives one' })),
-  waived: Nullable(Type.Object({ waiverId: Id, reason: Type.String() }, {
+  waived: Nullable(Type.Object({ waiverId: WaiverId, reason: Type.String() }, {
     description: 'The live waiver that accepts the finding: a waived caveat is listed but not counted in the summary'
   }))
 }, { description: 'A live finding of the audit rules that touches the answer: it names the initiative, a domain it sits in, or a person of the answer' })
@@ -55,21 +55,21 @@ export const CaveatSchema = Type.Object({
 export const NextUpStepSchema = Type.Union([
   Type.Object({
     kind: Type.Literal('domain'),
-    domainId: Id,
+    domainId: DomainId,
     name: Type.String(),
     resolution: Type.Enum(['clear', 'ambiguous', 'absent'], { description: 'Who decides that domain: the first clear one answers' })
   }, { description: 'A domain above, with an A of its own, asked in turn' }),
   Type.Object({
     kind: Type.Literal('reports-to'),
-    personId: Id,
+    personId: PersonId,
     name: Type.String(),
-    managerId: Id,
+    managerId: PersonId,
     managerName: Type.String()
   }, { description: 'One link of a reporting line (people.managerId), from a decider up to the common manager' })
 ], { description: 'A step of the way to the person next up' })
 
 export const NextUpSchema = Type.Object({
-  personId: Id,
+  personId: PersonId,
   name: Type.String(),
   reason: Type.Enum(['domain-above', 'common-manager'], {
     description: 'domain-above: the decider of the nearest domain further up the tree that has one who can act; ' +
@@ -127,12 +127,12 @@ const initiativeExample = {
   nextUp: null
 }
 
-export const InitiativeDeciderSchema = Type.Object({ initiativeId: Id, ...answer }, {
+export const InitiativeDeciderSchema = Type.Object({ initiativeId: InitiativeId, ...answer }, {
   description: 'Who decides the initiative at a time, and the path that led there', examples: [initiativeExample]
 })
 export type InitiativeDecider = Static<typeof InitiativeDeciderSchema>
 
-export const DomainDeciderSchema = Type.Object({ domainId: Id, ...answer }, {
+export const DomainDeciderSchema = Type.Object({ domainId: DomainId, ...answer }, {
   description: 'Who decides the domain at a time (its own A\'s, else its nearest ancestor\'s; always the single rule)',
   examples: [{
     domainId: 'pricing',
@@ -161,10 +161,10 @@ const How = Type.Enum(['direct', 'inherited', 'delegation'], {
 const Via = Type.Array(ViaStepSchema)
 
 export const AuthoritySchema = Type.Object({
-  personId: Id,
+  personId: PersonId,
   at: Timestamp,
-  initiatives: Type.Array(Type.Object({ initiativeId: Id, how: How, via: Via }), { description: 'Initiatives they decide, in id order' }),
-  domains: Type.Array(Type.Object({ domainId: Id, how: How, via: Via }), { description: 'Domains they decide, in id order' })
+  initiatives: Type.Array(Type.Object({ initiativeId: InitiativeId, how: How, via: Via }), { description: 'Initiatives they decide, in id order' }),
+  domains: Type.Array(Type.Object({ domainId: DomainId, how: How, via: Via }), { description: 'Domains they decide, in id order' })
 }, {
   description: 'Every initiative and domain where the person is an effective decider at a time',
   examples: [{
@@ -182,7 +182,7 @@ export type Authority = Static<typeof AuthoritySchema>
 export const MAX_BATCH = 500
 
 export const ResolveDecidersBody = Type.Object({
-  initiativeIds: Type.Array(Id, { minItems: 1, maxItems: MAX_BATCH, uniqueItems: true, description: `The initiatives to answer for (1 to ${MAX_BATCH}, no repeats)` }),
+  initiativeIds: Type.Array(InitiativeId, { minItems: 1, maxItems: MAX_BATCH, uniqueItems: true, description: `The initiatives to answer for (1 to ${MAX_BATCH}, no repeats)` }),
   at: Type.Optional(At),
   strict: Type.Optional(Type.Boolean({
     description: 'true: any unknown id refuses the whole batch (422, each unknown id named); default false: the known ids are answered and the unknown ones listed'

@@ -2,7 +2,7 @@
 // call it was, and which earlier call it replaces.
 import Type, { type Static } from 'typebox'
 import { DECISION_KINDS } from '../../db/schema.js'
-import { AtQuery, Id, LongText, Nullable, PageQuery, RecordMeta, Statement, Timestamp } from './common.js'
+import { AtQuery, DecisionId, ID_KINDS, idParams, InitiativeId, InitiativeParams, LongText, Nullable, PageQuery, PersonId, RecordMeta, Statement, Timestamp } from './common.js'
 
 const example = {
   id: 'eu-prices-go',
@@ -20,12 +20,12 @@ export const DecisionKindSchema = Type.Enum([...DECISION_KINDS], {
   description: 'decision (the default): a call on the initiative; deferral: the call handed to someone else (the initiative stays open); ' +
     'reversal: an earlier call undone; veto: a call blocked'
 })
-const Supersedes = { ...Id, description: 'The earlier decision on the same initiative that this one reverses, vetoes or replaces' }
+const Supersedes = { ...DecisionId, description: 'The earlier decision on the same initiative that this one reverses, vetoes or replaces' }
 
 export const DecisionSchema = Type.Object({
-  id: Id,
-  initiativeId: Id,
-  decidedBy: Id,
+  id: DecisionId,
+  initiativeId: InitiativeId,
+  decidedBy: PersonId,
   decidedAt: Timestamp,
   outcome: Type.String(),
   rationale: Nullable(Type.String()),
@@ -39,8 +39,8 @@ export const DecisionSchema = Type.Object({
 export type Decision = Static<typeof DecisionSchema>
 
 const fields = {
-  id: Type.Optional(Id),
-  decidedBy: { ...Id, description: 'The person who made the call (whether they held the authority is for the audit to judge)' },
+  id: Type.Optional(DecisionId),
+  decidedBy: { ...PersonId, description: 'The person who made the call (whether they held the authority is for the audit to judge)' },
   decidedAt: { ...Timestamp, description: 'When the call was made' },
   outcome: Statement('What was decided', 2000),
   rationale: Type.Optional(Nullable(LongText('Why'))),
@@ -62,17 +62,17 @@ export type DecisionCreate = Static<typeof DecisionCreateSchema>
 /** A decision as a bundle row: the create body plus the initiative, which the API takes from the path. */
 export const DecisionBundleRowSchema = Type.Object({
   ...fields,
-  initiativeId: { ...Id, description: 'The initiative decided on' }
+  initiativeId: { ...InitiativeId, description: 'The initiative decided on' }
 }, { additionalProperties: false, examples: [example] })
 
 export const DecisionParams = Type.Object({
-  id: Type.String({ maxLength: 64, description: 'The initiative\'s id' }),
-  decisionId: Type.String({ maxLength: 64, description: 'The decision\'s id' })
+  ...InitiativeParams.properties,
+  decisionId: idParams(ID_KINDS.decision).properties.id
 }, { additionalProperties: false })
 export type DecisionParams = Static<typeof DecisionParams>
 
 export const DecisionsQuery = Type.Object({
-  decidedBy: Type.Optional({ ...Id, description: 'Only the calls this person made' }),
+  decidedBy: Type.Optional({ ...PersonId, description: 'Only the calls this person made' }),
   kind: Type.Optional(DecisionKindSchema),
   ...PageQuery,
   ...AtQuery

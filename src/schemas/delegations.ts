@@ -2,7 +2,7 @@
 // deputy who stands in while they are away, or by a transfer that hands the decision over even while they are at work.
 import Type, { type Static } from 'typebox'
 import { DELEGATION_KINDS } from '../../db/schema.js'
-import { Id, Nullable, Statement, Timestamp } from './common.js'
+import { DomainId, ID_KINDS, InitiativeId, Nullable, PersonId, Statement, Timestamp } from './common.js'
 import { ActiveAt, kindSchemas } from './effective-dated.js'
 
 const example = {
@@ -25,13 +25,14 @@ const kindNote = 'deputy (the default): the delegate decides only while the dele
 export const DelegationKindSchema = Type.Enum([...DELEGATION_KINDS], { description: kindNote })
 
 export const {
-  record: DelegationSchema, create: DelegationCreateSchema, patch: DelegationPatchSchema, query: DelegationsQuery
+  record: DelegationSchema, create: DelegationCreateSchema, patch: DelegationPatchSchema, query: DelegationsQuery, params: DelegationParams
 } = kindSchemas({
+  id: ID_KINDS.delegation,
   fields: {
-    fromPersonId: Id,
-    toPersonId: Id,
-    initiativeId: Nullable(Id),
-    domainId: Nullable(Id),
+    fromPersonId: PersonId,
+    toPersonId: PersonId,
+    initiativeId: Nullable(InitiativeId),
+    domainId: Nullable(DomainId),
     allScopes: Type.Boolean({ description: 'True when the delegation covers everything the delegator decides' }),
     kind: DelegationKindSchema,
     validFrom: Timestamp,
@@ -42,13 +43,13 @@ export const {
   example,
   storedAt: '2026-06-20T00:00:00.000Z',
   create: {
-    fromPersonId: { ...Id, description: 'The person whose authority is handed over' },
-    toPersonId: { ...Id, description: 'The deputy; not the delegator' },
+    fromPersonId: { ...PersonId, description: 'The person whose authority is handed over' },
+    toPersonId: { ...PersonId, description: 'The deputy; not the delegator' },
     validFrom: Type.Optional({ ...Timestamp, description: 'When the delegation starts; default now' })
   },
   writable: {
-    initiativeId: Type.Optional(Nullable({ ...Id, description: `The initiative delegated ${scopeNote}` })),
-    domainId: Type.Optional(Nullable({ ...Id, description: `The domain delegated, with its initiatives and sub-domains ${scopeNote}` })),
+    initiativeId: Type.Optional(Nullable({ ...InitiativeId, description: `The initiative delegated ${scopeNote}` })),
+    domainId: Type.Optional(Nullable({ ...DomainId, description: `The domain delegated, with its initiatives and sub-domains ${scopeNote}` })),
     allScopes: Type.Optional(Type.Boolean({ description: `Delegate everything the delegator decides ${scopeNote}` })),
     kind: Type.Optional(DelegationKindSchema),
     validTo: Type.Optional(Nullable({ ...Timestamp, description: 'When the delegation stops (exclusive); null while open-ended' })),
@@ -56,10 +57,10 @@ export const {
   },
   patchExamples: [{ validTo: '2026-08-15T00:00:00.000Z' }, { domainId: 'pricing', allScopes: false }, { kind: 'transfer' }],
   filters: {
-    fromPersonId: Type.Optional(Id),
-    toPersonId: Type.Optional(Id),
-    initiativeId: Type.Optional(Id),
-    domainId: Type.Optional(Id),
+    fromPersonId: Type.Optional(PersonId),
+    toPersonId: Type.Optional(PersonId),
+    initiativeId: Type.Optional(InitiativeId),
+    domainId: Type.Optional(DomainId),
     kind: Type.Optional(DelegationKindSchema),
     activeAt: ActiveAt('delegations')
   }

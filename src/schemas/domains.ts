@@ -1,6 +1,6 @@
 // API contract of domains: the decision areas, in a tree.
 import Type, { type Static } from 'typebox'
-import { AtQuery, Id, LongText, Nullable, PageQuery, RecordMeta, ShortText } from './common.js'
+import { AtQuery, DomainId, LongText, Nullable, PageQuery, RecordMeta, ShortText } from './common.js'
 import { SearchQuery } from './search.js'
 
 const example = {
@@ -11,21 +11,21 @@ const example = {
 }
 
 export const DomainSchema = Type.Object({
-  id: Id,
+  id: DomainId,
   name: Type.String(),
   description: Nullable(Type.String()),
-  parentId: Nullable(Id),
+  parentId: Nullable(DomainId),
   ...RecordMeta
 }, { examples: [{ ...example, version: 1, createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z' }] })
 export type Domain = Static<typeof DomainSchema>
 
 const writable = {
   description: Type.Optional(Nullable(LongText('What is decided in this area'))),
-  parentId: Type.Optional(Nullable(Id))
+  parentId: Type.Optional(Nullable(DomainId))
 }
 
 export const DomainCreateSchema = Type.Object({
-  id: Type.Optional(Id),
+  id: Type.Optional(DomainId),
   name: ShortText('Name of the decision area'),
   ...writable
 }, { additionalProperties: false, examples: [example] })
@@ -38,7 +38,7 @@ export const DomainPatchSchema = Type.Object({
 export type DomainPatch = Static<typeof DomainPatchSchema>
 
 export const DomainsQuery = Type.Object({
-  parentId: Type.Optional(Id),
+  parentId: Type.Optional(DomainId),
   ...SearchQuery('id or name', 'pricing'),
   ...PageQuery,
   ...AtQuery

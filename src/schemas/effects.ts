@@ -1,6 +1,6 @@
 // API contract of a write's effects: the boundary problems it raised or cleared on the initiatives it touches.
 import Type, { type Static, type TObject, type TProperties } from 'typebox'
-import { Id, Nullable } from './common.js'
+import { InitiativeId, Nullable } from './common.js'
 import { SeveritySchema } from './rules.js'
 
 export const EffectSchema = Type.Object({
@@ -11,7 +11,7 @@ export const EffectSchema = Type.Object({
   message: Type.String(),
   remediation: Nullable(Type.String({ description: 'The next step, where the rule says one' })),
   fingerprint: Type.String({ description: 'The finding\'s fingerprint, as the audit and waivers name it' }),
-  initiativeId: { ...Id, description: 'The initiative whose live findings hold it: GET /v1/initiatives/{initiativeId}/findings' }
+  initiativeId: { ...InitiativeId, description: 'The initiative whose live findings hold it: GET /v1/initiatives/{initiativeId}/findings' }
 })
 export type Effect = Static<typeof EffectSchema>
 
@@ -34,7 +34,7 @@ const effectsExample = {
 export const WriteEffectsSchema = Type.Object({
   items: Type.Array(EffectSchema, { maxItems: 20, description: 'Raised first, then cleared; each by severity, rule and subject' }),
   more: Type.Integer({ minimum: 0, description: 'Changes not listed (past the first 20)' }),
-  initiatives: Type.Array(Id, { maxItems: 50, description: 'The initiatives judged before and after the write, in id order; each has a Link rel="findings"' }),
+  initiatives: Type.Array(InitiativeId, { maxItems: 50, description: 'The initiatives judged before and after the write, in id order; each has a Link rel="findings"' }),
   truncated: Type.Boolean({ description: 'The write reaches more than 50 initiatives: only the first 50 in id order were judged' })
 }, {
   description: 'The boundary problems this write raised or cleared: the live findings of the initiatives it touches (an initiative; the initiatives inheriting from a domain; where a person or a delegator decides), before and after it. null when they could not be computed (the write stands); absent when the service runs with WHODECIDES_WRITE_EFFECTS=false.',

@@ -1,7 +1,7 @@
 // API contract of influences: informal authority a change agent has observed, over an initiative, a domain or a person.
 import Type, { type Static } from 'typebox'
 import { INFLUENCE_STRENGTHS } from '../../db/schema.js'
-import { Id, LongText, Nullable, Timestamp } from './common.js'
+import { DomainId, ID_KINDS, InitiativeId, LongText, Nullable, PersonId, Timestamp } from './common.js'
 import { kindSchemas } from './effective-dated.js'
 
 export const InfluenceStrength = Type.Enum([...INFLUENCE_STRENGTHS], { description: 'low, medium or high' })
@@ -20,13 +20,14 @@ const example = {
 const targetNote = '(exactly one of initiativeId, domainId, overPersonId)'
 
 export const {
-  record: InfluenceSchema, create: InfluenceCreateSchema, patch: InfluencePatchSchema, query: InfluencesQuery
+  record: InfluenceSchema, create: InfluenceCreateSchema, patch: InfluencePatchSchema, query: InfluencesQuery, params: InfluenceParams
 } = kindSchemas({
+  id: ID_KINDS.influence,
   fields: {
-    personId: Id,
-    initiativeId: Nullable(Id),
-    domainId: Nullable(Id),
-    overPersonId: Nullable(Id),
+    personId: PersonId,
+    initiativeId: Nullable(InitiativeId),
+    domainId: Nullable(DomainId),
+    overPersonId: Nullable(PersonId),
     strength: InfluenceStrength,
     note: Nullable(Type.String()),
     observedAt: Timestamp
@@ -35,22 +36,22 @@ export const {
   example,
   storedAt: '2026-03-03T09:05:00.000Z',
   create: {
-    personId: { ...Id, description: 'The person who holds the informal authority' },
+    personId: { ...PersonId, description: 'The person who holds the informal authority' },
     strength: InfluenceStrength
   },
   writable: {
-    initiativeId: Type.Optional(Nullable({ ...Id, description: `The initiative steered ${targetNote}` })),
-    domainId: Type.Optional(Nullable({ ...Id, description: `The domain steered ${targetNote}` })),
-    overPersonId: Type.Optional(Nullable({ ...Id, description: `The person steered; not the influencer ${targetNote}` })),
+    initiativeId: Type.Optional(Nullable({ ...InitiativeId, description: `The initiative steered ${targetNote}` })),
+    domainId: Type.Optional(Nullable({ ...DomainId, description: `The domain steered ${targetNote}` })),
+    overPersonId: Type.Optional(Nullable({ ...PersonId, description: `The person steered; not the influencer ${targetNote}` })),
     note: Type.Optional(Nullable(LongText('What was observed'))),
     observedAt: Type.Optional({ ...Timestamp, description: 'When it was observed; default now' })
   },
   patchExamples: [{ strength: 'medium' }, { overPersonId: 'ada-lovelace', initiativeId: null }],
   filters: {
-    personId: Type.Optional(Id),
-    initiativeId: Type.Optional(Id),
-    domainId: Type.Optional(Id),
-    overPersonId: Type.Optional(Id),
+    personId: Type.Optional(PersonId),
+    initiativeId: Type.Optional(InitiativeId),
+    domainId: Type.Optional(DomainId),
+    overPersonId: Type.Optional(PersonId),
     strength: Type.Optional(InfluenceStrength)
   }
 })

@@ -1,7 +1,7 @@
 // API contract of initiatives (change efforts and decisions to be made) and of their RACI view.
 import Type, { type Static } from 'typebox'
 import { DECISION_RULES, INITIATIVE_STATUSES, RACI_ROLES } from '../../db/schema.js'
-import { AtQuery, Id, LongText, Nullable, PageQuery, RecordMeta, ShortText, Statement, Timestamp } from './common.js'
+import { AssignmentId, AtQuery, DomainId, InitiativeId, LongText, Nullable, PageQuery, PersonId, RecordMeta, ShortText, Statement, Timestamp } from './common.js'
 import { SearchQuery } from './search.js'
 
 export const InitiativeStatus = Type.Enum([...INITIATIVE_STATUSES], { description: 'proposed, active, on_hold, decided, done or abandoned' })
@@ -21,11 +21,11 @@ const example = {
 }
 
 export const InitiativeSchema = Type.Object({
-  id: Id,
+  id: InitiativeId,
   title: Type.String(),
   destination: Nullable(Type.String()),
   description: Nullable(Type.String()),
-  domainId: Nullable(Id),
+  domainId: Nullable(DomainId),
   status: InitiativeStatus,
   decisionRule: DecisionRule,
   decisionDueAt: Nullable(Timestamp),
@@ -36,14 +36,14 @@ export type Initiative = Static<typeof InitiativeSchema>
 const writable = {
   destination: Type.Optional(Nullable(Statement('The agreed "where": what the organization should look like once this is done', 1000))),
   description: Type.Optional(Nullable(LongText('Background and scope'))),
-  domainId: Type.Optional(Nullable(Id)),
+  domainId: Type.Optional(Nullable(DomainId)),
   status: Type.Optional(InitiativeStatus),
   decisionRule: Type.Optional(DecisionRule),
   decisionDueAt: Type.Optional(Nullable(Timestamp))
 }
 
 export const InitiativeCreateSchema = Type.Object({
-  id: Type.Optional(Id),
+  id: Type.Optional(InitiativeId),
   title: ShortText('Short title'),
   ...writable
 }, { additionalProperties: false, examples: [example] })
@@ -57,7 +57,7 @@ export type InitiativePatch = Static<typeof InitiativePatchSchema>
 
 export const InitiativesQuery = Type.Object({
   status: Type.Optional(InitiativeStatus),
-  domainId: Type.Optional(Id),
+  domainId: Type.Optional(DomainId),
   decisionRule: Type.Optional(DecisionRule),
   ...SearchQuery('id or title', 'price list'),
   ...PageQuery,
@@ -73,7 +73,7 @@ export type RaciQuery = Static<typeof RaciQuery>
 /** Where a role comes from: the initiative itself, or a domain of its chain (nearest first). */
 export const RaciOriginSchema = Type.Object({
   level: Type.Enum(['initiative', 'domain'], { description: 'initiative: held on the initiative itself; domain: held on a domain of its chain' }),
-  id: Id,
+  id: InitiativeId,
   name: Type.String({ description: 'The initiative\'s title or the domain\'s name' }),
   distance: Type.Integer({ minimum: 0, description: '0 the initiative, 1 its own domain, 2 that domain\'s parent, and so on' })
 }, { description: 'Where the role comes from' })
@@ -81,11 +81,11 @@ export const RaciOriginSchema = Type.Object({
 export const RACI_AUTHORITIES = ['effective', 'overridden'] as const
 
 export const RaciHolderSchema = Type.Object({
-  assignmentId: Id,
-  personId: Id,
+  assignmentId: AssignmentId,
+  personId: PersonId,
   name: Type.String({ description: 'The person\'s name' }),
   source: Type.Enum(['direct', 'inherited'], { description: 'direct: held on the initiative; inherited: held on its domain or an ancestor' }),
-  domainId: Nullable(Id),
+  domainId: Nullable(DomainId),
   validFrom: Timestamp,
   validTo: Nullable(Timestamp),
   origin: RaciOriginSchema,
@@ -113,7 +113,7 @@ const raciExample = {
 }
 
 export const RaciSchema = Type.Object({
-  initiativeId: Id,
+  initiativeId: InitiativeId,
   at: Timestamp,
   decider: Type.String({ description: 'Who decides the initiative at the same time, with the path (GET, relative to the service)' }),
   R: Holders('Responsible'),

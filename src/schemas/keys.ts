@@ -1,14 +1,14 @@
 // API contract of keys: issue one (its token shown this once), list them without secrets, revoke one.
 import Type, { type Static } from 'typebox'
 import { KEY_ROLES } from '../../db/schema.js'
-import { Id, Nullable, ShortText, Timestamp } from './common.js'
+import { KeyId, Nullable, ShortText, Timestamp } from './common.js'
 
 export const KeyRole = Type.Enum([...KEY_ROLES], { description: 'reader, editor, auditor or admin' })
 
 const example = { id: '01kb2m8q4zc7y3n5r2x9w6t0hd', label: 'HRIS sync', role: 'editor', createdAt: '2026-01-05T08:00:00.000Z' }
 
 export const KeySchema = Type.Object({
-  id: Id,
+  id: KeyId,
   label: Type.String(),
   role: KeyRole,
   createdAt: Timestamp,
@@ -22,7 +22,7 @@ export const KeyListSchema = Type.Object({ items: Type.Array(KeySchema) }, {
 })
 
 export const IssuedKeySchema = Type.Object({
-  id: Id,
+  id: KeyId,
   label: Type.String(),
   role: KeyRole,
   createdAt: Timestamp,

@@ -1,7 +1,7 @@
 // API contract of people: the decision makers and everyone who holds a role.
 import Type, { type Static } from 'typebox'
 import { PERSON_STATUSES } from '../../db/schema.js'
-import { AtQuery, Id, Nullable, PageQuery, RecordMeta, ShortText, Timestamp } from './common.js'
+import { AtQuery, Nullable, PageQuery, PersonId, RecordMeta, ShortText, Timestamp } from './common.js'
 import { SearchQuery } from './search.js'
 
 export const PersonStatus = Type.Enum([...PERSON_STATUSES], { description: 'active, on_leave, departed or retired' })
@@ -24,7 +24,7 @@ const example = {
 }
 
 export const PersonSchema = Type.Object({
-  id: Id,
+  id: PersonId,
   name: Type.String(),
   email: Type.String(),
   title: Nullable(Type.String()),
@@ -32,7 +32,7 @@ export const PersonSchema = Type.Object({
   statusSince: Nullable(Timestamp),
   tags: Type.Array(Type.String()),
   stakePercent: Nullable(Type.Number()),
-  managerId: Nullable(Id),
+  managerId: Nullable(PersonId),
   externalId: Nullable(Type.String()),
   ...RecordMeta
 }, { examples: [{ ...example, version: 1, createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z' }] })
@@ -43,12 +43,12 @@ const writable = {
   statusSince: Type.Optional(Nullable(Timestamp)),
   tags: Type.Optional(Tags),
   stakePercent: Type.Optional(Nullable(StakePercent)),
-  managerId: Type.Optional(Nullable(Id)),
+  managerId: Type.Optional(Nullable(PersonId)),
   externalId: Type.Optional(Nullable(ShortText('Id in the HR system; unique', 100)))
 }
 
 export const PersonCreateSchema = Type.Object({
-  id: Type.Optional(Id),
+  id: Type.Optional(PersonId),
   name: ShortText('Full name'),
   email: Email,
   status: Type.Optional(PersonStatus),

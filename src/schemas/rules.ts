@@ -41,7 +41,7 @@ export const RulesSchema = Type.Object({
 }, { examples: [{ items: [example] }] })
 
 export const RuleParams = Type.Object({
-  id: Type.String({ maxLength: 64, description: 'Rule id' })
+  id: Type.String({ maxLength: 64, description: 'Rule id', examples: ['multiple-final-deciders'] })
 }, { additionalProperties: false })
 
 export const RulePatchSchema = Type.Object({

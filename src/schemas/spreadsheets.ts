@@ -3,7 +3,7 @@
 import Type, { type Static } from 'typebox'
 import { DECISION_RULES, INITIATIVE_STATUSES, PERSON_STATUSES, RACI_ROLES } from '../../db/schema.js'
 import { ImportQuery } from './bundle.js'
-import { ID_PATTERN, Nullable } from './common.js'
+import { DomainId, Nullable } from './common.js'
 import { RaciHolderSchema } from './initiatives.js'
 
 export const XLSX_MEDIA_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
@@ -13,7 +13,7 @@ export const RACI_FORMATS = ['json', 'csv', 'xlsx'] as const
 
 export const RaciMatrixQuery = Type.Object({
   format: Type.Optional(Type.Enum([...RACI_FORMATS], { description: 'The answer\'s form; overrides Accept (application/json, text/csv or the XLSX media type)' })),
-  domainId: Type.Optional(Type.String({ pattern: ID_PATTERN, maxLength: 64, description: 'Only the initiatives of this domain and the domains below it' })),
+  domainId: Type.Optional({ ...DomainId, description: 'Only the initiatives of this domain and the domains below it' }),
   at: Type.Optional(Type.String({ format: 'date-time', maxLength: 40, description: 'The matrix as the registry stood at this time (ISO-8601); default now' }))
 }, { additionalProperties: false })
 export type RaciMatrixQuery = Static<typeof RaciMatrixQuery>

@@ -1,6 +1,6 @@
 // API contract of waivers: a finding accepted, by fingerprint, for a stated reason until a date.
 import Type, { type Static } from 'typebox'
-import { Id, PageQuery, RecordMeta, Statement, Timestamp } from './common.js'
+import { PageQuery, RecordMeta, Statement, Timestamp, WaiverId } from './common.js'
 
 const Fingerprint = Type.String({ pattern: '^[0-9a-f]{1,64}$', maxLength: 64, description: 'The fingerprint of the finding to accept (lower-case hex)' })
 
@@ -11,7 +11,7 @@ const example = {
 }
 
 export const WaiverSchema = Type.Object({
-  id: Id,
+  id: WaiverId,
   fingerprint: Type.String(),
   reason: Type.String(),
   expiresAt: Timestamp,
