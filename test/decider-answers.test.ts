@@ -92,7 +92,7 @@ t.test('a domain\'s caveats: findings about the domain, those above it, or its d
   t.equal((await get(call, '/v1/initiatives/crm/decider')).caveats.length, 2, 'and an initiative in it has both')
 })
 
-t.test('nextUp: the domain above for absent, the common manager for ambiguous, nobody for none, null when clear', async (t) => {
+t.test('nextUp: the domain above for absent, the common manager for ambiguous, the manager above its role holders for none, null when clear', async (t) => {
   const { call } = await organization(t)
   t.strictSame((await get(call, '/v1/initiatives/warehouse/decider')).nextUp, {
     personId: 'mo',
@@ -114,7 +114,23 @@ t.test('nextUp: the domain above for absent, the common manager for ambiguous, n
       { kind: 'reports-to', personId: 'kim', name: 'Kim Ode', managerId: 'mo', managerName: 'Mo Chen' }
     ]
   }, 'Kim, Sam\'s manager, is on leave: the line goes on to Mo')
-  t.equal((await get(call, '/v1/initiatives/week/decider')).nextUp, null, 'none: nobody above')
+  t.strictSame((await get(call, '/v1/initiatives/week/decider')).nextUp, {
+    personId: 'lee',
+    name: 'Lee Park',
+    reason: 'role-holders-manager',
+    summary: 'Lee Park is the nearest active manager of Nia Reed, Responsible for it, and can name who is Accountable',
+    via: [],
+    path: [{ kind: 'reports-to', personId: 'nia', name: 'Nia Reed', managerId: 'lee', managerName: 'Lee Park' }]
+  }, 'none: the manager above its Responsible, who can name an A')
+  t.equal((await call({ method: 'POST', url: '/v1/assignments', payload: { id: 'r2-week', personId: 'sam', role: 'R', initiativeId: 'week', validFrom: EPOCH } })).statusCode, 201)
+  const both = (await get(call, '/v1/initiatives/week/decider')).nextUp
+  t.strictSame([both.personId, both.summary], ['mo', 'Mo Chen is the nearest active manager of Nia Reed and Sam Ito, Responsible for it, and can name who is Accountable'],
+    'two Responsible: the manager above both')
+  t.equal((await call({ method: 'POST', url: '/v1/initiatives', payload: { id: 'paint', title: 'Paint the office' } })).statusCode, 201)
+  t.equal((await get(call, '/v1/initiatives/paint/decider')).nextUp, null, 'none, and nobody holds any role on it: nobody to ask')
+  t.equal((await call({ method: 'POST', url: '/v1/assignments', payload: { id: 'i-paint', personId: 'lee', role: 'I', initiativeId: 'paint', validFrom: EPOCH } })).statusCode, 201)
+  t.equal((await get(call, '/v1/initiatives/paint/decider')).nextUp?.summary,
+    'Mo Chen is the nearest active manager of Lee Park, Informed for it, and can name who is Accountable', 'no R or C: those Informed')
   t.equal((await get(call, '/v1/initiatives/crm/decider')).nextUp, null, 'clear')
 
   // Mo goes on leave too: no domain above can act, so the absent decider's nearest active manager is asked... and

@@ -11,7 +11,7 @@ export type NextUpStep =
 export interface NextUp {
   personId: string
   name: string
-  reason: 'domain-above' | 'common-manager'
+  reason: 'domain-above' | 'common-manager' | 'role-holders-manager'
   summary: string
   via: NamedViaStep[]
   path: NextUpStep[]
@@ -68,12 +68,13 @@ function reportingLine (source: RegistrySource, personId: string): string[] {
 }
 
 /**
- * The nearest person active at `at` who is in the reporting line of every one of the people (one of them, if the
- * others report to them), with the links followed from each of them up to that person.
+ * The nearest person active at `at` who is in the reporting line of every one of the people — one of them, if the
+ * others report to them, unless `above` asks for a manager of all of them — with the links followed from each of
+ * them up to that person.
  */
-function commonManager (source: RegistrySource, personIds: readonly string[], at: string): NextUp | null {
+function commonManager (source: RegistrySource, personIds: readonly string[], at: string, above = false): { personId: string, name: string, path: NextUpStep[] } | null {
   const lines = personIds.map((id) => reportingLine(source, id))
-  const common = lines[0]?.find((id) => lines.every((line) => line.includes(id)) && source.statusAt(id, at) === 'active')
+  const common = lines[0]?.find((id) => !(above && personIds.includes(id)) && lines.every((line) => line.includes(id)) && source.statusAt(id, at) === 'active')
   if (common === undefined) return null
   const path: NextUpStep[] = []
   const linked = new Set<string>()
@@ -86,30 +87,58 @@ function commonManager (source: RegistrySource, personIds: readonly string[], at
       path.push({ kind: 'reports-to', personId, name: nameOf(source, personId), managerId, managerName: nameOf(source, managerId) })
     }
   }
-  const name = nameOf(source, common)
-  const others = personIds.filter((id) => id !== common).map((id) => nameOf(source, id))
-  return {
-    personId: common,
-    name,
-    reason: 'common-manager',
-    summary: `${name} is the nearest active manager of ${names(others)}`,
-    via: [],
-    path
+  return { personId: common, name: nameOf(source, common), path }
+}
+
+/** The deciders' nearest active common manager. */
+function deciderManager (source: RegistrySource, personIds: readonly string[], at: string): NextUp | null {
+  const common = commonManager(source, personIds, at)
+  if (common === null) return null
+  const others = personIds.filter((id) => id !== common.personId).map((id) => nameOf(source, id))
+  return { ...common, reason: 'common-manager', summary: `${common.name} is the nearest active manager of ${names(others)}`, via: [] }
+}
+
+const ROLE_WORDS = { R: 'Responsible', C: 'Consulted', I: 'Informed' } as const
+
+/**
+ * For an answer with no A anywhere up the tree: the nearest active manager above everyone Responsible for the target
+ * (on it or on a domain it sits in), else everyone Consulted, else Informed — the person to name who is Accountable.
+ */
+function roleHoldersManager (source: RegistrySource, answer: DeciderAnswer, at: string): NextUp | null {
+  const { target } = answer
+  const levels = target.kind === 'initiative'
+    ? [target, ...domainChain(source, source.initiative(target.id)?.domainId ?? null).map((id) => ({ kind: 'domain' as const, id }))]
+    : domainChain(source, target.id).map((id) => ({ kind: 'domain' as const, id }))
+  for (const role of ['R', 'C', 'I'] as const) {
+    const holders = [...new Set(levels.flatMap((level) => source.holders(level, role, at).map((a) => a.personId)))]
+    if (holders.length === 0) continue
+    const common = commonManager(source, holders, at, true)
+    if (common === null) return null
+    const held = names(holders.map((id) => nameOf(source, id)))
+    return {
+      ...common,
+      reason: 'role-holders-manager',
+      summary: `${common.name} is the nearest active manager of ${held}, ${ROLE_WORDS[role]} for it, and can name who is Accountable`,
+      via: []
+    }
   }
+  return null
 }
 
 /**
  * Who the question escalates to: for absent, the domain above (else the absent deciders' common manager); for
- * ambiguous, the deciders' common manager (else the domain above); null for clear, and for none (no A anywhere up
- * the tree: nobody above to ask) or when there is nobody.
+ * ambiguous, the deciders' common manager (else the domain above); for none (no A anywhere up the tree), the nearest
+ * manager above the people who hold its other roles; null for clear, or when there is nobody.
  */
 export function nextUp (source: RegistrySource, answer: DeciderAnswer): NextUp | null {
   const at = answer.at
   switch (answer.resolution) {
     case 'absent':
-      return domainAbove(source, answer, at) ?? commonManager(source, answer.absent.map((a) => a.personId), at)
+      return domainAbove(source, answer, at) ?? deciderManager(source, answer.absent.map((a) => a.personId), at)
     case 'ambiguous':
-      return commonManager(source, answer.deciders.map((d) => d.personId), at) ?? domainAbove(source, answer, at)
+      return deciderManager(source, answer.deciders.map((d) => d.personId), at) ?? domainAbove(source, answer, at)
+    case 'none':
+      return roleHoldersManager(source, answer, at)
     default:
       return null
   }

@@ -71,14 +71,15 @@ export const NextUpStepSchema = Type.Union([
 export const NextUpSchema = Type.Object({
   personId: PersonId,
   name: Type.String(),
-  reason: Type.Enum(['domain-above', 'common-manager'], {
+  reason: Type.Enum(['domain-above', 'common-manager', 'role-holders-manager'], {
     description: 'domain-above: the decider of the nearest domain further up the tree that has one who can act; ' +
-      'common-manager: the nearest active person in the reporting lines of all the deciders in question'
+      'common-manager: the nearest active person in the reporting lines of all the deciders in question; ' +
+      'role-holders-manager (none only): the nearest active manager above everyone Responsible for it (else Consulted, else Informed), who can name who is Accountable'
   }),
   summary: Type.String({ description: 'Who they are to this question, in words' }),
-  via: Type.Array(ViaStepSchema, { description: 'domain-above: how they decide that domain (as in deciders[].via); common-manager: empty' }),
+  via: Type.Array(ViaStepSchema, { description: 'domain-above: how they decide that domain (as in deciders[].via); otherwise empty' }),
   path: Type.Array(NextUpStepSchema, { description: 'The way there: the domains asked, or the reporting lines followed' })
-}, { description: 'Who the question escalates to when nobody (or more than one) can decide it' })
+}, { description: 'Who the question escalates to when nobody (or more than one) can decide it, or nobody is Accountable' })
 
 const answer = {
   at: Timestamp,

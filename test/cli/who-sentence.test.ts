@@ -64,7 +64,8 @@ t.test('caveats: severity, rule and what it says; a waived one with its reason',
 
 t.test('next up: none for a clear answer; who and the way there otherwise; nobody said so', async (t) => {
   t.equal(nextUpLines(base), undefined)
-  t.same(nextUpLines({ ...base, resolution: 'none' }), ['nobody: no domain above has a decider who can act, and no manager is common to those in question'])
+  t.same(nextUpLines({ ...base, resolution: 'none' }), ['nobody: no one holds a role on it with an active manager above them to name who is Accountable'])
+  t.same(nextUpLines({ ...base, resolution: 'ambiguous' }), ['nobody: no domain above has a decider who can act, and no manager is common to those in question'])
   t.same(nextUpLines({
     ...base,
     resolution: 'ambiguous',

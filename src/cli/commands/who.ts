@@ -65,7 +65,11 @@ export function caveatLines (answer: InitiativeDecider): string[] {
 export function nextUpLines (answer: InitiativeDecider): string[] | undefined {
   if (answer.resolution === 'clear') return undefined
   const next = answer.nextUp
-  if (next === null) return ['nobody: no domain above has a decider who can act, and no manager is common to those in question']
+  if (next === null) {
+    return [answer.resolution === 'none'
+      ? 'nobody: no one holds a role on it with an active manager above them to name who is Accountable'
+      : 'nobody: no domain above has a decider who can act, and no manager is common to those in question']
+  }
   const lines = [`${next.summary} (${next.personId})`]
   for (const step of next.path) {
     lines.push(step.kind === 'domain'
