@@ -8,7 +8,8 @@ import type { ChildProcess } from 'node:child_process'
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { startProcess, stop, wrk, wrkWhile } from './http-load.js'
+import { ROOT, startProcess, stop, wrk, wrkWhile } from './http-load.js'
+import { comparison, keepRun, previousRun, thisRun, type Figure } from './previous-run.js'
 import { writeSyntheticOrg, type OrgFacts } from './synthetic-org.js'
 
 const KEY = 'wd_bench-admin-token-0123456789abcdef'
@@ -16,6 +17,33 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10)
 const PEOPLE = 10_000
 /** Initiatives moved to another domain after the past time the lookups at a past time ask about. */
 const MOVED = 1000
+
+/** The previous run's figures, which this run's are printed next to and then replace (BENCH_RESULTS: another file). */
+const RESULTS = process.env.BENCH_RESULTS ?? join(ROOT, 'bench/results/who-decides.json')
+
+/** The figures kept from run to run, in the order printed. */
+const FIGURES: Figure[] = [
+  { key: 'bareRps', label: 'bare fastify route', unit: 'req/s', better: 'higher', digits: 0 },
+  { key: 'lookupRps', label: 'who-decides (GET …/decider)', unit: 'req/s', better: 'higher', digits: 0 },
+  { key: 'lookupVsBare', label: 'who-decides ÷ bare route', unit: '', better: 'higher', digits: 2 },
+  { key: 'lookupP99Ms', label: 'who-decides p99', unit: 'ms', better: 'lower', digits: 2 },
+  { key: 'pastVsNow', label: 'at a past time ÷ now', unit: '', better: 'higher', digits: 2 },
+  { key: 'pastP99Ms', label: 'at a past time p99', unit: 'ms', better: 'lower', digits: 2 },
+  { key: 'healthVsBare', label: '/health ÷ bare route', unit: '', better: 'higher', digits: 2 },
+  { key: 'healthP99Ms', label: '/health p99', unit: 'ms', better: 'lower', digits: 2 },
+  { key: 'patchRps', label: 'PATCH /v1/people/{id}', unit: '/s', better: 'higher', digits: 0 },
+  { key: 'patchP99Ms', label: 'PATCH p99', unit: 'ms', better: 'lower', digits: 2 },
+  { key: 'audit100kFirstS', label: 'audit 100k, first', unit: 's', better: 'lower', digits: 2 },
+  { key: 'audit100kNextS', label: 'audit 100k, next', unit: 's', better: 'lower', digits: 2 },
+  { key: 'audit1mFirstS', label: 'audit 1M, first', unit: 's', better: 'lower', digits: 2 },
+  { key: 'audit1mNextS', label: 'audit 1M, next', unit: 's', better: 'lower', digits: 2 },
+  { key: 'auditAfterChangeS', label: 'audit 1M after a change', unit: 's', better: 'lower', digits: 2 },
+  { key: 'growthFirst', label: 'audit growth 100k → 1M, first', unit: '×', better: 'lower', digits: 1 },
+  { key: 'growthNext', label: 'audit growth 100k → 1M, next', unit: '×', better: 'lower', digits: 1 },
+  { key: 'p99DuringAuditAfterChange', label: 'who-decides p99 in an audit after a change ÷ idle', unit: '×', better: 'lower', digits: 2 },
+  { key: 'p99DuringFirstAudit', label: 'who-decides p99 in the first audit ÷ idle', unit: '×', better: 'lower', digits: 2 },
+  { key: 'peakMemoryMiB', label: 'peak memory, server + audit process', unit: 'MiB', better: 'lower', digits: 0 }
+]
 
 const peakResidentMiB = (pid: number): number => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024
 
@@ -41,16 +69,17 @@ function peakMemoryMiB (pid: number): { server: number, audit: number, total: nu
 const registry = async (file: string, port: number): Promise<ChildProcess> =>
   await startProcess(['dist/src/server.js'], { WHODECIDES_DB: file, WHODECIDES_BOOTSTRAP_KEY: KEY, WHODECIDES_LOG_LEVEL: 'warn', WHODECIDES_LOG_PRETTY: 'false' }, port)
 
-/** Refusals for overload met by the setup's own requests (answered again after Retry-After, as a client would). */
+/** Refusals for overload met by the setup's own requests (each answered again after Retry-After, as a client would). */
 let overloadRetries = 0
 
 async function api (port: number, method: string, path: string, body?: object): Promise<any> {
-  for (;;) {
+  // Up to 100 retries for each request: on a busy host the setup's own writes may meet the overload guard often.
+  for (let retries = 0; ; ) {
     const res = await fetch(`http://127.0.0.1:${port}${path}`, {
       method, headers: { authorization: `Bearer ${KEY}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, body: body === undefined ? undefined : JSON.stringify(body)
     })
     const json = await res.json()
-    if (res.status === 503 && overloadRetries < 100) {
+    if (res.status === 503 && ++retries <= 100) {
       overloadRetries++
       await new Promise((resolve) => setTimeout(resolve, 1000 * Number(res.headers.get('retry-after') ?? 1)))
       continue
@@ -149,6 +178,35 @@ async function main (): Promise<void> {
     const highest = peak.total >= peakRestarted.total ? peak : peakRestarted
     console.log(`peak resident memory: ${f(highest.total, 0)} MiB, the server ${f(highest.server, 0)} + its audit process ${f(highest.audit, 0)} (target ≤ 1024)`)
     console.log(`503 answers to the benchmark's own setup requests, retried after Retry-After: ${overloadRetries}`)
+
+    const run = thisRun(SECONDS, {
+      bareRps: baseline.rps,
+      lookupRps: idle.rps,
+      lookupVsBare: idle.rps / baseline.rps,
+      lookupP99Ms: idle.p99,
+      pastVsNow: atPast.rps / idle.rps,
+      pastP99Ms: atPast.p99,
+      healthVsBare: cheapest.rps / baseline.rps,
+      healthP99Ms: cheapest.p99,
+      patchRps: patches.rps,
+      patchP99Ms: patches.p99,
+      audit100kFirstS: smallCold.seconds,
+      audit100kNextS: smallWarm.seconds,
+      audit1mFirstS: coldAudit.seconds,
+      audit1mNextS: warmAudit.seconds,
+      auditAfterChangeS: changedAudit.seconds,
+      growthFirst: coldAudit.seconds / smallCold.seconds,
+      growthNext: warmAudit.seconds / smallWarm.seconds,
+      p99DuringAuditAfterChange: busy.load.p99 / idle.p99,
+      p99DuringFirstAudit: fullRead.load.p99 / idleRestarted.p99,
+      peakMemoryMiB: highest.total
+    })
+    const previous = previousRun(RESULTS)
+    console.log(`\nnext to the previous run (${RESULTS})`)
+    console.log(comparison(FIGURES, previous, run))
+    if (previous !== undefined && previous.seconds !== SECONDS) console.log(`(the previous run held each load ${previous.seconds} s, this one ${SECONDS} s)`)
+    keepRun(RESULTS, run)
+    console.log(`this run's figures written to ${RESULTS}: commit it to keep them as the previous run of the next`)
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
