@@ -2,6 +2,7 @@
 // for findings stored before remediations were kept, the rule's own advice.
 import t from 'tap'
 import { ruleById } from '../src/audit/rules/index.js'
+import type { RuleFinding } from '../src/registry/types.js'
 import { buildTestApp } from './helper.js'
 import { AT, importFixture } from './audit-fixture.js'
 
@@ -44,4 +45,10 @@ t.test('live findings of an initiative carry the same remediation', async (t) =>
   const res = await call({ method: 'GET', url: `/v1/initiatives/i-two/findings?at=${AT}`, as: 'reader' })
   t.equal(res.statusCode, 200)
   t.equal(res.json().findings.find((f: any) => f.ruleId === 'multiple-final-deciders').remediation, TWO)
+})
+
+t.test('a rule\'s finding without a remediation does not type-check (checked by tsc over the tests)', async (t) => {
+  // @ts-expect-error remediation is required of every finding a rule reports
+  const forgetful: RuleFinding = { subject: { kind: 'initiative', id: 'i-two' }, related: [], message: 'Something is wrong' }
+  t.equal(forgetful.remediation, undefined, 'only a cast past the compiler makes one')
 })

@@ -14,8 +14,8 @@ export interface StoredRuleConfig { enabled: boolean, severity: Severity | null,
 /** Which part of the registry a run reports on; null: all of it. */
 export type AuditScope = { domainId: string } | { initiativeIds: string[] } | null
 
-/** A finding as a run reports it: always with a remediation (the rule's own words when its check gave none). */
-export interface EngineFinding extends RuleFinding { ruleId: string, severity: Severity, fingerprint: string, remediation: string }
+/** A finding as a run reports it: the rule's finding, with its rule, configured severity and fingerprint. */
+export interface EngineFinding extends RuleFinding { ruleId: string, severity: Severity, fingerprint: string }
 
 export interface OptionError { path: string, message: string }
 
@@ -86,7 +86,7 @@ export function runRules (model: ReadModel, configs: ReadonlyMap<string, RuleCon
         subject: f.subject,
         related: f.related,
         message: f.message,
-        remediation: f.remediation ?? rule.remediation,
+        remediation: f.remediation,
         ruleId: rule.id,
         severity: config.severity,
         fingerprint: fingerprintOf(rule.id, f)

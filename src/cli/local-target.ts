@@ -5,6 +5,7 @@ import { ProblemError } from '../errors.js'
 import { Runtime } from '../runtime.js'
 import type { AuditCreate, AuditRun, Finding } from '../schemas/audits.js'
 import { listFindings, runAudit } from '../services/audits.js'
+import { listFindingGroups } from '../services/finding-groups.js'
 import { resolveInitiativeDecider } from '../services/deciders.js'
 import { getDomain } from '../services/domains.js'
 import { exportBundle } from '../services/export.js'
@@ -16,7 +17,7 @@ import { getPerson } from '../services/people.js'
 import type { PersonStatus } from '../../db/schema.js'
 import type { InitiativeDecider } from '../schemas/deciders.js'
 import { CliError } from './errors.js'
-import { allPages, CLI_ACTOR, FINDINGS_PAGE, type ImportRequest, type RaciRequest, type SheetRequest, type Target } from './target.js'
+import { allPages, CLI_ACTOR, FINDINGS_PAGE, GROUP_MEMBERS, type FindingGroup, type GroupBy, type ImportRequest, type RaciRequest, type SheetRequest, type Target } from './target.js'
 
 /** The record, or undefined where the service answers 404. */
 function unlessMissing<T> (read: () => T): T | undefined {
@@ -90,6 +91,14 @@ export class LocalTarget implements Target {
 
   async findings (runId: string, read: (count: number) => void): Promise<Finding[]> {
     return await allPages(async (cursor) => listFindings(this.runtime.db, runId, { limit: FINDINGS_PAGE, ...(cursor === undefined ? {} : { cursor }) }), read)
+  }
+
+  async findingGroups (runId: string, by: GroupBy): Promise<FindingGroup[]> {
+    const all = { severity: null, ruleId: null, state: null, waived: null }
+    return await allPages(async (cursor) => {
+      const page = listFindingGroups(this.runtime.db, runId, by, all, { limit: FINDINGS_PAGE, perGroup: GROUP_MEMBERS, ...(cursor === undefined ? {} : { cursor }) })
+      return { items: page.groups, nextCursor: page.nextCursor }
+    }, () => {})
   }
 
   async exportBundle (): Promise<unknown> {

@@ -14,6 +14,9 @@ const PLAIN_CHARS = {
   left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: '  '
 }
 
+/** A table row: a value per column, or one cell spanning several (a group's heading). */
+export type TableRow = Array<string | { content: string, colSpan: number }>
+
 /** Counts work done towards a total; does nothing where no bar is shown. */
 export interface Progress {
   increment: (by?: number) => void
@@ -55,7 +58,7 @@ export class Output {
   }
 
   /** Rows under a header, aligned; boxed and coloured on a terminal, plain columns in a pipe. */
-  table (head: string[], rows: string[][]): string {
+  table (head: string[], rows: TableRow[]): string {
     const drawn = this.#terminal
     const table = new Table({
       head: head.map((h) => this.colors.bold(h)),

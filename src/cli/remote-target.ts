@@ -1,12 +1,12 @@
 // The remote target: a running service through its public API (/v1), with a bearer key. A refused key, an
 // unreachable address and a problem+json answer each become one sentence.
-import type { AuditCreate, AuditRun, Finding } from '../schemas/audits.js'
+import type { AuditCreate, AuditRun, Finding, FindingGroups } from '../schemas/audits.js'
 import type { PersonStatus } from '../../db/schema.js'
 import type { InitiativeDecider } from '../schemas/deciders.js'
 import type { ImportReport } from '../services/import.js'
 import type { SpreadsheetImportReport } from '../services/spreadsheets/spreadsheet-import.js'
 import { CliError, UsageError } from './errors.js'
-import { allPages, FINDINGS_PAGE, type ImportRequest, type RaciRequest, type SheetRequest, type Target } from './target.js'
+import { allPages, FINDINGS_PAGE, GROUP_MEMBERS, type FindingGroup, type GroupBy, type ImportRequest, type RaciRequest, type SheetRequest, type Target } from './target.js'
 
 /** The media type of each form a file travels in. */
 const MEDIA_TYPES = { json: 'application/json', csv: 'text/csv', xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', html: 'text/html' } as const
@@ -134,6 +134,14 @@ export class RemoteTarget implements Target {
   async findings (runId: string, read: (count: number) => void): Promise<Finding[]> {
     return await allPages(async (cursor) => await this.call<{ items: Finding[], nextCursor: string | null }>(`/audits/${encodeURIComponent(runId)}/findings`,
       { query: { limit: String(FINDINGS_PAGE), cursor } }), read)
+  }
+
+  async findingGroups (runId: string, by: GroupBy): Promise<FindingGroup[]> {
+    return await allPages(async (cursor) => {
+      const page = await this.call<FindingGroups>(`/audits/${encodeURIComponent(runId)}/findings`,
+        { query: { groupBy: by, limit: String(FINDINGS_PAGE), perGroup: String(GROUP_MEMBERS), cursor } })
+      return { items: page.groups, nextCursor: page.nextCursor }
+    }, () => {})
   }
 
   async exportBundle (): Promise<unknown> {

@@ -2,7 +2,7 @@
 // answer the same questions in the API's shapes, so every command prints the same for either.
 import type { Command } from 'commander'
 import { defaultConfig } from '../config.js'
-import type { AuditCreate, AuditRun, Finding } from '../schemas/audits.js'
+import type { AuditCreate, AuditRun, Finding, FindingGroups } from '../schemas/audits.js'
 import type { PersonStatus } from '../../db/schema.js'
 import type { InitiativeDecider } from '../schemas/deciders.js'
 import type { ImportOptions, ImportReport } from '../services/import.js'
@@ -42,6 +42,12 @@ export function globalsOf (command: Command): Globals {
 /** Findings read a page at a time: the most the API gives in one. */
 export const FINDINGS_PAGE = 500
 
+/** The findings a group lists: the most the API gives (perGroup); a group's count says how many it has. */
+export const GROUP_MEMBERS = 500
+
+export type FindingGroup = FindingGroups['groups'][number]
+export type GroupBy = FindingGroups['groupBy']
+
 export type ImportRequest = Pick<ImportOptions, 'mode' | 'dryRun'>
 
 /** A spreadsheet to import: its format, what it holds, and (people) the file's own headers mapped to fields. */
@@ -66,6 +72,11 @@ export interface Target {
   runAudit: (input: AuditCreate) => Promise<AuditRun>
   /** A run's findings, every page; `read` is told how many each page held. */
   findings: (runId: string, read: (count: number) => void) => Promise<Finding[]>
+  /**
+   * A run's findings grouped by root cause, every group, as GET /v1/audits/{id}/findings?groupBy= ranks them (worst
+   * severity, then size); each lists its first GROUP_MEMBERS findings, and counts all.
+   */
+  findingGroups: (runId: string, by: GroupBy) => Promise<FindingGroup[]>
   exportBundle: () => Promise<unknown>
   /** Imports a bundle given as its JSON bytes; a bundle with invalid rows fails naming each. */
   importBundle: (json: Buffer, request: ImportRequest) => Promise<ImportReport>

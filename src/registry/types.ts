@@ -128,8 +128,8 @@ export interface RuleFinding {
   subject: { kind: string, id: string }
   related: { kind: string, id: string }[]
   message: string
-  /** One concrete next step in words, naming the people and records of this finding. */
-  remediation?: string
+  /** One concrete next step in words, naming the people and records of this finding: every rule gives one. */
+  remediation: string
   data?: Record<string, unknown>
 }
 

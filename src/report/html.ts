@@ -1,6 +1,6 @@
 // The audit report a change agent hands to leadership: one self-contained HTML page (inline style, no scripts, no
-// external assets, printable) — the summary in words, the findings by rule with advice, the RACI matrix with its
-// problem cells, and the lines of authority as an SVG picture.
+// external assets, printable) — the summary in words, the findings grouped by root cause with what to do, the RACI
+// matrix with its problem cells, and the lines of authority as an SVG picture.
 import type { AuditScope } from '../audit/engine.js'
 import { names as wordList, type Rule } from '../audit/rule.js'
 import { rules as allRules } from '../audit/rules/index.js'
@@ -9,7 +9,8 @@ import type { InitiativeRecord, Resolution, Severity } from '../registry/types.j
 import { authorityPictures, renderSvg } from './authority-graph.js'
 import { count, html, trusted, type Markup } from './html-text.js'
 import { domainPath, raciGrids, type Grid, type GridCell, type Mark } from './matrix.js'
-import { RecordNames, type ReportFinding } from './names.js'
+import { findingsSection, resolvedSection } from './html-findings.js'
+import { RecordNames, type ReportFinding, type ReportGroup } from './names.js'
 import { PAGE_STYLE } from './page-style.js'
 
 /** The run a report is about: a stored run (with its id), or an audit of a file. */
@@ -31,6 +32,11 @@ export interface ReportInput {
   run: ReportRun
   /** The run's findings: those that hold and, with history, those resolved since the previous run. */
   findings: readonly ReportFinding[]
+  /**
+   * The findings that hold and are not waived, grouped by subject and ranked as src/services/finding-groups.ts groups
+   * them (the one grouping of findings; src/services/audit-report.ts asks it).
+   */
+  groups: readonly ReportGroup[]
   rules?: readonly Rule[]
   /** What was audited, when not the registry (a file's name). */
   source?: string
@@ -88,47 +94,6 @@ ${withHistory ? html` Since the last audit of the same scope, ${count(run.new, '
 ${SEVERITIES.map((s) => html`<tr><td><span class="badge sev-${s}">${s}</span></td><td>${run.counts[s]}</td></tr>`)}
 <tr><td>waived</td><td>${run.waived}</td></tr>${withHistory ? html`<tr><td>new since the last audit</td><td>${run.new}</td></tr><tr><td>resolved since the last audit</td><td>${run.resolved}</td></tr>` : ''}
 </tbody></table></section>`
-}
-
-function involved (names: RecordNames, f: ReportFinding): Markup {
-  const refs = [f.subject, ...f.related].filter((r, i, all) => all.findIndex((x) => x.kind === r.kind && x.id === r.id) === i)
-  return html`<span class="muted">Involves ${refs.map((r, i) => html`${i === 0 ? '' : ', '}<strong>${names.label(r)}</strong> (${r.kind})`)}.</span>`
-}
-
-function findingItem (names: RecordNames, f: ReportFinding): Markup {
-  const state = f.state === 'new' ? html`<span class="badge state-new">new</span> ` : ''
-  if (f.waived != null) {
-    return html`<li class="waived"><span class="badge state-waived">waived</span> ${f.message}. ${involved(names, f)} <span class="waiver">Waived: ${f.waived.reason}</span></li>`
-  }
-  return html`<li>${state}${f.message}. ${involved(names, f)}</li>`
-}
-
-/** "multiple-final-deciders" → "Multiple final deciders". */
-const ruleTitle = (id: string): string => id.charAt(0).toUpperCase() + id.slice(1).replaceAll('-', ' ')
-
-function findingsByRule (names: RecordNames, findings: readonly ReportFinding[], catalogue: readonly Rule[]): Markup {
-  const open = findings.filter((f) => f.state !== 'resolved')
-  const groups = new Map<string, ReportFinding[]>()
-  for (const f of open) groups.set(f.ruleId, [...groups.get(f.ruleId) ?? [], f])
-  const rule = (id: string): Rule | undefined => catalogue.find((r) => r.id === id)
-  const sections = [...groups].map(([ruleId, group]) => {
-    const r = rule(ruleId)
-    const severity = group[0]!.severity
-    const waived = group.filter((f) => f.waived != null).length
-    return html`<section class="rule sev-${severity}" id="rule-${ruleId}">
-<h3>${ruleTitle(ruleId)} <code class="muted">${ruleId}</code><span class="badge sev-${severity}">${severity}</span> <span class="muted">${count(group.length - waived, 'finding')}${waived > 0 ? `, ${waived} waived` : ''}</span></h3>
-${r === undefined ? '' : html`<p>${r.description}</p><p class="advice"><strong>What to do:</strong> ${r.remediation}</p>`}
-<ul class="findings">${[...group.filter((f) => f.waived == null), ...group.filter((f) => f.waived != null)].map((f) => findingItem(names, f))}</ul></section>`
-  })
-  return html`<section id="findings"><h2>Findings by rule</h2>
-${sections.length === 0 ? html`<p>No rule found anything to fix.</p>` : sections}</section>`
-}
-
-function resolvedSection (names: RecordNames, findings: readonly ReportFinding[]): Markup {
-  const resolved = findings.filter((f) => f.state === 'resolved')
-  return html`<section id="resolved"><h2>Resolved since the last audit</h2>
-${resolved.length === 0 ? html`<p>Nothing was resolved since the last audit of the same scope.</p>`
-    : html`<ul class="findings">${resolved.map((f) => html`<li><span class="badge sev-${f.severity}">${f.ruleId}</span> ${f.message}. ${involved(names, f)}</li>`)}</ul>`}</section>`
 }
 
 /** The worst mark's class, and the rules behind a problem cell, for its tooltip. */
@@ -194,7 +159,7 @@ export async function renderAuditHtml (input: ReportInput): Promise<string> {
 <body><header><h1>${title}</h1>
 <p class="meta">The registry as it stood at ${run.at}${run.id === undefined ? '' : html`; audit run ${run.id}`}.</p></header>
 <main>${summary(model, run, initiatives, withHistory, where)}
-${findingsByRule(names, findings, input.rules ?? allRules)}
+${findingsSection(names, input.groups, findings, input.rules ?? allRules)}
 ${withHistory ? resolvedSection(names, findings) : ''}
 ${matrixSection(names, raciGrids(model, initiatives, findings, names))}
 ${pictureSection(pictures)}</main>

@@ -13,9 +13,22 @@ export interface ReportFinding {
   subject: Ref
   related: readonly Ref[]
   message: string
+  /** Its next step in words, naming the people and records. */
+  remediation: string
   /** new or persisting: holds in this run; resolved: held in the previous run, no longer. Absent: a run with no history. */
   state?: 'new' | 'persisting' | 'resolved'
   waived?: { waiverId: string, reason: string } | null
+}
+
+/**
+ * Findings about one root cause, as GET /v1/audits/{id}/findings?groupBy= groups them (src/services/finding-groups.ts):
+ * the key record, the worst severity among them, how many there are, and those listed (at most all of them).
+ */
+export interface ReportGroup {
+  key: Ref
+  severity: 'error' | 'warning' | 'info'
+  count: number
+  findings: readonly ReportFinding[]
 }
 
 /** The records of a kind a finding names, subject first, each once. */

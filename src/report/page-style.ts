@@ -12,8 +12,8 @@ h3 { font-size: 1.05em; margin: 0 0 4px; } h4 { margin: 1.2em 0 4px; }
 .counts { border-collapse: collapse; margin: 8px 0; } .counts td, .counts th { border: 1px solid var(--line); padding: 4px 12px; text-align: left; }
 .badge { display: inline-block; border-radius: 10px; padding: 0 8px; font-size: .8em; font-weight: 600; border: 1px solid currentColor; white-space: nowrap; }
 .sev-error { color: var(--error); } .sev-warning { color: var(--warning); } .sev-info { color: var(--info); }
-.rule { border: 1px solid var(--line); border-left: 6px solid currentColor; border-radius: 6px; padding: 12px 16px; margin: 14px 0; break-inside: avoid-page; }
-.rule > * { color: #1f2328; } .rule h3 .badge { margin-left: 6px; }
+.group { border: 1px solid var(--line); border-left: 6px solid currentColor; border-radius: 6px; padding: 12px 16px; margin: 14px 0; break-inside: avoid-page; }
+.group > * { color: #1f2328; } .group h3 .badge { margin-left: 6px; } .findings .badge { margin-right: 4px; }
 .advice { background: #f6f8fa; border-radius: 4px; padding: 6px 10px; margin: 8px 0; }
 .findings { margin: 8px 0 0; padding-left: 20px; } .findings li { margin: 4px 0; }
 .findings li.waived { color: var(--muted); } .waiver { font-style: italic; }
@@ -46,7 +46,7 @@ footer { margin-top: 3em; font-size: .85em; color: var(--muted); }
   .grid-wrap, .picture { overflow: visible; border: 0; }
   .grid thead th, .grid th.initiative { position: static; }
   .picture svg { max-width: 100%; }
-  h2 { break-before: auto; break-after: avoid; } tr, .rule { break-inside: avoid; }
+  h2 { break-before: auto; break-after: avoid; } tr, .group { break-inside: avoid; }
 }
 `
 

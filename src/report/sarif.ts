@@ -98,6 +98,7 @@ export function auditSarif (findings: readonly ReportFinding[], options: SarifOp
       partialFingerprints: { 'whodecides/v1': f.fingerprint }
     }
     if (f.state === 'new' || f.state === 'persisting') result.baselineState = BASELINE[f.state]
+    if (f.remediation !== undefined) result.properties = { remediation: f.remediation }
     if (f.waived != null) result.suppressions = [{ kind: 'external', status: 'accepted', justification: f.waived.reason }]
     return result
   })

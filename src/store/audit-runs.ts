@@ -139,19 +139,26 @@ export interface StoredFinding {
   waiverReason: string | null
 }
 
-/** What a list of findings keeps: null keeps all. */
-export interface FindingFilter { severity: string | null, ruleId: string | null, state: string | null, waived: boolean | null }
+/**
+ * What a list of findings keeps: null keeps all. `holds` true keeps only the findings that hold in the run (new or
+ * persisting, not resolved): the report's groups of what needs attention; absent or null keeps every state.
+ */
+export interface FindingFilter { severity: string | null, ruleId: string | null, state: string | null, waived: boolean | null, holds?: boolean | null }
 
 const FINDINGS = `SELECT id, fingerprint, rule_id AS ruleId, severity, state, subject_kind AS subjectKind, subject_id AS subjectId,
   related, message, remediation, data, waiver_id AS waiverId, waiver_reason AS waiverReason FROM findings WHERE run_id = ?
     AND (? IS NULL OR severity = ?) AND (? IS NULL OR rule_id = ?) AND (? IS NULL OR state = ?)
-    AND (? IS NULL OR (waiver_id IS NOT NULL) = ?) AND id > ? ORDER BY id LIMIT ?`
+    AND (? IS NULL OR (waiver_id IS NOT NULL) = ?) AND (? IS NULL OR (state <> 'resolved') = ?) AND id > ? ORDER BY id LIMIT ?`
+
+/** A filter's flag as SQLite compares it: null (keep all), 1 or 0. */
+const flag = (value: boolean | null | undefined): 1 | 0 | null => value === null || value === undefined ? null : value ? 1 : 0
 
 /** Up to `limit` of the run's findings passing the filter with ids after `after`, in the order stored. */
 export function findings (db: Db, runId: string, filter: FindingFilter, after: number, limit: number): StoredFinding[] {
-  const waived = filter.waived === null ? null : filter.waived ? 1 : 0
+  const waived = flag(filter.waived)
+  const holds = flag(filter.holds)
   return statement(db, FINDINGS).all(runId, filter.severity, filter.severity, filter.ruleId, filter.ruleId, filter.state, filter.state,
-    waived, waived, after, limit) as StoredFinding[]
+    waived, waived, holds, holds, after, limit) as StoredFinding[]
 }
 
 /** Whether the domain is in the registry (an audit's scope names it). */
@@ -169,7 +176,7 @@ export interface GroupRow { kind: string, id: string, rank: number, count: numbe
 
 const FILTERED = `SELECT id, severity, rule_id, subject_kind, subject_id, related FROM findings WHERE run_id = @runId
     AND (@severity IS NULL OR severity = @severity) AND (@ruleId IS NULL OR rule_id = @ruleId) AND (@state IS NULL OR state = @state)
-    AND (@waived IS NULL OR (waiver_id IS NOT NULL) = @waived)`
+    AND (@waived IS NULL OR (waiver_id IS NOT NULL) = @waived) AND (@holds IS NULL OR (state <> 'resolved') = @holds)`
 
 /** Each filtered finding with the key of every group it belongs to: a finding names a person once however often it does. */
 const KEYED: Record<GroupBy, string> = {
@@ -194,7 +201,7 @@ const membersSql = (by: GroupBy): string => `WITH f AS (${FILTERED}), k AS (${KE
   FROM m JOIN findings x ON x.id = m.id WHERE m.n <= @perGroup ORDER BY m.kind, m.key, x.id`
 
 const filterParams = (runId: string, filter: FindingFilter): Record<string, unknown> => ({
-  runId, severity: filter.severity, ruleId: filter.ruleId, state: filter.state, waived: filter.waived === null ? null : filter.waived ? 1 : 0
+  runId, severity: filter.severity, ruleId: filter.ruleId, state: filter.state, waived: flag(filter.waived), holds: flag(filter.holds)
 })
 
 /**

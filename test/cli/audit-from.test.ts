@@ -46,7 +46,7 @@ t.test('a matrix as a registry: people by header, initiatives by row, each findi
   t.same(bundle.initiatives.map((i) => [i.id, i.domainId, i.decisionRule]),
     [['new-price-list', 'pricing', 'single'], ['twin-deciders', null, 'single'], ['nobody-home', null, 'single'], ['pool', 'pricing', 'pool']])
   t.equal(bundle.assignments.length, 9, 'one assignment per role in a cell (A/R is two)')
-  const twin = { fingerprint: 'f', ruleId: 'multiple-final-deciders', severity: 'error' as const, message: 'm', subject: { kind: 'initiative', id: 'twin-deciders' }, related: [{ kind: 'person', id: 'ada' }, { kind: 'person', id: 'grace-hopper' }] }
+  const twin = { fingerprint: 'f', ruleId: 'multiple-final-deciders', severity: 'error' as const, message: 'm', remediation: 'r', subject: { kind: 'initiative', id: 'twin-deciders' }, related: [{ kind: 'person', id: 'ada' }, { kind: 'person', id: 'grace-hopper' }] }
   t.same(locate(twin), [{ uri: 'org/raci.csv', line: 3, column: 4 }, { uri: 'org/raci.csv', line: 3, column: 5 }], 'the two A cells of the row')
   t.same(locate({ ...twin, subject: { kind: 'initiative', id: 'nobody-home' }, related: [] }), [{ uri: 'org/raci.csv', line: 4, column: 1 }], 'a row at fault as a whole: its initiative cell')
   t.same(locate({ ...twin, subject: { kind: 'person', id: 'bob' }, related: [] }), [{ uri: 'org/raci.csv', line: 1, column: 6 }], 'a person: their header')

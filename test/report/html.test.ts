@@ -1,4 +1,4 @@
-// The report page: its sections, the summary in words, findings by rule with advice, problem cells, the picture, and
+// The report page: its sections, the summary in words, findings grouped by root cause with what to do, problem cells, the picture, and
 // every user-written text escaped.
 import t from 'tap'
 import { graphLabel } from '../../src/report/authority-graph.js'
@@ -41,17 +41,44 @@ t.test('the page: sections in order, the summary in words, no scripts, no extern
   t.match(page, 'Inherits &lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;', 'an initiative title cannot close the matrix')
 })
 
-t.test('findings by rule, each with its advice, names, state and waiver', async (t) => {
+t.test('findings in groups by root cause: count, what to do, each finding\'s next step; waived and resolved apart', async (t) => {
   const c = reportCase()
   const page = await renderAuditHtml(c)
-  const open = c.findings.filter((f) => f.state !== 'resolved')
-  for (const ruleId of new Set(open.map((f) => f.ruleId))) t.match(page, `id="rule-${ruleId}"`, `a section for ${ruleId}`)
-  t.match(page, /id="rule-multiple-final-deciders"[^]*?What to do:<\/strong> Name one Accountable person/, 'the rule\'s remediation')
-  t.match(page, /<strong>Two deciders<\/strong> \(initiative\)/, 'initiatives by title')
-  t.match(page, /<strong>Dana Founder<\/strong> \(person\)/, 'people by name')
-  t.match(page, /<li class="waived"><span class="badge state-waived">waived<\/span>[^]*?Waived: Founder &lt;hands over&gt; in June/, 'the waived finding, with its reason')
+  const section = page.slice(page.indexOf('id="findings"'), page.indexOf('id="resolved"'))
+  t.match(section, '<h2>Findings by root cause</h2>')
+  t.match(section, '7 findings need attention, about 6 records')
+  const heads = [...section.matchAll(/<section class="group sev-\w+" id="group-(\d+)">\n<h3>([^<]*) <span class="muted">\((\w+)\)<\/span><span class="badge sev-(\w+)">\w+<\/span> <span class="muted">(\d+ findings?)<\/span><\/h3>/g)]
+  t.strictSame(heads.map((m) => [m[1], m[2], m[3], m[4], m[5]]), c.groups.map((g, i) => [String(i + 1), c.model.initiative(g.key.id)?.title ?? c.model.person(g.key.id)?.name,
+    g.key.kind, g.severity, `${g.count} finding${g.count === 1 ? '' : 's'}`]).map((row) => row.map((v) => String(v).replaceAll('<', '&lt;').replaceAll('>', '&gt;'))),
+  'one heading per group, in the order given: its record by name, its kind, its worst severity and its count')
+  t.match(section, /id="group-1">\n<h3>Decider away [^]*?2 findings[^]*?<strong>What to do \(Absent decider\):<\/strong> Record a delegation[^]*?<strong>What to do \(No responsible\):<\/strong>/,
+    'a group of two rules: each rule\'s advice')
+  t.match(section, /id="group-1">[^]*?<span class="badge sev-error">Absent decider<\/span> No one can decide &quot;Decider away&quot;[^]*?Next step:<\/strong> Record a delegation from Cyd Away to an active deputy/,
+    'and each finding with its own next step, naming the people')
+  t.match(section, /<h3>Two deciders [^]*?1 finding<\/span><\/h3>\n<p class="advice"><strong>What to do:<\/strong> Make one of Dana Founder and [^<]+ Accountable for &quot;Two deciders&quot;/,
+    'a group whose findings share one next step: said once, as what to do')
+  t.notMatch(section.slice(section.indexOf('<h3>Two deciders'), section.indexOf('</section>', section.indexOf('<h3>Two deciders'))), 'Next step:', 'and not again')
+  t.match(section, /<strong>Two deciders<\/strong> \(initiative\)/, 'initiatives by title')
+  t.match(section, /<strong>Dana Founder<\/strong> \(person\)/, 'people by name')
+  t.match(section, /<h3 id="waived">Accepted by a waiver<\/h3>\n<ul class="findings"><li class="waived"><span class="badge state-waived">waived<\/span>[^]*?Waived: Founder &lt;hands over&gt; in June/, 'the waived finding apart, with its reason')
+  t.equal(section.match(/still holds Responsible on domain/g)?.length, 1, 'and in no group')
   t.match(page, /id="resolved"[^]*Nobody is Responsible for &quot;Two deciders&quot;/, 'the resolved finding')
-  t.match(page, /<span class="badge state-new">new<\/span>/)
+  t.match(section, /<span class="badge state-new">new<\/span>/)
+})
+
+t.test('a group lists what it is given and says how many more it has', async (t) => {
+  const c = reportCase()
+  const [first, ...rest] = c.groups
+  const page = await renderAuditHtml({ ...c, groups: [{ ...first!, count: 7 }, ...rest] })
+  t.match(page, /id="group-1">\n<h3>Decider away [^]*?7 findings[^]*?<p class="muted">…and 5 more\.<\/p><\/section>/)
+})
+
+t.test('everything waived: nothing needs attention, said so', async (t) => {
+  const c = reportCase()
+  const findings = c.findings.map((f) => ({ ...f, waived: { waiverId: 'w', reason: 'agreed' } }))
+  const page = await renderAuditHtml({ ...c, findings, groups: [] })
+  t.match(page, 'Nothing needs attention: every finding is accepted by a waiver.')
+  t.notMatch(page, 'class="group')
 })
 
 t.test('the matrix: one grid per domain, roles through domains in italics, problem cells marked with their rule', async (t) => {
@@ -97,7 +124,7 @@ t.test('the picture raises the alarm for the retired and for shareholders outsid
     .influence('sam', { over: 'olga', strength: 'high' })
     .influence('rita', { initiative: 'plant', strength: 'low' })
     .model(AT)
-  const page = await renderAuditHtml({ model, findings: [], run: { at: AT, scope: null, counts: { error: 0, warning: 0, info: 0 }, new: 0, persisting: 0, resolved: 0, waived: 0 } })
+  const page = await renderAuditHtml({ model, findings: [], groups: [], run: { at: AT, scope: null, counts: { error: 0, warning: 0, info: 0 }, new: 0, persisting: 0, resolved: 0, waived: 0 } })
   const node = (name: string): string => page.match(new RegExp(`<g id="[^"]*" class="node">(?:(?!</g>)[^])*?${name}[^]*?</g>`))?.[0] ?? ''
   t.match(node('Olga Owner'), '(shareholder)', 'the owner is labelled a shareholder')
   t.notMatch(node('Olga Owner'), '#d62728', 'but drawn as any decider')
@@ -121,7 +148,7 @@ t.test('a run without history (an audit of a file) says nothing about new and re
 })
 
 t.test('an empty registry still makes a page', async (t) => {
-  const page = await renderAuditHtml({ model: registry().model(AT), findings: [], run: { at: AT, scope: null, counts: { error: 0, warning: 0, info: 0 }, new: 0, persisting: 0, resolved: 0, waived: 0 } })
+  const page = await renderAuditHtml({ model: registry().model(AT), findings: [], groups: [], run: { at: AT, scope: null, counts: { error: 0, warning: 0, info: 0 }, new: 0, persisting: 0, resolved: 0, waived: 0 } })
   t.match(page, 'No rule found anything to fix.')
   t.match(page, 'No live initiatives in scope.')
   t.match(page, 'No lines of authority in scope.')
@@ -137,9 +164,9 @@ t.test('100 initiatives × 40 people: the matrix splits by domain, the picture l
     b.assign(`p${(i + 1) % 40}`, 'R', { initiative: `i${i}` })
     b.assign(`p${(i + 7) % 40}`, 'C', { initiative: `i${i}` })
   }
-  const page = await renderAuditHtml({ model: b.model(AT), findings: [], run: { at: AT, scope: { domainId: 'd1' }, counts: { error: 0, warning: 0, info: 0 }, new: 0, persisting: 0, resolved: 0, waived: 0 } })
+  const page = await renderAuditHtml({ model: b.model(AT), findings: [], groups: [], run: { at: AT, scope: { domainId: 'd1' }, counts: { error: 0, warning: 0, info: 0 }, new: 0, persisting: 0, resolved: 0, waived: 0 } })
   t.equal(page.match(/<table class="grid">/g)?.length, 1, 'a domain scope shows its own grid')
-  const all = await renderAuditHtml({ model: b.model(AT), findings: [], run: { at: AT, scope: null, counts: { error: 0, warning: 0, info: 0 }, new: 0, persisting: 0, resolved: 0, waived: 0 } })
+  const all = await renderAuditHtml({ model: b.model(AT), findings: [], groups: [], run: { at: AT, scope: null, counts: { error: 0, warning: 0, info: 0 }, new: 0, persisting: 0, resolved: 0, waived: 0 } })
   t.equal(all.match(/<table class="grid">/g)?.length, 8, 'one grid per domain')
   t.equal(all.match(/<th scope="row"/g)?.length, 100, 'every initiative has its row')
   const first = all.slice(all.indexOf('<h3>Domain 0 '), all.indexOf('<h3>Domain 1 '))

@@ -3,7 +3,7 @@
 import { runRules } from '../../src/audit/engine.js'
 import type { ReadModel } from '../../src/registry/read-model.js'
 import { summarizeFindings, type ReportRun } from '../../src/report/html.js'
-import type { ReportFinding } from '../../src/report/names.js'
+import type { ReportFinding, ReportGroup } from '../../src/report/names.js'
 import { AT, registry, type RegistryBuilder } from '../audit/model-builder.js'
 
 /** A name that would run a script, close an attribute or start a Graphviz escape if any of it were not escaped. */
@@ -38,7 +38,28 @@ export function hostileRegistry (): RegistryBuilder {
     .influence('investor', { initiative: 'inherits', strength: 'high' })
 }
 
-export interface ReportCase { model: ReadModel, findings: ReportFinding[], run: ReportRun }
+export interface ReportCase { model: ReadModel, findings: ReportFinding[], groups: ReportGroup[], run: ReportRun }
+
+const RANK = { error: 0, warning: 1, info: 2 } as const
+
+/**
+ * The page's groups for findings that were never stored: those that hold and are not waived, by subject, ranked as the
+ * service ranks them (severity, size, key). A stand-in for the page's own tests only: a stored run's page takes its
+ * groups from src/services/finding-groups.ts (test/report/report-route.test.ts checks that page).
+ */
+export function groupsBySubject (findings: readonly ReportFinding[]): ReportGroup[] {
+  const groups = new Map<string, ReportGroup & { findings: ReportFinding[] }>()
+  for (const f of findings.filter((f) => f.state !== 'resolved' && f.waived == null)) {
+    const key = `${f.subject.kind}\u0000${f.subject.id}`
+    const group = groups.get(key) ?? { key: f.subject, severity: f.severity, count: 0, findings: [] }
+    if (RANK[f.severity] < RANK[group.severity]) group.severity = f.severity
+    group.count++
+    group.findings.push(f)
+    groups.set(key, group)
+  }
+  const order = (g: ReportGroup): string => `${g.key.kind}\u0000${g.key.id}`
+  return [...groups.values()].sort((a, b) => RANK[a.severity] - RANK[b.severity] || b.count - a.count || (order(a) < order(b) ? -1 : 1))
+}
 
 /**
  * The registry's findings as a stored run: the first of each rule new, the others persisting, the retired founder's
@@ -55,7 +76,8 @@ export function reportCase (builder = hostileRegistry()): ReportCase {
   })
   findings.push({
     fingerprint: 'f'.repeat(32), ruleId: 'no-responsible', severity: 'warning', state: 'resolved', waived: null,
-    subject: { kind: 'initiative', id: 'two' }, related: [], message: 'Nobody is Responsible for "Two deciders"'
+    subject: { kind: 'initiative', id: 'two' }, related: [], message: 'Nobody is Responsible for "Two deciders"',
+    remediation: 'Name someone Responsible for "Two deciders"'
   })
-  return { model, findings, run: { ...summarizeFindings(findings, AT), id: 'run-1' } }
+  return { model, findings, groups: groupsBySubject(findings), run: { ...summarizeFindings(findings, AT), id: 'run-1' } }
 }

@@ -59,6 +59,7 @@ t.test('a stored run: valid, every rule described, each holding finding a result
   t.equal(run.automationDetails?.id, 'whodecides/audit/run-1')
   const results = run.results ?? []
   t.equal(results.length, c.findings.filter((f) => f.state !== 'resolved').length, 'a resolved finding is no result')
+  t.ok(results.every((r) => typeof r.properties?.remediation === 'string' && r.properties.remediation.length > 20), 'each result says what to do, in properties.remediation')
   for (const r of results) t.equal(run.tool.driver.rules?.[r.ruleIndex!]?.id, r.ruleId, `${r.ruleId}: its index points at its rule`)
   const two = results.find((r) => r.ruleId === 'multiple-final-deciders')!
   t.equal(two.level, 'error')

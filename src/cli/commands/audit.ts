@@ -1,4 +1,5 @@
-// `whodecides audit`: runs an audit (stored as a run, as POST /v1/audits does), prints its findings, and exits 1
+// `whodecides audit`: runs an audit (stored as a run, as POST /v1/audits does), prints its findings (grouped by root
+// cause as the API's ?groupBy= groups them, --group-by), and exits 1
 // when findings at or above --fail-on remain, waived ones aside: a scheduled job or a pipeline can gate on it.
 // `audit --from FILE` audits a bundle or a RACI spreadsheet alone, in an in-memory registry (src/cli/audit-from.ts).
 import { readFileSync } from 'node:fs'
@@ -46,7 +47,10 @@ export function failing (findings: Finding[], level: Severity): Finding[] {
   return findings.filter((f) => f.state !== 'resolved' && f.waived === null && rank(f.severity) >= rank(level))
 }
 
-interface AuditOptions { domain?: string, at?: string, format: string, out?: string, failOn?: Severity, from?: string }
+/** `--group-by`: the API's groupings (src/services/finding-groups.ts), or none for one finding a row. */
+const GROUPINGS = ['subject', 'rule', 'person', 'none'] as const
+
+interface AuditOptions { domain?: string, at?: string, format: string, groupBy: typeof GROUPINGS[number], out?: string, failOn?: Severity, from?: string }
 
 /** Findings of at least this many show a progress bar while they are read, on a terminal. */
 const LONG_AUDIT = 10_000
@@ -80,6 +84,8 @@ export function registerAudit (program: Command): void {
     .option('--domain <id>', 'audit this domain, its sub-domains and their initiatives only')
     .option('--at <time>', 'the time the registry is judged at (ISO-8601 or a date); default now', parseTime)
     .addOption(new Option('--format <format>', 'how to print the findings').choices(AUDIT_FORMATS).default('table'))
+    .addOption(new Option('--group-by <grouping>', 'show findings grouped by root cause, worst group first (table and json): by the record ' +
+      'each is about (subject), by rule, by each person named, or none for one finding a row').choices(GROUPINGS).default('subject'))
     .option('--out <file>', 'write the findings to this file instead of printing them')
     .addOption(new Option('--fail-on <severity>', 'exit 1 when findings of this severity or worse remain (waived ones do not count)').choices(['error', 'warning']))
     .option('--from <file>', 'audit this bundle (.json) or RACI matrix (.csv, .xlsx) alone, with no database or service; ' +
@@ -88,9 +94,14 @@ export function registerAudit (program: Command): void {
       const globals = globalsOf(command)
       const out = new Output(globals)
       // Loaded here: the report's modules are for this command only.
-      const { auditFormats, NAMED_KINDS } = await import('../audit-formats.js')
+      const { auditFormats, GROUPED_FORMATS, NAMED_KINDS } = await import('../audit-formats.js')
       const format = auditFormats[options.format]
       if (format === undefined) throw new UsageError(`--format: one of ${AUDIT_FORMATS.join(', ')}`)
+      const grouped = GROUPED_FORMATS.includes(options.format)
+      if (!grouped && command.getOptionValueSource('groupBy') === 'cli') {
+        throw new UsageError(`--group-by: for --format ${GROUPED_FORMATS.join(' or ')}; the ${options.format} output is not grouped`)
+      }
+      const groupBy = grouped && options.groupBy !== 'none' ? options.groupBy : undefined
       const { target, locate } = await auditTarget(options, command)
       let report: AuditReport
       let printed: string | Buffer
@@ -101,6 +112,7 @@ export function registerAudit (program: Command): void {
         const findings = await target.findings(run.id, (count) => { progress.increment(count) }).finally(() => { progress.stop() })
         const label = await labels(target, findings, NAMED_KINDS[options.format] ?? [], run.at)
         report = { run, findings, label, where: options.from ?? target.where, html: async () => await target.auditHtml(run.id), ...(locate === undefined ? {} : { locate }) }
+        if (groupBy !== undefined) report.grouped = { by: groupBy, groups: await target.findingGroups(run.id, groupBy) }
         printed = await format(report, out)
       } finally {
         await target.close()
