@@ -98,18 +98,26 @@ async function main (): Promise<void> {
       return words.length === 0 ? phrase : pick(words)
     }
 
-    // Each kind of query, drawn afresh for every round.
+    // Each kind of query, drawn afresh for every round. The broad ones match thousands of records: a letter, a
+    // two-letter prefix, a word most titles share; past RANKED_MATCHES matches they are answered newest first.
+    const LETTERS = ['a', 'm', 'r', 's', 'c', 'p', 'e', 'l']
+    const BROAD = ['roll', 'migr', 'ware', 'pay', 'cloud', 'europe', 're', 'pr']
     const kinds: Record<string, () => string> = {
+      'people, one letter': () => `/v1/people?q=${pick(LETTERS)}`,
       'people, prefix (2-4 letters)': () => `/v1/people?q=${encodeURIComponent(fold(pick(LAST)).slice(0, 2 + Math.floor(rnd() * 3)))}`,
       'people, whole name without accents': () => `/v1/people?q=${encodeURIComponent(fold(`${pick(FIRST)} ${pick(LAST)}`))}`,
       'people, accented word': () => `/v1/people?q=${encodeURIComponent(pick(LAST))}`,
       'people, id': () => `/v1/people?q=p${Math.floor(rnd() * PEOPLE)}`,
       'people, email': () => `/v1/people?q=${encodeURIComponent(`${fold(pick(FIRST))}.${fold(pick(LAST)).replace(/[^a-z0-9]/g, '')}`)}`,
+      'initiatives, one letter': () => `/v1/initiatives?q=${pick(LETTERS)}`,
+      'initiatives, broad prefix': () => `/v1/initiatives?q=${pick(BROAD)}`,
       'initiatives, prefix (2-4 letters)': () => `/v1/initiatives?q=${encodeURIComponent(fold(word(pick(NOUNS) + ' ' + pick(PLACES) + ' x')).slice(0, 2 + Math.floor(rnd() * 3)))}`,
       'initiatives, word': () => `/v1/initiatives?q=${encodeURIComponent(fold(word(pick(NOUNS) + ' ' + pick(VERBS))))}`,
       'initiatives, two words': () => `/v1/initiatives?q=${encodeURIComponent(`${fold(word(pick(VERBS)))} ${fold(word(pick(NOUNS)))}`)}`,
+      'initiatives, three words': () => `/v1/initiatives?q=${encodeURIComponent(`${fold(word(pick(VERBS)))} ${fold(word(pick(ADJECTIVES)))} ${fold(word(pick(NOUNS)))}`)}`,
       'initiatives, id': () => `/v1/initiatives?q=i${Math.floor(rnd() * INITIATIVES)}`,
       'initiatives, word + status filter': () => `/v1/initiatives?status=active&q=${encodeURIComponent(fold(word(pick(NOUNS) + ' ' + pick(PLACES) + ' x')))}`,
+      'initiatives, broad + domain filter': () => `/v1/initiatives?domainId=d${Math.floor(rnd() * 100)}&q=${pick(BROAD)}`,
       'domains, prefix': () => `/v1/domains?q=${encodeURIComponent(fold(word(pick(NOUNS) + ' x')).slice(0, 3))}`
     }
     const baselines: Record<string, () => string> = {
@@ -119,8 +127,16 @@ async function main (): Promise<void> {
     }
     const at = `&at=${encodeURIComponent(new Date().toISOString())}`
     const past: Record<string, () => string> = {
-      'at a past time: people, word': () => `${kinds['people, whole name without accents']!()}${at}`,
-      'at a past time: initiatives, word': () => `${kinds['initiatives, word']!()}${at}`
+      'at: initiatives list, no q (baseline)': () => `/v1/initiatives?${at.slice(1)}`,
+      'at: people, one letter': () => `${kinds['people, one letter']!()}${at}`,
+      'at: people, whole name': () => `${kinds['people, whole name without accents']!()}${at}`,
+      'at: people, email': () => `${kinds['people, email']!()}${at}`,
+      'at: initiatives, one letter': () => `${kinds['initiatives, one letter']!()}${at}`,
+      'at: initiatives, broad prefix': () => `${kinds['initiatives, broad prefix']!()}${at}`,
+      'at: initiatives, word': () => `${kinds['initiatives, word']!()}${at}`,
+      'at: initiatives, two words': () => `${kinds['initiatives, two words']!()}${at}`,
+      'at: initiatives, id': () => `${kinds['initiatives, id']!()}${at}`,
+      'at: initiatives, word + status filter': () => `${kinds['initiatives, word + status filter']!()}${at}`
     }
     const all = { ...baselines, ...kinds, ...past }
     const times: Record<string, number[]> = Object.fromEntries(Object.keys(all).map((k) => [k, []]))
@@ -138,7 +154,11 @@ async function main (): Promise<void> {
     }
     closeDatabase(db)
 
-    const base = percentile([...times['baseline: initiatives list, no q']!].sort((a, b) => a - b), 0.99)
+    const p99Of = (name: string): number => percentile([...times[name]!].sort((a, b) => a - b), 0.99)
+    const base = p99Of('baseline: initiatives list, no q')
+    // Each query against the plain list it searches: the people list, the initiatives list (domains too), or at a past time the initiatives list then.
+    const baseOf = (name: string): number => name.startsWith('at:') ? p99Of('at: initiatives list, no q (baseline)')
+      : name.startsWith('people') ? p99Of('baseline: people list, no q') : base
     console.log(`search benchmark — ${PEOPLE} people, ${INITIATIVES} initiatives, ${ROUNDS} rounds of each query, through the list services`)
     console.log(`node ${process.version}, ${new Date().toISOString()}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} on ${cpus().length} cores`)
     console.log(`seeding with the search triggers: ${seeded.seconds.toFixed(2)} s`)
@@ -147,11 +167,11 @@ async function main (): Promise<void> {
     for (const [name, samples] of Object.entries(times)) {
       const sorted = [...samples].sort((a, b) => a - b)
       const p99 = percentile(sorted, 0.99)
-      if (!name.startsWith('baseline') && !name.startsWith('at a past')) worst = Math.max(worst, p99)
+      if (!name.includes('baseline')) worst = Math.max(worst, p99)
       console.log(name.padEnd(42), percentile(sorted, 0.5).toFixed(2).padStart(8), p99.toFixed(2).padStart(8),
-        (p99 / base).toFixed(2).padStart(15), `${Math.round(100 * matches[name]! / samples.length)}%`.padStart(7))
+        (p99 / baseOf(name)).toFixed(2).padStart(15), `${Math.round(100 * matches[name]! / samples.length)}%`.padStart(7))
     }
-    console.log(`worst search p99 (current records): ${worst.toFixed(2)} ms — target under 5 ms: ${worst < 5 ? 'met' : 'NOT met'}`)
+    console.log(`worst search p99: ${worst.toFixed(2)} ms (${(worst / base).toFixed(2)} × the list's) — target under 5 ms: ${worst < 5 ? 'met' : 'NOT met'}`)
   }
 }
 

@@ -262,8 +262,9 @@ t.test('migration 0009 indexes what a database at 0008 already holds, current an
   const sqlite = new Database(dbPath)
   for (const kind of ['people', 'domains', 'initiatives']) {
     sqlite.exec(`DROP TRIGGER ${kind}_search_insert; DROP TRIGGER ${kind}_search_update; DROP TRIGGER ${kind}_search_delete;
-      DROP TRIGGER ${kind}_versions_search_insert; DROP TABLE ${kind}_search; DROP TABLE ${kind}_versions_search`)
+      DROP TRIGGER ${kind}_search_defer; DROP TRIGGER ${kind}_versions_search_insert; DROP TABLE ${kind}_search; DROP TABLE ${kind}_versions_search`)
   }
+  sqlite.exec('DROP TABLE search_pending')
   sqlite.exec(`DELETE FROM __drizzle_migrations WHERE created_at >= ${since}`)
   t.equal((sqlite.prepare('SELECT count(*) AS n FROM sqlite_master WHERE name LIKE \'%search%\'').get() as { n: number }).n, 0, 'the database is as at 0008')
   sqlite.close()

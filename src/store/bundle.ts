@@ -4,6 +4,7 @@ import { asc, getTableColumns } from 'drizzle-orm'
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core'
 import { assignments, decisions, delegations, domains, influences, initiatives, people } from '../../db/schema.js'
 import { statement, type Db } from './connection.js'
+import { deferSearchFeeding } from './search-feed.js'
 
 export const BUNDLE_COLLECTIONS = ['people', 'domains', 'initiatives', 'assignments', 'delegations', 'influences', 'decisions'] as const
 export type BundleCollection = typeof BUNDLE_COLLECTIONS[number]
@@ -59,9 +60,14 @@ export interface TableWriter {
   remove: (id: string) => void
 }
 
-/** Every collection's writer, for a bulk write of many kinds in one transaction. */
-export const bundleWriters = (db: Db): Record<BundleCollection, TableWriter> =>
-  Object.fromEntries(BUNDLE_COLLECTIONS.map((c) => [c, tableWriter(db, c)])) as Record<BundleCollection, TableWriter>
+/**
+ * Every collection's writer, for a bulk write of many kinds in one transaction (the store's transact): the search
+ * indexes take the records it creates once, at its end (src/store/search-feed.ts).
+ */
+export function bundleWriters (db: Db): Record<BundleCollection, TableWriter> {
+  deferSearchFeeding(db)
+  return Object.fromEntries(BUNDLE_COLLECTIONS.map((c) => [c, tableWriter(db, c)])) as Record<BundleCollection, TableWriter>
+}
 
 /** Raw prepared writes of one collection, built from the drizzle schema so they follow it. */
 function tableWriter (db: Db, collection: BundleCollection): TableWriter {

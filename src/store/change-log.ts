@@ -2,6 +2,7 @@
 // services and the audit process (which records its runs), below both.
 import type { Entity } from '../../db/schema.js'
 import { statement, type Db } from './connection.js'
+import { feedPendingSearch } from './search-feed.js'
 
 export interface Actor {
   keyId: string | null
@@ -59,7 +60,7 @@ export function recordChange (db: Db, actor: Actor, at: string, m: Mutation): nu
 
 /**
  * Runs fn in one IMMEDIATE transaction: all of it commits, or none of it. Inside a transaction already, fn runs
- * in a savepoint of it. (What better-sqlite3's transaction().immediate() does, without building its four wrapper
+ * in a savepoint of it. Search entries a bulk write held back (src/store/search-feed.ts) are fed before it ends. (What better-sqlite3's transaction().immediate() does, without building its four wrapper
  * functions on every call: that cost a write more than its change-log entry.)
  */
 export function transact<T> (db: Db, fn: () => T): T {
@@ -67,6 +68,7 @@ export function transact<T> (db: Db, fn: () => T): T {
   statement(db, nested ? 'SAVEPOINT transact' : 'BEGIN IMMEDIATE').run()
   try {
     const result = fn()
+    feedPendingSearch(db)
     statement(db, nested ? 'RELEASE transact' : 'COMMIT').run()
     return result
   } catch (err) {

@@ -1,5 +1,5 @@
 // Full-text search for ?q= on the people, domains and initiatives lists: FTS5 indexes kept in step by triggers
-// (db/migrations/0009_search.sql), ranked by bm25, paged by (rank, id).
+// (db/migrations/0009_search.sql, 0010), ranked by bm25 — or newest first past RANKED_MATCHES matches — and paged.
 import { invalidField, ProblemError } from '../errors.js'
 import { toInstant } from '../clock.js'
 import { statement, type Db } from './connection.js'
@@ -41,24 +41,52 @@ export function matchExpression (q: string): string {
   return words.map((w) => `"${w}"*`).join(' ')
 }
 
-/** Where a page of search results starts: after this rank, or at this rank after this id. */
-interface RankAfter { rank: number, id: string }
+/**
+ * Past this many matches of q (before the filters), ranking them all would cost more than the answer may take (bm25
+ * reads each match: ~1.5 µs a match here, two words more): the answer is then in recency order (docs/search.md).
+ */
+export const RANKED_MATCHES = 250
 
-function rankAfter (cursor: string | undefined): RankAfter | undefined {
+/**
+ * The orders of a search's answer. `rank`: best first by bm25, equal ranks by id. `recent`: newest first by the
+ * index's rowid — for the current records the order they were created in, at a past time the order their matching
+ * versions were written in; FTS5 walks its index in rowid order and stops after a page, whatever the matches number.
+ */
+type After = { order: 'rank', rank: number, id: string } | { order: 'recent', position: number }
+
+/** A cursor's value: `<rank>|<id>` in rank order, `~<position>` in recency order. */
+function pageAfter (cursor: string | undefined): After | undefined {
   if (cursor === undefined) return undefined
   const value = decodeCursor(cursor, 'rank')
+  if (value.startsWith('~')) {
+    const position = Number(value.slice(1))
+    if (!/^~\d{1,15}$/.test(value)) throw badCursor()
+    return { order: 'recent', position }
+  }
   const bar = value.indexOf('|')
   const rank = Number(value.slice(0, bar))
-  if (bar < 1 || !Number.isFinite(rank)) throw invalidField('/cursor', 'not a cursor this service returned', 'query')
-  return { rank, id: value.slice(bar + 1) }
+  if (bar < 1 || !Number.isFinite(rank)) throw badCursor()
+  return { order: 'rank', rank, id: value.slice(bar + 1) }
 }
 
-function toRankPage<T> (rows: Array<{ item: T, id: string, rank: number }>, limit: number): Page<T> {
+const badCursor = (): ProblemError => invalidField('/cursor', 'not a cursor this service returned', 'query')
+
+/** The order of a first page: by rank unless q matches more than RANKED_MATCHES records (or versions) of the index. */
+function orderFor (db: Db, fts: string, match: string): 'rank' | 'recent' {
+  const { n } = statement(db, `SELECT count(*) AS n FROM (SELECT 1 FROM ${fts} WHERE ${fts} MATCH ? LIMIT ${RANKED_MATCHES + 1})`).get(match) as { n: number }
+  return n > RANKED_MATCHES ? 'recent' : 'rank'
+}
+
+interface Found<T> { item: T, cursor: string }
+
+function toPage<T> (rows: Array<Found<T>>, limit: number): Page<T> {
   const items = rows.slice(0, limit).map((r) => r.item)
   if (rows.length <= limit) return { items, nextCursor: null }
-  const last = rows[limit - 1]!
-  return { items, nextCursor: encodeCursor('rank', `${last.rank}|${last.id}`) }
+  return { items, nextCursor: encodeCursor('rank', rows[limit - 1]!.cursor) }
 }
+
+const cursorOf = (row: { rank: number, id: string } | { position: number }): string =>
+  'position' in row ? `~${row.position}` : `${row.rank}|${row.id}`
 
 /** Equality conditions on columns of the current table (as `t`); undefined values are skipped. Names come from code. */
 export const equalsNow = (columns: Record<string, string | undefined>): Condition[] => Object.entries(columns)
@@ -68,25 +96,43 @@ export const equalsNow = (columns: Record<string, string | undefined>): Conditio
 export const equalsAt = (fields: Record<string, string | undefined>): Condition[] => Object.entries(fields)
   .filter(([, value]) => value !== undefined).map(([field, value]) => ({ sql: `${versionField(field)} = @f_${field}`, params: { [`f_${field}`]: value } }))
 
-const AFTER = (rank: string, id: string): string => `(${rank} > @rank OR (${rank} = @rank AND ${id} > @after))`
+/**
+ * The SELECT of one page's candidates over `from` (the FTS table `fts` joined to what the conditions read), in the
+ * page's order, from where the cursor left off. In rank order every match is ranked, then sorted; in recency order
+ * FTS5 consumes ORDER BY rowid and the walk stops once the page is full.
+ */
+function ordered (fts: string, entity: Searchable, columns: string, from: string, conditions: string[], order: 'rank' | 'recent', after: After | undefined): string {
+  if (order === 'recent') {
+    const where = after === undefined ? conditions : [...conditions, `${fts}.rowid < @position`]
+    return `SELECT ${columns}, ${fts}.rowid AS position FROM ${from} WHERE ${where.join(' AND ')} ORDER BY ${fts}.rowid DESC`
+  }
+  const ranked = `SELECT ${columns}, ${bm25(fts, entity)} AS rank FROM ${from} WHERE ${conditions.join(' AND ')}`
+  return `SELECT * FROM (${ranked}) ${after === undefined ? '' : 'WHERE (rank > @rank OR (rank = @rank AND id > @after))'} ORDER BY rank, id`
+}
+
+function afterParams (after: After | undefined): Record<string, unknown> {
+  if (after === undefined) return {}
+  return after.order === 'recent' ? { position: after.position } : { rank: after.rank, after: after.id }
+}
 
 /**
- * The current records matching q and every condition (SQL over the table as `t`), best first, ties by id; `find`
- * reads a record by id. The match is by words and prefixes of id, name, title and email, whatever their case and
- * accents.
+ * The current records matching q and every condition (SQL over the table as `t`), in the order of RANKED_MATCHES;
+ * `find` reads a record by id. The match is by words and prefixes of id, name, title and email, whatever their case
+ * and accents. A cursor keeps the order of the first page.
  */
 export function searchPage<R> (db: Db, entity: Searchable, q: string, page: PageRequest, where: Condition[], find: (id: string) => R): Page<R> {
   const limit = page.limit ?? DEFAULT_PAGE_SIZE
-  const after = rankAfter(page.cursor)
+  const after = pageAfter(page.cursor)
+  const match = matchExpression(q)
   const fts = `${entity}_search`
-  const conditions = [`${fts} MATCH @match`, ...where.map((c) => c.sql)]
-  const ranked = `SELECT t.id AS id, ${bm25(fts, entity)} AS rank FROM ${fts} CROSS JOIN ${entity} t ON t.rowid = ${fts}.rowid
-    WHERE ${conditions.join(' AND ')}`
-  const sql = `SELECT id, rank FROM (${ranked}) ${after === undefined ? '' : `WHERE ${AFTER('rank', 'id')}`} ORDER BY rank, id LIMIT @limit`
-  const params: Record<string, unknown> = Object.assign({}, ...where.map((c) => c.params), { match: matchExpression(q), limit: limit + 1 })
-  if (after !== undefined) Object.assign(params, { rank: after.rank, after: after.id })
-  const rows = run(() => statement(db, sql).all(params) as Array<{ id: string, rank: number }>)
-  return toRankPage(rows.map((r) => ({ ...r, item: find(r.id) })), limit)
+  return run(() => {
+    const order = after?.order ?? orderFor(db, fts, match)
+    const sql = `${ordered(fts, entity, 't.id AS id', `${fts} CROSS JOIN ${entity} t ON t.rowid = ${fts}.rowid`,
+      [`${fts} MATCH @match`, ...where.map((c) => c.sql)], order, after)} LIMIT @limit`
+    const params = Object.assign({}, ...where.map((c) => c.params), afterParams(after), { match, limit: limit + 1 })
+    const rows = statement(db, sql).all(params) as Array<{ id: string, rank: number } | { id: string, position: number }>
+    return toPage(rows.map((r) => ({ item: find(r.id), cursor: cursorOf(r) })), limit)
+  })
 }
 
 export interface SearchAtFilter<R> {
@@ -99,35 +145,35 @@ export interface SearchAtFilter<R> {
 
 /**
  * The records as they stood at `at` whose version then matches q (a record renamed since is found by its old name,
- * not its new one), best first, ties by id. Ranked over every version ever indexed.
+ * not its new one), in the order of RANKED_MATCHES counted over every version ever indexed.
  */
 export function searchPageAt<R> (db: Db, entity: Searchable, time: string, q: string, page: PageRequest, filter: SearchAtFilter<R>): Page<R> {
   const limit = page.limit ?? DEFAULT_PAGE_SIZE
-  const after = rankAfter(page.cursor)
+  const after = pageAfter(page.cursor)
   const at = toInstant(time)
+  const match = matchExpression(q)
   const fts = `${entity}_versions_search`
   const conditions = [
     `${fts} MATCH @match`, `h.entity = '${entity}'`, 'h.sys_from <= @at', '(h.sys_to IS NULL OR h.sys_to > @at)',
     ...filter.where.map((c) => c.sql)
   ]
-  const ranked = `SELECT c.after AS after, h.sys_to IS NULL AS current, c.entity_id AS id, ${bm25(fts, entity)} AS rank
-    FROM ${fts} CROSS JOIN history h ON h.revision = ${fts}.rowid CROSS JOIN changes c ON c.revision = h.revision WHERE ${conditions.join(' AND ')}`
   // CROSS JOIN: the index's matches drive the loop (each version found by its revision), never a walk of the history.
-  const sql = `SELECT after, current, id, rank FROM (${ranked}) ${after === undefined ? '' : `WHERE ${AFTER('rank', 'id')}`} ORDER BY rank, id`
-  const params: Record<string, unknown> = Object.assign({}, ...filter.where.map((c) => c.params), { match: matchExpression(q), at })
-  if (after !== undefined) Object.assign(params, { rank: after.rank, after: after.id })
-  const rows: Array<{ item: R, id: string, rank: number }> = []
+  const from = `${fts} CROSS JOIN history h ON h.revision = ${fts}.rowid CROSS JOIN changes c ON c.revision = h.revision`
+  const params = Object.assign({}, ...filter.where.map((c) => c.params), afterParams(after), { match, at })
+  const rows: Array<Found<R>> = []
   run(() => {
+    const order = after?.order ?? orderFor(db, fts, match)
+    const sql = ordered(fts, entity, 'c.after AS after, h.sys_to IS NULL AS current, c.entity_id AS id', from, conditions, order, after)
     // Versions until a page and one more pass the check; breaking out closes the cursor.
-    for (const row of statement(db, sql).iterate(params) as IterableIterator<{ after: string, current: 0 | 1, id: string, rank: number }>) {
+    for (const row of statement(db, sql).iterate(params) as IterableIterator<{ after: string, current: 0 | 1, id: string } & ({ rank: number } | { position: number })>) {
       const version = JSON.parse(row.after) as R
       const item = filter.asOf === undefined ? version : filter.asOf(db, version, at, row.current === 1)
       if (filter.keep !== undefined && !filter.keep(item)) continue
-      rows.push({ item, id: row.id, rank: row.rank })
+      rows.push({ item, cursor: cursorOf(row) })
       if (rows.length > limit) break
     }
   })
-  return toRankPage(rows, limit)
+  return toPage(rows, limit)
 }
 
 /**
