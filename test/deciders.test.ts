@@ -3,7 +3,8 @@ import fc from 'fast-check'
 import t, { type Test } from 'tap'
 import { resolveDecider } from '../src/registry/resolver.js'
 import { loadSnapshot } from '../src/registry/snapshot.js'
-import type { Target } from '../src/registry/types.js'
+import type { PersonStatus } from '../db/schema.js'
+import type { RegistryData, Target } from '../src/registry/types.js'
 import { assertProblem, buildTestApp, type TestApp } from './helper.js'
 import { AT, EPOCH, RegistryBuilder, writeRegistry } from './registry/registry-data.js'
 
@@ -262,7 +263,8 @@ const registryData = fc.record({
   homes: fc.array(fc.option(fc.constantFrom(...DOMAINS), { nil: null, freq: 4 }), { minLength: INITIATIVES.length, maxLength: INITIATIVES.length }),
   rules: fc.array(fc.constantFrom('single', 'pool', 'unanimous' as const), { minLength: INITIATIVES.length, maxLength: INITIATIVES.length }),
   assignments: fc.array(fc.tuple(fc.constantFrom(...PEOPLE), where, period), { maxLength: 10 }),
-  delegations: fc.array(fc.tuple(fc.constantFrom(...PEOPLE), fc.constantFrom(...PEOPLE), fc.oneof(where, fc.constant('*')), period), { maxLength: 8 })
+  delegations: fc.array(fc.tuple(fc.constantFrom(...PEOPLE), fc.constantFrom(...PEOPLE), fc.oneof(where, fc.constant('*')), period,
+    fc.constantFrom('deputy', 'transfer' as const)), { maxLength: 8 })
 }).map((r) => {
   const b = new RegistryBuilder().people(...PEOPLE)
   // Parents only among earlier domains: a tree, as the service keeps it.
@@ -276,9 +278,49 @@ const registryData = fc.record({
     times.add(`${person} ${from}`)
   }
   r.assignments.forEach(([person, target, [from, to]], i) => b.assign(`a${(7 * i) % 10}${i}`, person, target, 'A', from, to))
-  r.delegations.forEach(([from, to, scope, [validFrom, validTo]], i) => { if (from !== to) b.delegate(`g${(3 * i) % 8}${i}`, from, to, scope, validFrom, validTo) })
+  r.delegations.forEach(([from, to, scope, [validFrom, validTo], kind], i) => { if (from !== to) b.delegate(`g${(3 * i) % 8}${i}`, from, to, scope, validFrom, validTo, kind) })
   return b.build()
 })
+
+const holds = (r: { validFrom: string, validTo: string | null }, at: string): boolean => r.validFrom <= at && (r.validTo === null || at < r.validTo)
+
+/** A person's status at `at`, read from the generated rows: the latest change on or before it; active without one. */
+function statusIn (data: RegistryData, personId: string, at: string): PersonStatus {
+  let found: { status: PersonStatus, validFrom: string } | undefined
+  for (const s of data.statuses) if (s.personId === personId && s.validFrom <= at && (found === undefined || s.validFrom >= found.validFrom)) found = s
+  return found?.status ?? 'active'
+}
+
+/**
+ * What each kind promises, checked on an answer against the generated rows rather than any registry source: every
+ * delegation followed is one of the rows, of the kind the step says, valid then, from the person the path had reached;
+ * a deputy only for someone not active then; every decider is active; and a decider reached without a delegation has
+ * no transfer valid then that covers the initiative whatever its domains (one of its own, or one for everything).
+ * Returns whether the answer followed a transfer from an active person.
+ */
+function kindsHold (t: Test, data: RegistryData, target: Target, at: string, answer: { deciders: { personId: string, via: any[] }[] }): boolean {
+  let activeTransfer = false
+  for (const d of answer.deciders) {
+    let reached = d.via[0].kind === 'assignment' ? data.assignments.find((a) => a.id === d.via[0].id)?.personId : undefined
+    for (const step of d.via.slice(1)) {
+      const row = data.delegations.find((g) => g.id === step.id)
+      const status = reached === undefined ? undefined : statusIn(data, reached, at)
+      if (row === undefined || row.kind !== step.delegationKind || !holds(row, at) || row.fromPersonId !== reached || row.toPersonId !== step.to ||
+        (row.kind === 'deputy' && status === 'active')) {
+        t.fail(`${target.kind} ${target.id} at ${at}: step ${JSON.stringify(step)} breaks its kind's promise`)
+        return activeTransfer
+      }
+      if (row.kind === 'transfer' && status === 'active') activeTransfer = true
+      reached = row.toPersonId
+    }
+    if (reached !== d.personId || statusIn(data, d.personId, at) !== 'active') t.fail(`${target.kind} ${target.id} at ${at}: ${d.personId} decides, not active or not reached`)
+    if (d.via.length === 1 && target.kind === 'initiative' && data.delegations.some((g) => g.kind === 'transfer' && g.fromPersonId === d.personId && holds(g, at) &&
+      (g.allScopes || g.initiativeId === target.id))) {
+      t.fail(`initiative ${target.id} at ${at}: ${d.personId} decides though a transfer of theirs covers it`)
+    }
+  }
+  return activeTransfer
+}
 
 /** An answer over HTTP as the resolver gives it: without its sentence, caveats and next up, and its paths without names. */
 function core ({ summary: _summary, caveats: _caveats, nextUp: _nextUp, ...answer }: any): object {
@@ -291,6 +333,7 @@ t.test('over HTTP, every answer and every authority matches the snapshot of the 
   const ats = ['2026-01-15T00:00:00.000Z', '2026-03-01T00:00:00.000Z', '2026-05-01T00:00:00.000Z']
   let checked = 0
   let granted = 0
+  let transfersWhileActive = 0
   for (const data of samples) {
     const { app, call } = await buildTestApp(t)
     writeRegistry(app.runtime.db, data)
@@ -305,6 +348,7 @@ t.test('over HTTP, every answer and every authority matches the snapshot of the 
         const got = await get(call, url)
         t.strictSame(core(got), { [target.kind === 'initiative' ? 'initiativeId' : 'domainId']: target.id, ...rest }, url)
         t.type(got.summary, 'string')
+        if (kindsHold(t, data, target, at, got)) transfersWhileActive++
         for (const d of answer.deciders) expected.get(d.personId)![target.kind === 'initiative' ? 'initiatives' : 'domains'].push(target.id)
         checked++
       }
@@ -318,6 +362,7 @@ t.test('over HTTP, every answer and every authority matches the snapshot of the 
     await app.close()
   }
   t.ok(checked >= 300 && granted > 60, `${checked} answers and ${granted} grants of authority compared`)
+  t.ok(transfersWhileActive >= 10, `${transfersWhileActive} answers followed a transfer from an active person`)
 })
 
 t.test('a transfer hands the decision over while the delegator is active; a deputy does not; ?at= before, during and after', async (t) => {

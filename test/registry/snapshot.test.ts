@@ -141,7 +141,10 @@ const registry = fc.record({
     { minLength: INITIATIVES.length, maxLength: INITIATIVES.length }),
   assignments: fc.uniqueArray(fc.record({ n: fc.integer({ min: 0, max: 999 }), person: fc.constantFrom(...PEOPLE), where, role: fc.constantFrom('A', 'A', 'A', 'R' as const), period }),
     { selector: (a) => a.n, maxLength: 14 }),
-  delegations: fc.uniqueArray(fc.record({ n: fc.integer({ min: 0, max: 999 }), from: fc.constantFrom(...PEOPLE), to: fc.constantFrom(...PEOPLE), scope: fc.oneof(where, fc.constant('*')), period }),
+  delegations: fc.uniqueArray(fc.record({
+    n: fc.integer({ min: 0, max: 999 }), from: fc.constantFrom(...PEOPLE), to: fc.constantFrom(...PEOPLE), scope: fc.oneof(where, fc.constant('*')), period,
+    kind: fc.constantFrom('deputy', 'transfer' as const)
+  }),
     { selector: (d) => d.n, maxLength: 12 })
 }).map((r) => {
   const b = new RegistryBuilder()
@@ -157,7 +160,7 @@ const registry = fc.record({
   })
   INITIATIVES.forEach((id, i) => b.initiative(id, r.initiatives[i]![0], r.initiatives[i]![1]))
   for (const a of r.assignments) b.assign(`a${a.n}`, a.person, a.where, a.role, a.period.validFrom, a.period.validTo)
-  for (const d of r.delegations) if (d.from !== d.to) b.delegate(`g${d.n}`, d.from, d.to, d.scope, d.period.validFrom, d.period.validTo)
+  for (const d of r.delegations) if (d.from !== d.to) b.delegate(`g${d.n}`, d.from, d.to, d.scope, d.period.validFrom, d.period.validTo, d.kind)
   return b.build()
 })
 
@@ -166,6 +169,7 @@ const targets: Target[] = [...INITIATIVES.map((id) => ({ kind: 'initiative' as c
 t.test('the SQL source, the snapshot and the index agree on random registries', async (t) => {
   let compared = 0
   const resolutions = new Set<string>()
+  const kinds = new Set<string>()
   fc.assert(fc.property(registry, (data) => {
     const db = openDatabase(':memory:')
     try {
@@ -181,7 +185,9 @@ t.test('the SQL source, the snapshot and the index agree on random registries', 
             if (other !== fromSql) throw new Error(`${target.kind} ${target.id} at ${at}: sql ${fromSql} ≠ ${name} ${other}`)
           }
           compared++
-          resolutions.add((JSON.parse(fromSql) as DeciderAnswer).resolution)
+          const answer = JSON.parse(fromSql) as DeciderAnswer
+          resolutions.add(answer.resolution)
+          for (const d of answer.deciders) for (const step of d.via) if (step.kind === 'delegation') kinds.add(step.delegationKind)
         }
       }
     } finally {
@@ -190,5 +196,6 @@ t.test('the SQL source, the snapshot and the index agree on random registries', 
   }), { seed: 20260303, numRuns: 120 })
   t.ok(compared > 5000, `${compared} answers compared`)
   t.strictSame([...resolutions].sort(), ['absent', 'ambiguous', 'clear', 'none'], 'the random registries reach every resolution')
+  t.strictSame([...kinds].sort(), ['deputy', 'transfer'], 'and follow delegations of both kinds')
 })
 
