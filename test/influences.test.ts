@@ -1,6 +1,6 @@
 // Influences: the change agent's observations — auditors write, everyone reads; one target, never over oneself.
 import t from 'tap'
-import { assertProblem, type TestApp } from './helper.js'
+import { assertProblem, recordOf, type TestApp } from './helper.js'
 import { buildSeededApp as setup, changeAt, changeCount, ISO } from './seed-registry.js'
 
 const steers = { personId: 'alan', overPersonId: 'ada', strength: 'high' }
@@ -14,7 +14,7 @@ t.test('create, get, change and delete an influence', async (t) => {
   t.equal(res.statusCode, 201)
   t.equal(res.headers.location, '/v1/influences/alan-over-ada')
   t.equal(res.headers.etag, '"1"')
-  const body = res.json()
+  const body = recordOf(res)
   t.match(body.createdAt, ISO)
   t.strictSame(body, {
     id: 'alan-over-ada', personId: 'alan', initiativeId: null, domainId: null, overPersonId: 'ada', strength: 'high',
@@ -37,18 +37,18 @@ t.test('create, get, change and delete an influence', async (t) => {
   t.equal(retargeted.statusCode, 200)
   t.equal(retargeted.headers.etag, '"2"')
   t.equal(Number(retargeted.headers['x-revision']), revision + 1)
-  t.strictSame(retargeted.json(), {
+  t.strictSame(recordOf(retargeted), {
     ...body, overPersonId: null, domainId: 'pricing', strength: 'medium', note: null,
-    observedAt: '2026-03-03T09:00:00.000Z', version: 2, updatedAt: retargeted.json().updatedAt
+    observedAt: '2026-03-03T09:00:00.000Z', version: 2, updatedAt: recordOf(retargeted).updatedAt
   })
-  t.match(changeAt(app, revision + 1), { action: 'update', before: body, after: retargeted.json() })
-  t.strictSame((await call({ method: 'GET', url: '/v1/influences/alan-over-ada' })).json(), retargeted.json(), 'the change is stored')
+  t.match(changeAt(app, revision + 1), { action: 'update', before: body, after: recordOf(retargeted) })
+  t.strictSame((await call({ method: 'GET', url: '/v1/influences/alan-over-ada' })).json(), recordOf(retargeted), 'the change is stored')
 
   const removed = await call({ method: 'DELETE', url: '/v1/influences/alan-over-ada', headers: { 'if-match': '"2"' }, as: 'auditor' })
   t.equal(removed.statusCode, 204)
   t.equal(removed.body, '')
   t.equal(Number(removed.headers['x-revision']), revision + 2)
-  t.strictSame(changeAt(app, revision + 2), { action: 'delete', entity: 'influences', entityId: 'alan-over-ada', before: retargeted.json(), after: null })
+  t.strictSame(changeAt(app, revision + 2), { action: 'delete', entity: 'influences', entityId: 'alan-over-ada', before: recordOf(retargeted), after: null })
   assertProblem(t, await call({ method: 'GET', url: '/v1/influences/alan-over-ada' }), 404, 'WHODECIDES_ERR_NOT_FOUND')
   t.equal(changeCount(app, 'influences'), 3, 'one change-log entry per mutation')
 })

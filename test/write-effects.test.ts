@@ -127,6 +127,52 @@ t.test('a write that changes no boundary answers an empty list', async (t) => {
   t.match(changes(created), [['raised', 'no-final-decider', id]], 'a new initiative without a decider raises its problems')
 })
 
+t.test('an influence over a decider, made, changed and deleted, says what it raised and cleared', async (t) => {
+  const { call } = await setup(t)
+  await call({ method: 'PATCH', url: '/v1/people/alan', payload: { status: 'retired' } })
+  await assign(call, { personId: 'ada', role: 'A', initiativeId: 'new-prices' })
+  await assign(call, { personId: 'grace', role: 'R', initiativeId: 'new-prices' })
+  const made = await call({ method: 'POST', url: '/v1/influences', payload: { id: 'steers', personId: 'alan', overPersonId: 'ada', strength: 'high' } })
+  t.equal(made.statusCode, 201)
+  t.strictSame(changes(made), [['raised', 'retired-influence', 'alan']], 'a retired person steering the decider of new-prices')
+  t.match(made.json().effects, { initiatives: ['new-prices'], items: [{ initiativeId: 'new-prices', message: /Alan Turing \(retired\) still steers Ada Lovelace, who decides "New prices"/ }] })
+  t.equal(made.headers.link, FINDINGS)
+
+  const moved = await call({ method: 'PATCH', url: '/v1/influences/steers', payload: { personId: 'grace' } })
+  t.equal(moved.statusCode, 200)
+  t.strictSame(changes(moved), [['cleared', 'retired-influence', 'alan']], 'an active person steering raises nothing')
+
+  const back = await call({ method: 'PATCH', url: '/v1/influences/steers', payload: { personId: 'alan' } })
+  t.strictSame(changes(back), [['raised', 'retired-influence', 'alan']])
+  const gone = await call({ method: 'DELETE', url: '/v1/influences/steers' })
+  t.equal(gone.statusCode, 204, 'a deletion still answers 204, with no body')
+  t.equal(gone.body, '')
+  t.equal(gone.headers.link, FINDINGS, 'its effects are one link away')
+  const live = (await call({ method: 'GET', url: '/v1/initiatives/new-prices/findings' })).json().findings
+  t.notOk(live.some((f: { ruleId: string }) => f.ruleId === 'retired-influence'), 'and the link no longer lists the problem')
+
+  const onInitiative = await call({ method: 'POST', url: '/v1/influences', payload: { personId: 'alan', initiativeId: 'new-prices', strength: 'low' } })
+  t.strictSame(changes(onInitiative), [['raised', 'retired-influence', 'alan']], 'an influence on the initiative itself')
+})
+
+t.test('a write of fields no rule reads judges nothing and answers as if it had', async (t) => {
+  const { call } = await setup(t)
+  await assign(call, { personId: 'ada', role: 'A', initiativeId: 'new-prices' })
+  await assign(call, { personId: 'grace', role: 'A', initiativeId: 'new-prices' })
+  const retitled = await call({ method: 'PATCH', url: '/v1/initiatives/new-prices', payload: { title: 'Prices 2027' } })
+  t.equal(retitled.statusCode, 200)
+  t.strictSame(retitled.json().effects, { ...NO_EFFECT, initiatives: ['new-prices'] }, 'a title words findings but raises or clears none')
+  t.equal(retitled.headers.link, FINDINGS)
+  const live = (await call({ method: 'GET', url: '/v1/initiatives/new-prices/findings' })).json().findings
+  t.match(live, [{ ruleId: 'multiple-final-deciders', message: /"Prices 2027"/ }], 'the findings link words the finding with the new title')
+
+  const due = await call({ method: 'PATCH', url: '/v1/initiatives/new-prices', payload: { decisionDueAt: '2020-01-01T00:00:00.000Z' } })
+  t.strictSame(changes(due), [['raised', 'decision-overdue', 'new-prices']], 'a due date in the past: decision-overdue, the one rule that reads it')
+  const held = await call({ method: 'PATCH', url: '/v1/initiatives/new-prices', payload: { status: 'done' } })
+  t.strictSame(changes(held).map(([c, r]) => `${c} ${r}`).sort(), ['cleared decision-overdue', 'cleared multiple-final-deciders', 'cleared no-responsible'],
+    'a status that ends the initiative clears what was live on it')
+})
+
 t.test('a replay with the same Idempotency-Key answers the same body and links', async (t) => {
   const { call } = await setup(t)
   const headers = { 'idempotency-key': 'second-a-1' }

@@ -26,8 +26,44 @@ export interface Rule<O extends object = Record<string, unknown>> {
   readonly options: TObject
   /** The options' defaults, as the schema declares them. */
   readonly defaults: O
+  /**
+   * The fields of the registry whose values decide which findings the rule raises (see ReadField). Contract: two
+   * registries that differ only in fields not listed give findings with the same fingerprints. Write effects
+   * (services/write-effects.ts) run only the rules that read a field the write changes; test/audit/rule-reads.test.ts
+   * checks every declaration.
+   */
+  readonly reads: readonly ReadField[]
   check (model: ReadModel, options: O): RuleFinding[]
 }
+
+/**
+ * A field of the registry a rule's findings can depend on: `kind.field`, or a kind of record whole (any of its
+ * fields, a record made or removed). Only what decides which findings are raised counts (their subject and related
+ * records, hence their fingerprints); a field used only in the words of a message or a remediation (a name, a title)
+ * is not listed: changing it rewords findings but raises or clears none. Fields no rule can see (a person's email or
+ * job title, an initiative's description) are not fields of the read model at all.
+ */
+export type ReadField =
+  | 'person.name' | 'person.status' | 'person.tags' | 'person.stakePercent' | 'person.managerId'
+  | 'domain.name' | 'domain.parentId'
+  | 'initiative.title' | 'initiative.status' | 'initiative.domainId' | 'initiative.decisionRule' | 'initiative.decisionDueAt'
+  | 'assignment' | 'delegation' | 'influence' | 'decision'
+
+/** Every ReadField, in declaration order. */
+export const READ_FIELDS: readonly ReadField[] = Object.freeze([
+  'person.name', 'person.status', 'person.tags', 'person.stakePercent', 'person.managerId',
+  'domain.name', 'domain.parentId',
+  'initiative.title', 'initiative.status', 'initiative.domainId', 'initiative.decisionRule', 'initiative.decisionDueAt',
+  'assignment', 'delegation', 'influence', 'decision'
+] as const)
+
+/** What the decider resolver reads (model.decider, deciderLoads, liveInitiativesDecidedBy), the live initiatives' status with it. */
+export const DECIDER_READS: readonly ReadField[] = Object.freeze([
+  'initiative.status', 'initiative.domainId', 'initiative.decisionRule', 'domain.parentId', 'assignment', 'delegation', 'person.status'
+] as const)
+
+/** What the RACI holders of an initiative depend on (holders, formalDeciders, hasHolder, holderIds), and liveness. */
+export const HOLDER_READS: readonly ReadField[] = Object.freeze(['initiative.status', 'initiative.domainId', 'domain.parentId', 'assignment'] as const)
 
 /** The schema of a rule without options. */
 export const NoOptions = Type.Object({}, { additionalProperties: false })

@@ -4,6 +4,9 @@ import { focusRows, readRecord } from '../store/registry-rows.js'
 import { domainChain, MAX_DELEGATION_STEPS } from './resolver.js'
 import type { RegistryData, RegistrySource } from './types.js'
 
+/** Where a slice's rows come from: the store's lookups, or (write effects) the same lookups remembered over several slices. */
+export type FocusRows = Pick<typeof focusRows, 'peopleWithLines' | 'statusesOf'>
+
 /**
  * What the rules can see of one initiative, or undefined when there is no such initiative: the initiative, its
  * domain chain, the assignments on it and on those domains, its decisions, the people all of these name (followed
@@ -11,10 +14,12 @@ import type { RegistryData, RegistrySource } from './types.js'
  * the influences on the initiative, on its domains or over those people, and everyone those records name together
  * with their whole reporting line.
  *
+ * `rows` reads people and statuses (by default, the store's lookups).
+ *
  * A rule that looks across the registry sees only this slice: decider-overload counts only the initiatives of the
  * slice, so the live findings of one initiative never report it; a full audit does.
  */
-export function loadFocusedData (db: Db, initiativeId: string, shape?: RegistrySource): RegistryData | undefined {
+export function loadFocusedData (db: Db, initiativeId: string, shape?: RegistrySource, rows: FocusRows = focusRows): RegistryData | undefined {
   // The initiative and its domain chain as they stood at the time judged (store/history.ts), when a shape is given.
   const initiative = shape !== undefined ? shape.initiative(initiativeId) : readRecord.initiative(db, initiativeId)
   if (initiative === undefined) return undefined
@@ -25,7 +30,7 @@ export function loadFocusedData (db: Db, initiativeId: string, shape?: RegistryS
   const assignments = focusRows.assignmentsOn(db, initiativeId, domainIds)
   const decisions = focusRows.decisionsOn(db, initiativeId)
 
-  const around = peopleAround(db, [...assignments.map((a) => a.personId), ...decisions.map((d) => d.decidedBy)], initiativeId, domainIds, shape)
+  const around = peopleAround(db, [...assignments.map((a) => a.personId), ...decisions.map((d) => d.decidedBy)], initiativeId, domainIds, shape, rows)
   return { ...around, domains, initiatives: [initiative], assignments, decisions }
 }
 
@@ -36,7 +41,7 @@ export function loadFocusedData (db: Db, initiativeId: string, shape?: RegistryS
  * line and status timelines. People as they stood at the time judged, when a shape is given.
  */
 export function peopleAround (
-  db: Db, start: Iterable<string>, initiativeId: string, domainIds: string[], shape: RegistrySource | undefined
+  db: Db, start: Iterable<string>, initiativeId: string, domainIds: string[], shape: RegistrySource | undefined, rows: FocusRows = focusRows
 ): Pick<RegistryData, 'people' | 'statuses' | 'delegations' | 'influences'> {
   const deciders = new Set(start)
   let frontier = [...deciders]
@@ -54,8 +59,8 @@ export function peopleAround (
     named.add(i.personId)
     if (i.overPersonId !== null) named.add(i.overPersonId)
   }
-  const people = focusRows.peopleWithLines(db, [...named])
+  const people = rows.peopleWithLines(db, [...named])
   if (shape !== undefined) people.forEach((p, i) => { people[i] = shape.person(p.id) ?? p })
-  const statuses = focusRows.statusesOf(db, people.map((p) => p.id))
+  const statuses = rows.statusesOf(db, people.map((p) => p.id))
   return { people, statuses, delegations, influences }
 }

@@ -2,6 +2,7 @@
 import { access } from '../schemas/common.js'
 import { InfluenceCreateSchema, InfluenceParams, InfluencePatchSchema, InfluenceSchema, InfluencesQuery } from '../schemas/influences.js'
 import { createInfluence, deleteInfluence, getInfluence, listInfluences, updateInfluence } from '../services/influences.js'
+import { touchedBy } from '../services/write-effects.js'
 import { kindRoutes } from './effective-dated.js'
 
 export default kindRoutes({
@@ -17,5 +18,6 @@ export default kindRoutes({
     update: 'Change an observed influence (every rule is checked again on the changed record)',
     remove: 'Delete an observed influence'
   },
+  touches: touchedBy.influence,
   service: { list: listInfluences, get: getInfluence, create: createInfluence, update: updateInfluence, delete: deleteInfluence }
 })

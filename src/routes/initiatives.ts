@@ -49,7 +49,7 @@ const initiativeRoutes: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'updateInitiative', tags, summary: 'Change an initiative',
       params: InitiativeParams, headers: IfMatchHeaders, body: InitiativePatchSchema, response: { 200: InitiativeWrittenSchema, ...problems(404, 412, 413, 415, 422) }
     }
-  }, async (request, reply) => written(reply, await commitJudged(request, touchedBy.initiative(request.params.id), () => updateInitiative(app.runtime.db, actorOf(request.key), request.params.id, request.body, request.headers['if-match']))))
+  }, async (request, reply) => written(reply, await commitJudged(request, touchedBy.initiative(request.params.id, request.body), () => updateInitiative(app.runtime.db, actorOf(request.key), request.params.id, request.body, request.headers['if-match']))))
 
   app.delete('/initiatives/:id', {
     config: { allow: access.edit },

@@ -2,6 +2,9 @@
 // completes each with who may call it (from the route's own config.allow) and its main errors (from its responses).
 import type { Role } from './common.js'
 
+/** A 204 has no body: a deletion's effects go only as Link rel="findings" headers (services/write-effects.ts). */
+const DELETED_EFFECTS = ' Answers 204 with no body: what the deletion raised or cleared is one Link rel="findings" away (the live findings of each initiative it touched), not an `effects` list.'
+
 /** What an operation is for, in a sentence or two a newcomer can act on. */
 export const OPERATION_PURPOSES: Record<string, string> = {
   getHealth: 'Tells a load balancer or a monitor whether the service is up and its database answers.',
@@ -24,7 +27,8 @@ export const OPERATION_PURPOSES: Record<string, string> = {
   createInitiative: 'Records a change effort or a decision to be made, with its destination, due date and decision rule.',
   getInitiative: 'Reads one initiative as stored now, or as it was at ?at=.',
   updateInitiative: 'Changes an initiative: its status, domain, due date or decision rule.',
-  deleteInitiative: 'Removes an initiative recorded by mistake; one with roles or decisions is closed by its status instead.',
+  deleteInitiative: 'Removes an initiative recorded by mistake; one with roles or decisions is closed by its status instead.' +
+    DELETED_EFFECTS,
   getInitiativeRaci: 'Shows who is Responsible, Accountable, Consulted and Informed on an initiative at a time, each role with where it comes from; each A says whether it is the effective one or overridden by a nearer A, as /decider resolves it.',
   listAssignments: 'Lists RACI cells, filtered by person, target, role and the time they hold.',
   createAssignment: 'Gives a person a RACI role on an initiative or a domain from a time on; an A makes them a final decider.',
@@ -35,12 +39,12 @@ export const OPERATION_PURPOSES: Record<string, string> = {
   createDelegation: 'Records that a decider hands authority to someone for a period: a deputy while they are away, or a transfer for the period.',
   getDelegation: 'Reads one delegation.',
   updateDelegation: 'Changes a delegation: its delegate, scope or period.',
-  deleteDelegation: 'Removes a delegation recorded by mistake.',
+  deleteDelegation: 'Removes a delegation recorded by mistake.' + DELETED_EFFECTS,
   listInfluences: 'Lists the informal authority a change agent has observed.',
-  createInfluence: 'Records that someone steers an initiative, a domain or a person without a formal role; the audit weighs it.',
+  createInfluence: 'Records that someone steers an initiative, a domain or a person without a formal role; the audit weighs it, and the answer\'s `effects` say which findings it raised or cleared.',
   getInfluence: 'Reads one observed influence.',
   updateInfluence: 'Changes an observed influence, its strength for example.',
-  deleteInfluence: 'Removes an observed influence.',
+  deleteInfluence: 'Removes an observed influence.' + DELETED_EFFECTS,
   resolveInitiativeDecider: 'Answers "who decides this initiative?" now or at a past time, with the path that led there: the assignment, the domain it is inherited from, the delegations followed.',
   resolveDomainDecider: 'Answers "who decides in this decision area?" now or at a past time, with the path.',
   getPersonAuthority: 'Lists everything a person decides at a time, and how they came to: directly, inherited, or as a delegate.',

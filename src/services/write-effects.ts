@@ -1,17 +1,20 @@
 // What a write does to the boundaries it touches: the live findings of the initiatives it affects, before and after.
 import { runRules, type EngineFinding, type RuleConfig } from '../audit/engine.js'
+import type { Rule } from '../audit/rule.js'
 import { now } from '../clock.js'
 import { decidingScopes } from '../registry/authority.js'
 import { loadFocusedData } from '../registry/focus.js'
 import { createReadModel } from '../registry/read-model.js'
 import { createSnapshot } from '../registry/snapshot.js'
-import type { AssignmentRecord, DelegationRecord } from '../registry/types.js'
+import type { AssignmentRecord, DelegationRecord, InfluenceRecord, RegistryData } from '../registry/types.js'
 import type { Effect, WriteEffects } from '../schemas/effects.js'
 import { affectedRows } from '../store/affected.js'
 import { transact } from '../store/change-log.js'
 import type { Db } from '../store/connection.js'
-import { readRecord } from '../store/registry-rows.js'
+import { focusRows, readRecord } from '../store/registry-rows.js'
 import { ruleConfigs } from './rule-settings.js'
+import { rememberingRows } from './slice-rows.js'
+import { ANY_CHANGE, fieldsOf, reshapes, rulesSeeing, type Changes } from './write-changes.js'
 
 /** Initiatives judged for one write at most: past it, the first ones in id order, and the answer says `truncated`. */
 export const MAX_JUDGED_INITIATIVES = 50
@@ -27,9 +30,15 @@ export type Touched = { kind: 'initiative' | 'domain' | 'person', id: string }
 
 /**
  * What a write touches: called before the write (`written` undefined), with the records as they stand and the change
- * asked for, and after it, with what it wrote (a created record's id is known only then).
+ * asked for, and after it, with what it wrote (a created record's id is known only then); and what it changes.
  */
-export type Touches<T> = (db: Db, written?: T) => readonly Touched[]
+export interface Touches<T> {
+  (db: Db, written?: T): readonly Touched[]
+  /** The read-model fields the write changes: which rules are run (write-changes.ts). */
+  readonly changes: Changes
+}
+
+const touching = <T>(touched: (db: Db, written?: T) => readonly Touched[], changes: Changes): Touches<T> => Object.assign(touched, { changes })
 
 /** The initiatives the touched records reach at `at`, in id order, at most MAX_JUDGED_INITIATIVES (truncated: more). */
 function reach (db: Db, touched: readonly Touched[], at: string): { ids: string[], truncated: boolean } {
@@ -48,13 +57,58 @@ function reach (db: Db, touched: readonly Touched[], at: string): { ids: string[
   return { ids: all.slice(0, MAX_JUDGED_INITIATIVES), truncated: all.length > MAX_JUDGED_INITIATIVES }
 }
 
-/** The live findings about each initiative (by fingerprint; a finding about two is kept with the first in id order). */
-function findingsOf (db: Db, ids: readonly string[], at: string, configs: ReadonlyMap<string, RuleConfig>): Map<string, { finding: EngineFinding, initiativeId: string }> {
-  const found = new Map<string, { finding: EngineFinding, initiativeId: string }>()
+type Found = Map<string, { finding: EngineFinding, initiativeId: string }>
+
+/** Each judged initiative's slice (registry/focus.ts), by id; none for an id that names no initiative. */
+type Slices = Map<string, RegistryData>
+
+/** The slices of the initiatives (those kept, as they are); the people and statuses they share read once. */
+function loadSlices (db: Db, ids: readonly string[], kept?: Slices): Slices {
+  const slices: Slices = new Map()
+  const rows = rememberingRows()
+  for (const id of ids) {
+    const data = kept?.get(id) ?? loadFocusedData(db, id, undefined, rows)
+    if (data !== undefined) slices.set(id, data)
+  }
+  return slices
+}
+
+/**
+ * The slices read before a write of one record's values (Changes.person or .initiative, nothing that reshapes a
+ * slice), as they are after it: the same records, that one read again wherever a slice holds it.
+ */
+function refreshSlices (db: Db, before: Slices, changes: Changes): Slices {
+  const personId = changes.person
+  const person = personId === undefined ? undefined : focusRows.peopleWithLines(db, [personId]).find((p) => p.id === personId)
+  const statuses = personId === undefined ? [] : focusRows.statusesOf(db, [personId])
+  const initiative = changes.initiative === undefined ? undefined : readRecord.initiative(db, changes.initiative)
+  const after: Slices = new Map()
+  for (const [id, data] of before) {
+    let next = data
+    if (personId !== undefined && data.people.some((p) => p.id === personId)) {
+      next = {
+        ...next,
+        people: person === undefined ? next.people.filter((p) => p.id !== personId) : next.people.map((p) => p.id === personId ? person : p),
+        statuses: [...next.statuses.filter((s) => s.personId !== personId), ...statuses]
+      }
+    }
+    if (changes.initiative !== undefined && data.initiatives.some((i) => i.id === changes.initiative)) {
+      if (initiative === undefined) continue
+      next = { ...next, initiatives: next.initiatives.map((i) => i.id === initiative.id ? initiative : i) }
+    }
+    after.set(id, next)
+  }
+  return after
+}
+
+/** The live findings of the rules about each initiative (by fingerprint; a finding about two is kept with the first in id order). */
+function findingsOf (slices: Slices, ids: readonly string[], at: string, configs: ReadonlyMap<string, RuleConfig>, rules: readonly Rule[]): Found {
+  const found: Found = new Map()
+  if (rules.length === 0) return found
   for (const initiativeId of ids) {
-    const data = loadFocusedData(db, initiativeId)
+    const data = slices.get(initiativeId)
     if (data === undefined) continue
-    for (const finding of runRules(createReadModel(createSnapshot(data), at), configs, { initiativeIds: [initiativeId] })) {
+    for (const finding of runRules(createReadModel(createSnapshot(data), at), configs, { initiativeIds: [initiativeId] }, rules)) {
       if (!found.has(finding.fingerprint)) found.set(finding.fingerprint, { finding, initiativeId })
     }
   }
@@ -94,16 +148,24 @@ export interface Judged<T> {
  * touches, each at the time it runs (the write's own times, a status or a delegation from now, fall between): the
  * findings raised and cleared. The write's own error rolls it back and is thrown; an error while judging never is —
  * the write stands, with effects null.
+ *
+ * Only the rules that read a field the write changes are run (write-changes.ts, each rule's `reads`): the others give
+ * the same findings before and after, so they could raise or clear nothing. A write no rule can see (a title, a
+ * description) runs none, and answers the initiatives it touches with no change. Each slice is read once: after a
+ * write of one record's values, the slices read before it are used again with that record read anew.
  */
 export function judgeWrite<T> (db: Db, touches: Touches<T>, write: () => T): Judged<T> {
+  const { changes } = touches
+  const rules = rulesSeeing(changes)
   return transact(db, () => {
     let failure: unknown
-    let before: { judged: { ids: string[], truncated: boolean }, findings: ReturnType<typeof findingsOf>, configs: Map<string, RuleConfig> } | undefined
+    let before: { judged: { ids: string[], truncated: boolean }, slices: Slices, findings: Found, configs: Map<string, RuleConfig> } | undefined
     try {
       const at = now()
       const judged = reach(db, touches(db), at)
-      const configs = ruleConfigs(db)
-      before = { judged, configs, findings: findingsOf(db, judged.ids, at, configs) }
+      const configs = rules.length === 0 ? new Map<string, RuleConfig>() : ruleConfigs(db)
+      const slices = rules.length === 0 ? new Map() : loadSlices(db, judged.ids)
+      before = { judged, configs, slices, findings: findingsOf(slices, judged.ids, at, configs, rules) }
     } catch (error) {
       failure = error
     }
@@ -114,7 +176,8 @@ export function judgeWrite<T> (db: Db, touches: Touches<T>, write: () => T): Jud
       const later = reach(db, touches(db, value), at)
       const ids = [...new Set([...before.judged.ids, ...later.ids])].sort()
       const judged = { ids: ids.slice(0, MAX_JUDGED_INITIATIVES), truncated: before.judged.truncated || later.truncated || ids.length > MAX_JUDGED_INITIATIVES }
-      return { value, effects: compareFindings(before.findings, findingsOf(db, judged.ids, at, before.configs), judged) }
+      const slices = rules.length === 0 ? new Map() : loadSlices(db, judged.ids, reshapes(changes) ? undefined : refreshSlices(db, before.slices, changes))
+      return { value, effects: compareFindings(before.findings, findingsOf(slices, judged.ids, at, before.configs, rules), judged) }
     } catch (error) {
       return { value, effects: null, failure: error }
     }
@@ -132,27 +195,38 @@ function beforeAndAsked<R extends object> (stored: R | undefined, change: object
   return [stored ?? {}, { ...stored, ...change } as Partial<R>]
 }
 
+type Target = Pick<InfluenceRecord, 'initiativeId' | 'domainId' | 'overPersonId'>
+
 export const touchedBy = {
-  /** An initiative: itself. */
-  initiative: (id: string | undefined): Touches<object> => (_db, written) => {
+  /** An initiative: itself. Made or removed (no change given): every field; changed: the fields the change sets. */
+  initiative: (id: string | undefined, change?: object): Touches<object> => touching((_db, written) => {
     const target = written !== undefined && 'record' in written ? (written.record as { id: string }).id : id
     return target === undefined ? [] : [{ kind: 'initiative', id: target }]
-  },
+  }, change === undefined || id === undefined ? ANY_CHANGE : { fields: fieldsOf('initiative', change), initiative: id }),
   /** An assignment: its target before and after (a domain reaches the initiatives that inherit from it). */
   assignment: (id: string | undefined, change: object | undefined): Touches<{ record?: Place }> =>
-    (db, written) => written !== undefined
+    touching((db, written) => written !== undefined
       ? placeOf(written.record)
-      : beforeAndAsked(id === undefined ? undefined : readRecord.assignment(db, id), change).flatMap(placeOf),
+      : beforeAndAsked(id === undefined ? undefined : readRecord.assignment(db, id), change).flatMap(placeOf), { fields: ['assignment'] }),
   /** A delegation: its scope for its delegator, before and after (everything: wherever the delegator may decide). */
   delegation: (id: string | undefined, change: object | undefined): Touches<{ record?: DelegationRecord }> =>
-    (db, written) => (written !== undefined
+    touching((db, written) => (written !== undefined
       ? written.record === undefined ? [] : [written.record]
       : beforeAndAsked<DelegationRecord>(id === undefined ? undefined : readRecord.delegation(db, id), change))
-      .flatMap((d): Touched[] => d.allScopes === true && d.fromPersonId !== undefined ? [{ kind: 'person', id: d.fromPersonId }] : placeOf(d)),
+      .flatMap((d): Touched[] => d.allScopes === true && d.fromPersonId !== undefined ? [{ kind: 'person', id: d.fromPersonId }] : placeOf(d)), { fields: ['delegation'] }),
+  /**
+   * An observed influence: what it is observed on, before and after — an initiative, a domain (the initiatives under
+   * it), or a person (wherever they decide: the findings of an influence over a decider are about what they decide).
+   */
+  influence: (id: string | undefined, change: object | undefined): Touches<{ record?: Target }> =>
+    touching((db, written) => (written !== undefined
+      ? written.record === undefined ? [] : [written.record]
+      : beforeAndAsked<Target>(id === undefined ? undefined : affectedRows.influenceTarget(db, id), change))
+      .flatMap((i): Touched[] => i.overPersonId != null ? [{ kind: 'person', id: i.overPersonId }] : placeOf(i)), { fields: ['influence'] }),
   /** A person whose status changes: wherever they may decide. Other changes of a person touch no initiative. */
   person: (id: string, change: { status?: unknown, statusSince?: unknown }): Touches<unknown> =>
-    () => change.status !== undefined || change.statusSince !== undefined ? [{ kind: 'person', id }] : [],
+    touching(() => change.status !== undefined || change.statusSince !== undefined ? [{ kind: 'person', id }] : [], { fields: fieldsOf('person', change), person: id }),
   /** A domain moved under another parent: the initiatives in it and under it. */
   domain: (id: string, change: { parentId?: unknown }): Touches<unknown> =>
-    () => change.parentId !== undefined ? [{ kind: 'domain', id }] : []
+    touching(() => change.parentId !== undefined ? [{ kind: 'domain', id }] : [], { fields: fieldsOf('domain', change) })
 } as const

@@ -1,4 +1,4 @@
-// What a write may affect (services/write-effects.ts): the live initiatives under some domains, in id order, bounded.
+// What a write may affect (services/write-effects.ts): an influence's target, the live initiatives under some domains.
 import { LIVE_INITIATIVE_STATUSES } from '../../db/schema.js'
 import { MAX_DOMAIN_DEPTH } from '../registry/resolver.js'
 import { statement, type Db } from './connection.js'
@@ -15,6 +15,10 @@ const LIVE_UNDER = `WITH RECURSIVE under(id, depth) AS (
   ORDER BY i.id LIMIT @limit`
 
 export const affectedRows = {
+  /** What an influence is observed on, as stored; undefined: no such influence. */
+  influenceTarget: (db: Db, id: string): { initiativeId: string | null, domainId: string | null, overPersonId: string | null } | undefined =>
+    statement(db, 'SELECT initiative_id AS initiativeId, domain_id AS domainId, over_person_id AS overPersonId FROM influences WHERE id = ?').get(id) as
+      { initiativeId: string | null, domainId: string | null, overPersonId: string | null } | undefined,
   /** The first `limit` live initiatives, in id order, in the domains or under them. */
   liveInitiativesUnder: (db: Db, domainIds: readonly string[], limit: number): string[] =>
     domainIds.length === 0

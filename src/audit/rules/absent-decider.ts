@@ -1,6 +1,6 @@
 // absent-decider: a live initiative whose formal deciders are all away, with no delegation that reaches an active deputy.
 import { eitherOf } from '../advice.js'
-import { names, NoOptions, people, ref, statusWord, type Rule } from '../rule.js'
+import { DECIDER_READS, names, NoOptions, people, ref, statusWord, type Rule } from '../rule.js'
 
 export const absentDecider: Rule<NoOptions> = {
   id: 'absent-decider',
@@ -12,6 +12,7 @@ export const absentDecider: Rule<NoOptions> = {
     'or end their Accountable assignment and name a successor.',
   options: NoOptions,
   defaults: {},
+  reads: DECIDER_READS,
   check (model) {
     return model.liveInitiatives()
       .map((initiative) => ({ initiative, answer: model.decider(initiative.id) }))

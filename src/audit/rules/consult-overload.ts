@@ -1,7 +1,7 @@
 // consult-overload: a live initiative that consults more people than a decision can listen to.
 import Type, { type Static } from 'typebox'
 import { deciderPhrase } from '../advice.js'
-import { defaultsOf, names, people, ref, type Rule } from '../rule.js'
+import { defaultsOf, HOLDER_READS, names, people, ref, type Rule } from '../rule.js'
 
 const Options = Type.Object({
   maxConsulted: Type.Integer({ minimum: 0, default: 8, description: 'The most Consulted people on one initiative, direct and inherited.' })
@@ -17,6 +17,7 @@ export const consultOverload: Rule<Static<typeof Options>> = {
     'prune domain-level Consulted roles that every initiative there inherits.',
   options: Options,
   defaults: defaultsOf(Options),
+  reads: HOLDER_READS,
   check (model, { maxConsulted }) {
     return model.liveInitiatives().flatMap((initiative) => {
       const consulted = model.holderIds(initiative.id, 'C')

@@ -1,7 +1,7 @@
 // decided-by-non-decider: a decision record (a call, a deferral, a reversal or a veto) made by someone who was not an
 // effective decider of its initiative at the time; a transfer's delegator is not one while the transfer holds.
 import type { DecisionKind } from '../../registry/types.js'
-import { dateWords, names, NoOptions, ref, type Rule } from '../rule.js'
+import { dateWords, DECIDER_READS, names, NoOptions, ref, type Rule } from '../rule.js'
 
 /** What the maker did, as a message says it: "decided", "deferred", "reversed a call on", "vetoed". */
 export const DID: Record<DecisionKind, string> = { decision: 'decided', deferral: 'deferred', reversal: 'reversed a call on', veto: 'vetoed' }
@@ -17,6 +17,7 @@ export const decidedByNonDecider: Rule<NoOptions> = {
     'fix the registry so that it names the person who really decides (an Accountable role or a delegation).',
   options: NoOptions,
   defaults: {},
+  reads: [...DECIDER_READS, 'decision'],
   check (model) {
     return model.decisions().flatMap((decision) => {
       const answer = model.decider(decision.initiativeId, decision.decidedAt)

@@ -1,7 +1,7 @@
 // decider-overload: one person is the effective decider of more live initiatives than they can decide well.
 import Type, { type Static } from 'typebox'
 import type { ReadModel } from '../../registry/read-model.js'
-import { defaultsOf, names, ref, type Rule } from '../rule.js'
+import { DECIDER_READS, defaultsOf, names, ref, type Rule } from '../rule.js'
 
 /** What to hand over: the domain holding most of the person's initiatives, or else a few of the initiatives by name. */
 function handOver (model: ReadModel, personId: string, initiativeIds: readonly string[], max: number): string {
@@ -34,6 +34,7 @@ export const deciderOverload: Rule<Static<typeof Options>> = {
   remediation: 'Delegate whole domains to the people closest to them, or split the domain so that each part has its own Accountable person.',
   options: Options,
   defaults: defaultsOf(Options),
+  reads: DECIDER_READS,
   check (model, { maxInitiatives }) {
     return [...model.deciderLoads()]
       .filter(([, initiativeIds]) => initiativeIds.length > maxInitiatives)

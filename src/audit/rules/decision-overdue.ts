@@ -11,6 +11,7 @@ export const decisionOverdue: Rule<NoOptions> = {
   remediation: 'Ask the final decider to decide, or to set a new date and say what is missing; if the initiative is no longer wanted, abandon it.',
   options: NoOptions,
   defaults: {},
+  reads: ['initiative.status', 'initiative.decisionDueAt'],
   check (model) {
     return model.liveInitiatives()
       .filter((initiative) => initiative.decisionDueAt !== null && initiative.decisionDueAt < model.at)

@@ -18,6 +18,7 @@ export const delegationCycle: Rule<NoOptions> = {
   remediation: 'Break the loop: end the delegation of whoever is available to decide, so that the authority stops with them.',
   options: NoOptions,
   defaults: {},
+  reads: ['delegation'],
   check (model) {
     return model.delegationLoops().map((loop) => {
       const ids = loop.map((d) => d.id).sort()

@@ -10,6 +10,7 @@ export const delegationToInactive: Rule<NoOptions> = {
   remediation: 'End the delegation and record one to an active deputy, or have the delegator take the authority back.',
   options: NoOptions,
   defaults: {},
+  reads: ['delegation', 'person.status'],
   check (model) {
     return model.delegations()
       .filter((d) => model.statusOf(d.toPersonId) !== 'active')

@@ -1,5 +1,5 @@
 // multiple-final-deciders: a live single-decider initiative with more than one effective final decider.
-import { names, NoOptions, people, ref, type Rule } from '../rule.js'
+import { DECIDER_READS, names, NoOptions, people, ref, type Rule } from '../rule.js'
 
 export const multipleFinalDeciders: Rule<NoOptions> = {
   id: 'multiple-final-deciders',
@@ -11,6 +11,7 @@ export const multipleFinalDeciders: Rule<NoOptions> = {
     'if any one of them may decide alone, or unanimous if they must all agree.',
   options: NoOptions,
   defaults: {},
+  reads: DECIDER_READS,
   check (model) {
     return model.liveInitiatives()
       .map((initiative) => ({ initiative, answer: model.decider(initiative.id) }))

@@ -2,7 +2,7 @@
 import { holderNames } from '../advice.js'
 import type { ReadModel } from '../../registry/read-model.js'
 import type { InitiativeRecord } from '../../registry/types.js'
-import { names, NoOptions, ref, type Rule } from '../rule.js'
+import { DECIDER_READS, names, NoOptions, ref, type Rule } from '../rule.js'
 
 /** Name an Accountable on the initiative or its domain; who is Responsible for it, when someone is, as a likely candidate. */
 function nameOne (model: ReadModel, initiative: InitiativeRecord): string {
@@ -21,6 +21,7 @@ export const noFinalDecider: Rule<NoOptions> = {
   remediation: 'Name one Accountable person on the initiative, or on its domain if that person should decide every initiative there.',
   options: NoOptions,
   defaults: {},
+  reads: DECIDER_READS,
   check (model) {
     return model.liveInitiatives()
       .filter((initiative) => model.decider(initiative.id).resolution === 'none')

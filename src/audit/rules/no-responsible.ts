@@ -1,6 +1,6 @@
 // no-responsible: a live initiative that nobody is Responsible for carrying out.
 import { deciderPhrase } from '../advice.js'
-import { NoOptions, ref, type Rule } from '../rule.js'
+import { HOLDER_READS, NoOptions, ref, type Rule } from '../rule.js'
 
 const askOrName = (decider: string | undefined): string => decider === undefined ? 'Name' : `Ask ${decider}, to name`
 
@@ -13,6 +13,7 @@ export const noResponsible: Rule<NoOptions> = {
   remediation: 'Name who does the work as Responsible on the initiative (or on its domain, if the same team carries every initiative there).',
   options: NoOptions,
   defaults: {},
+  reads: HOLDER_READS,
   check (model) {
     return model.liveInitiatives()
       .filter((initiative) => !model.hasHolder(initiative.id, 'R'))

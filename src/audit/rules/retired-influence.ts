@@ -1,6 +1,6 @@
 // retired-influence: a retired or departed person who still holds a role, or still steers, where decisions are made.
 import type { RuleFinding } from '../../registry/types.js'
-import { dateWords, names, NoOptions, ref, ROLE_WORDS, targetOf, type Rule } from '../rule.js'
+import { dateWords, DECIDER_READS, names, NoOptions, ref, ROLE_WORDS, targetOf, type Rule } from '../rule.js'
 
 /** Talk it through with the people involved, then delete the influence record. */
 const talk = (who: string[], what: string): string =>
@@ -17,6 +17,7 @@ export const retiredInfluence: Rule<NoOptions> = {
     'about who has the final word; once they agree, record the influence as resolved by deleting it.',
   options: NoOptions,
   defaults: {},
+  reads: [...DECIDER_READS, 'influence'],
   check (model) {
     const gone = new Map<string, string>()
     for (const p of model.people()) {

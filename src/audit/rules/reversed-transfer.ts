@@ -1,5 +1,5 @@
 // reversed-transfer: a leader who transferred a decision to someone, then reversed, vetoed or replaced what they decided.
-import { dateWords, NoOptions, people, ref, type Rule } from '../rule.js'
+import { dateWords, DECIDER_READS, NoOptions, people, ref, type Rule } from '../rule.js'
 
 export const reversedTransfer: Rule<NoOptions> = {
   id: 'reversed-transfer',
@@ -11,6 +11,7 @@ export const reversedTransfer: Rule<NoOptions> = {
   remediation: 'Ask the leader to confirm or withdraw the reversal; if they mean to decide, end the transfer so the registry says so.',
   options: NoOptions,
   defaults: {},
+  reads: [...DECIDER_READS, 'decision'],
   check (model) {
     return model.decisions().flatMap((decision) => {
       const found = model.reversedTransfer(decision)

@@ -1,6 +1,6 @@
 // shareholder-overreach: a shareholder outside the management line who holds, or steers, the final decision.
 import type { PersonRecord, RuleFinding } from '../../registry/types.js'
-import { names, NoOptions, ref, type Rule } from '../rule.js'
+import { DECIDER_READS, names, NoOptions, ref, type Rule } from '../rule.js'
 
 const outsider = (p: PersonRecord | undefined): boolean =>
   p !== undefined && p.tags.includes('shareholder') && !p.tags.includes('executive') && !p.tags.includes('board')
@@ -22,6 +22,7 @@ export const shareholderOverreach: Rule<NoOptions> = {
     'if they must decide, make the role official by adding them to the board or the executive team.',
   options: NoOptions,
   defaults: {},
+  reads: [...DECIDER_READS, 'person.tags', 'influence'],
   check (model) {
     const findings: RuleFinding[] = []
     const who = (personId: string): string => `${model.nameOf(personId)} (shareholder, not executive or board)`

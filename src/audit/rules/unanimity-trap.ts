@@ -1,6 +1,6 @@
 // unanimity-trap: a unanimous initiative with too many approvers, or approvers who report to one another.
 import Type, { type Static } from 'typebox'
-import { defaultsOf, names, people, ref, type Rule } from '../rule.js'
+import { defaultsOf, HOLDER_READS, names, people, ref, type Rule } from '../rule.js'
 
 const Options = Type.Object({
   maxApprovers: Type.Integer({ minimum: 1, default: 3, description: 'The most Accountable people a unanimous initiative may need.' })
@@ -17,6 +17,7 @@ export const unanimityTrap: Rule<Static<typeof Options>> = {
     'who report to another member, or use the pool rule so that any one of them may decide.',
   options: Options,
   defaults: defaultsOf(Options),
+  reads: [...HOLDER_READS, 'initiative.decisionRule', 'person.managerId'],
   check (model, { maxApprovers }) {
     return model.liveInitiatives().filter((i) => i.decisionRule === 'unanimous').flatMap((initiative) => {
       const approvers = [...new Set(model.formalDeciders(initiative.id).map((h) => h.personId))].sort()
