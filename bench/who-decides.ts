@@ -66,8 +66,17 @@ function peakMemoryMiB (pid: number): { server: number, audit: number, total: nu
   return { server, audit, total: server + audit }
 }
 
+/** The servers started and not yet stopped: stopped when a step fails, so that no server outlives the run. */
+const running = new Set<ChildProcess>()
+
+function tracked (child: ChildProcess): ChildProcess {
+  running.add(child)
+  child.once('exit', () => running.delete(child))
+  return child
+}
+
 const registry = async (file: string, port: number): Promise<ChildProcess> =>
-  await startProcess(['dist/src/server.js'], { WHODECIDES_DB: file, WHODECIDES_BOOTSTRAP_KEY: KEY, WHODECIDES_LOG_LEVEL: 'warn', WHODECIDES_LOG_PRETTY: 'false' }, port)
+  tracked(await startProcess(['dist/src/server.js'], { WHODECIDES_DB: file, WHODECIDES_BOOTSTRAP_KEY: KEY, WHODECIDES_LOG_LEVEL: 'warn', WHODECIDES_LOG_PRETTY: 'false' }, port))
 
 /** Refusals for overload met by the setup's own requests (each answered again after Retry-After, as a client would). */
 let overloadRetries = 0
@@ -117,7 +126,7 @@ async function main (): Promise<void> {
     const large = seed(dir, 'org-1m', 100_000)
     const env = { WD_KEY: KEY, WD_INITIATIVES: String(large.facts.initiatives) }
 
-    const bare = await startProcess(['--import', 'tsx', 'bench/bare-server.ts'], {}, 3101)
+    const bare = tracked(await startProcess(['--import', 'tsx', 'bench/bare-server.ts'], {}, 3101))
     wrk('http://127.0.0.1:3101', 2, 'decider.lua', env)
     const baseline = wrk('http://127.0.0.1:3101', SECONDS, 'decider.lua', env)
     await stop(bare)
@@ -208,6 +217,7 @@ async function main (): Promise<void> {
     keepRun(RESULTS, run)
     console.log(`this run's figures written to ${RESULTS}: commit it to keep them as the previous run of the next`)
   } finally {
+    for (const child of running) await stop(child)
     rmSync(dir, { recursive: true, force: true })
   }
 }
