@@ -78,6 +78,23 @@ t.test('filters apply before grouping; pages over groups add up to the whole; pe
   t.equal(capped.findings.length, 2)
 })
 
+t.test('holds: the findings that hold in the run, or only the resolved ones, grouped or not', async (t) => {
+  const { call, get } = await setUp(t)
+  // The founder stops steering one of the four: the next run has its finding resolved.
+  const removed = await call({ method: 'DELETE', url: '/v1/influences/inf-cyd-i-none', as: 'auditor' })
+  t.equal(removed.statusCode, 204, removed.body)
+  const next = (await call({ method: 'POST', url: '/v1/audits', payload: { at: AT }, as: 'auditor' })).json()
+  const list = async (query: string) => (await call({ method: 'GET', url: `/v1/audits/${next.id}/findings?${query}`, as: 'reader' })).json()
+  const cyd = (groups: any[]) => groups.find((g: any) => g.key.id === 'cyd')
+  t.equal(cyd((await list('groupBy=subject')).groups).count, 5, 'without holds: the resolved finding counts in its group')
+  t.equal(cyd((await list('groupBy=subject&holds=true')).groups).count, 4, 'holds=true: only the four that hold')
+  const resolved = await list('groupBy=subject&holds=false')
+  t.strictSame(summary(resolved.groups), ['warning person:cyd 1'], 'holds=false: only the resolved one')
+  t.strictSame((await list('holds=false')).items.map((f: any) => [f.state, f.subject.id]), [['resolved', 'cyd']], 'and so without groupBy')
+  const bad = assertProblem(t, await get('holds=maybe', 400), 400, 'WHODECIDES_ERR_VALIDATION')
+  t.match(JSON.stringify(bad), /holds/)
+})
+
 t.test('bad groupBy, perGroup without it, or a cursor of the other listing: 400 naming the field; without groupBy the answer is unchanged', async (t) => {
   const { get } = await setUp(t)
   const bad = assertProblem(t, await get('groupBy=colour', 400), 400, 'WHODECIDES_ERR_VALIDATION')

@@ -40,17 +40,35 @@ function findingRow (report: AuditReport, out: Output, f: Finding): string[] {
   return [f.ruleId, severity, subject, f.message, f.remediation, muted ? colors.dim(stateOf(f)) : stateOf(f)]
 }
 
-/** A group's heading row, across the table: "Frank Founder (person): 5 findings, worst warning". */
+/** A heading row, across the table. */
+const headingRow = (out: Output, text: string): TableRow => [{ content: out.colors.bold(text), colSpan: HEAD.length }]
+
+/** A group's heading row: "Frank Founder (person): 5 findings, worst warning". */
 function groupRow (out: Output, g: FindingGroup): TableRow {
   const more = g.findings.length < g.count ? `; the first ${g.findings.length} listed (--format json or the API lists the rest)` : ''
-  return [{ content: out.colors.bold(`${g.label} (${g.key.kind}): ${count(g.count, 'finding')}, worst ${g.severity}${more}`), colSpan: HEAD.length }]
+  return headingRow(out, `${g.label} (${g.key.kind}): ${count(g.count, 'finding')}, worst ${g.severity}${more}`)
+}
+
+/**
+ * Grouped: the groups of the findings that hold and are not waived, then — as the report page lists them — those
+ * accepted by a waiver and those resolved since the last run, each under its heading.
+ */
+function groupedRows (report: AuditReport, out: Output, groups: FindingGroup[]): TableRow[] {
+  const rows = groups.flatMap((g) => [groupRow(out, g), ...g.findings.map((f) => findingRow(report, out, f))])
+  const section = (title: string, findings: Finding[]): TableRow[] =>
+    findings.length === 0 ? [] : [headingRow(out, `${title}: ${count(findings.length, 'finding')}`), ...findings.map((f) => findingRow(report, out, f))]
+  return [
+    ...rows,
+    ...section('Accepted by a waiver', report.findings.filter((f) => f.waived !== null && f.state !== 'resolved')),
+    ...section('Resolved since the last run', report.findings.filter((f) => f.state === 'resolved'))
+  ]
 }
 
 function table (report: AuditReport, out: Output): string {
   const { run, grouped } = report
   const rows: TableRow[] = grouped === undefined
     ? report.findings.map((f) => findingRow(report, out, f))
-    : grouped.groups.flatMap((g) => [groupRow(out, g), ...g.findings.map((f) => findingRow(report, out, f))])
+    : groupedRows(report, out, grouped.groups)
   const groups = grouped === undefined ? '' : `; ${count(grouped.groups.length, 'group')} by ${grouped.by}`
   const summary = `audit ${run.id} of ${report.where} at ${run.at}: ${count(run.counts.error, 'error')}, ${count(run.counts.warning, 'warning')}, ` +
     `${run.counts.info} info hold; ${run.waived} waived; ${run.new} new, ${run.resolved} resolved since the last run${groups}`

@@ -94,9 +94,9 @@ export class LocalTarget implements Target {
   }
 
   async findingGroups (runId: string, by: GroupBy): Promise<FindingGroup[]> {
-    const all = { severity: null, ruleId: null, state: null, waived: null }
+    const live = { severity: null, ruleId: null, state: null, waived: false, holds: true }
     return await allPages(async (cursor) => {
-      const page = listFindingGroups(this.runtime.db, runId, by, all, { limit: FINDINGS_PAGE, perGroup: GROUP_MEMBERS, ...(cursor === undefined ? {} : { cursor }) })
+      const page = listFindingGroups(this.runtime.db, runId, by, live, { limit: FINDINGS_PAGE, perGroup: GROUP_MEMBERS, ...(cursor === undefined ? {} : { cursor }) })
       return { items: page.groups, nextCursor: page.nextCursor }
     }, () => {})
   }

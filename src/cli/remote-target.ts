@@ -139,7 +139,7 @@ export class RemoteTarget implements Target {
   async findingGroups (runId: string, by: GroupBy): Promise<FindingGroup[]> {
     return await allPages(async (cursor) => {
       const page = await this.call<FindingGroups>(`/audits/${encodeURIComponent(runId)}/findings`,
-        { query: { groupBy: by, limit: String(FINDINGS_PAGE), perGroup: String(GROUP_MEMBERS), cursor } })
+        { query: { groupBy: by, holds: 'true', waived: 'false', limit: String(FINDINGS_PAGE), perGroup: String(GROUP_MEMBERS), cursor } })
       return { items: page.groups, nextCursor: page.nextCursor }
     }, () => {})
   }

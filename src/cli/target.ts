@@ -73,8 +73,9 @@ export interface Target {
   /** A run's findings, every page; `read` is told how many each page held. */
   findings: (runId: string, read: (count: number) => void) => Promise<Finding[]>
   /**
-   * A run's findings grouped by root cause, every group, as GET /v1/audits/{id}/findings?groupBy= ranks them (worst
-   * severity, then size); each lists its first GROUP_MEMBERS findings, and counts all.
+   * A run's findings that hold and are not waived (as the report shows them), grouped by root cause, every group, as
+   * GET /v1/audits/{id}/findings?groupBy=&holds=true&waived=false ranks them (worst severity, then size); each lists
+   * its first GROUP_MEMBERS findings, and counts all.
    */
   findingGroups: (runId: string, by: GroupBy) => Promise<FindingGroup[]>
   exportBundle: () => Promise<unknown>

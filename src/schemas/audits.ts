@@ -100,6 +100,7 @@ export const FindingsQuery = Type.Object({
   ruleId: Type.Optional(Type.String({ maxLength: 64, description: 'Only this rule\'s findings' })),
   state: Type.Optional(Type.Enum([...FINDING_STATES])),
   waived: Type.Optional(Type.Boolean({ description: 'true: only waived findings; false: only those without a waiver' })),
+  holds: Type.Optional(Type.Boolean({ description: 'true: only the findings that hold in the run (new or persisting); false: only the resolved ones' })),
   groupBy: Type.Optional(Type.Enum([...GROUP_BY], {
     description: 'Group the findings by root cause: subject (the record a finding is about), rule, or person (each person a finding names, ' +
       'as subject or related). Groups come worst severity first, then largest; the page (limit, cursor) is over groups'

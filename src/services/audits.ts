@@ -91,7 +91,7 @@ export function listRunFindings (db: Db, runId: string, q: FindingsQuery): Page<
 }
 
 const filterOf = (q: FindingsQuery): FindingFilter =>
-  ({ severity: q.severity ?? null, ruleId: q.ruleId ?? null, state: q.state ?? null, waived: q.waived ?? null })
+  ({ severity: q.severity ?? null, ruleId: q.ruleId ?? null, state: q.state ?? null, waived: q.waived ?? null, holds: q.holds ?? null })
 
 /** A run's findings in the order they were stored (those that hold, then the resolved ones), filtered and paged. */
 export function listFindings (db: Db, runId: string, q: FindingsQuery): Page<Finding> {

@@ -100,6 +100,8 @@ t.test('the same commands through the API of a running service', async (t) => {
   ])
   t.equal(table.code, 0, table.stderr)
   t.match(table.stdout, /^multiple-final-deciders +error +Twin deciders +.+ +waived \(Shared by design until the merger\)$/m, 'waived, with its reason')
+  t.match(table.stdout, /^Accepted by a waiver: 1 finding\n(?:.*\n)*?multiple-final-deciders +error +Twin deciders .*waived/m, 'under its own heading, after the groups')
+  t.notMatch(table.stdout, /^Twin deciders \(initiative\): 2 findings/m, 'and counted in no group')
   t.notMatch(table.stdout, ESC)
   t.equal(gateErrors.code, 1, 'other errors remain (no decider, an absent one): exit 1')
   t.match(gateErrors.stderr, /^\d+ finding\(s\) at or above error remain\n$/)
