@@ -92,7 +92,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   await app.register(securityHeaders, { headers })
   await app.register(loadShedding, { config })
   await app.register(problemDetails)
-  await app.register(db, { dbPath: config.dbPath, writeEffects: config.writeEffects, ...options.runtime })
+  await app.register(db, { dbPath: config.dbPath, writeEffects: config.writeEffects, caveatsWarm: config.caveatsWarm, ...options.runtime })
   await app.register(auth, { failureLimit: config.authFailureLimit, failureWindowMs: config.authFailureWindowMs })
   await app.register(rateLimits, { config })
   await app.register(idempotency)

@@ -48,6 +48,8 @@ export interface Config {
   overloadRetryAfterSeconds: number
   /** Whether a write that may change a boundary answers with the findings it raised or cleared (`effects`). */
   writeEffects: boolean
+  /** Whether the caveats of every initiative and domain are judged between requests, ahead of their first lookup. */
+  caveatsWarm: boolean
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
@@ -86,7 +88,8 @@ export const defaultConfig: Config = {
   // (a checkpoint's fsync) for one. The choice, measured: docs/performance.md.
   pressureSampleMs: 1000,
   overloadRetryAfterSeconds: 2,
-  writeEffects: true
+  writeEffects: true,
+  caveatsWarm: true
 }
 
 export class ConfigError extends Error {}
@@ -153,7 +156,8 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env, isTerminal = B
     maxRssBytes: integer(env, 'WHODECIDES_MAX_RSS_BYTES', defaultConfig.maxRssBytes, 0, 2 ** 50),
     pressureSampleMs: integer(env, 'WHODECIDES_PRESSURE_SAMPLE_MS', defaultConfig.pressureSampleMs, 10, 60_000),
     overloadRetryAfterSeconds: integer(env, 'WHODECIDES_OVERLOAD_RETRY_AFTER', defaultConfig.overloadRetryAfterSeconds, 1, 3600),
-    writeEffects: boolean(env, 'WHODECIDES_WRITE_EFFECTS', defaultConfig.writeEffects)
+    writeEffects: boolean(env, 'WHODECIDES_WRITE_EFFECTS', defaultConfig.writeEffects),
+    caveatsWarm: boolean(env, 'WHODECIDES_CAVEATS_WARM', defaultConfig.caveatsWarm)
   }
 }
 

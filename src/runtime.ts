@@ -4,6 +4,7 @@
 import { openAuditRunner, type AuditRunner, type AuditRunnerOptions } from './audit/audit-runner.js'
 import { DeciderIndex } from './registry/decider-index.js'
 import { CaveatCache } from './services/caveat-cache.js'
+import { CaveatWarmer } from './services/caveat-warmer.js'
 import { LiveKeys } from './services/keys.js'
 import { startImportRunner, type ImportRunner } from './services/import-runner.js'
 import { commitsElsewhere, isOpen, lastRevision } from './store/change-feed.js'
@@ -16,6 +17,8 @@ export interface RuntimeOptions {
   audits?: AuditRunnerOptions
   /** Whether a write that may change a boundary is judged before and after (services/write-effects.ts); default true. */
   writeEffects?: boolean
+  /** Whether the caveats of every target are judged between requests once started (services/caveat-warmer.ts); default false. */
+  caveatsWarm?: boolean
 }
 
 /**
@@ -36,6 +39,8 @@ export class Runtime {
   readonly deciders: DeciderIndex
   /** The caveats of "who decides?" answers, judged once per target until something is written (services/caveat-cache.ts). */
   readonly caveats: CaveatCache
+  /** Fills the caveat cache between requests, once started; undefined when not asked for. */
+  readonly caveatWarmer: CaveatWarmer | undefined
   /** The live API keys by token hash. */
   readonly keys: LiveKeys
   /** Where audits run and their runs are stored: the audit process of a database file. */
@@ -54,6 +59,7 @@ export class Runtime {
     this.writes = new GroupCommit(db)
     this.deciders = new DeciderIndex(db)
     this.caveats = new CaveatCache(db)
+    this.caveatWarmer = options.caveatsWarm === true ? new CaveatWarmer(this) : undefined
     this.keys = new LiveKeys(db)
     this.audits = openAuditRunner(db, options.audits)
     this.imports = startImportRunner(db, this.deciders, this.writes)
@@ -75,6 +81,7 @@ export class Runtime {
     this.audits.prestart()
     if (databaseFile(this.db) !== undefined && this.#checkpointer === undefined) this.#checkpointer = await Checkpointer.start(this.db)
     if (databaseFile(this.db) !== undefined && this.#watch === undefined) this.#watchCommitsElsewhere()
+    this.caveatWarmer?.start()
   }
 
   /**
@@ -99,6 +106,7 @@ export class Runtime {
   /** Fails the audits and imports in flight, checkpoints a last time and closes the connection. */
   async stop (): Promise<void> {
     clearInterval(this.#watch)
+    this.caveatWarmer?.stop()
     await this.audits.close()
     await this.imports.close()
     await this.#checkpointer?.stop()

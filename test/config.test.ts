@@ -51,7 +51,8 @@ t.test('an empty environment gives the defaults', async (t) => {
     maxRssBytes: 0,
     pressureSampleMs: 1000,
     overloadRetryAfterSeconds: 2,
-    writeEffects: true
+    writeEffects: true,
+    caveatsWarm: true
   })
 })
 
@@ -75,6 +76,7 @@ t.test('every variable is read', async (t) => {
     WHODECIDES_BODY_LIMIT: '2048',
     WHODECIDES_IMPORT_BODY_LIMIT: '1048576',
     WHODECIDES_WRITE_EFFECTS: 'false',
+    WHODECIDES_CAVEATS_WARM: 'false',
     ...Object.fromEntries(Object.entries(HARDENING_VARIABLES).map(([name, [, min]]) => [name, String(min + 1)]))
   }, false)
   t.same(config, {
@@ -87,6 +89,7 @@ t.test('every variable is read', async (t) => {
     bodyLimit: 2048,
     importBodyLimit: 1048576,
     writeEffects: false,
+    caveatsWarm: false,
     ...Object.fromEntries(Object.values(HARDENING_VARIABLES).map(([field, min]) => [field, min + 1]))
   })
 })

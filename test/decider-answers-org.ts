@@ -1,5 +1,6 @@
 // The organization the decider-answer tests ask about (test/decider-answers*.test.ts), built through the API.
 import type { Test } from 'tap'
+import type { Config } from '../src/config.js'
 import { buildTestApp, type TestApp } from './helper.js'
 
 export const EPOCH = '2020-01-01T00:00:00.000Z'
@@ -12,8 +13,8 @@ export const OBSERVED = '2026-01-10T00:00:00.000Z'
  * Sam Ito to Kim. Kim is on leave from LEAVE. Otto Vance, the retired founder, steers Dana.
  * Domains: company (A Mo) ← sales (A Dana), ops (A Kim), it (no A).
  */
-export async function organization (t: Test): Promise<TestApp> {
-  const test = await buildTestApp(t)
+export async function organization (t: Test, overrides: Partial<Config> = {}): Promise<TestApp> {
+  const test = await buildTestApp(t, overrides)
   const person = (id: string, name: string, managerId?: string, extra: object = {}): [string, object] =>
     ['/v1/people', { id, name, email: `${id}@example.com`, ...(managerId === undefined ? {} : { managerId }), ...extra }]
   const assign = (id: string, personId: string, role: string, where: object): [string, object] =>

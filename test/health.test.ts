@@ -7,7 +7,7 @@ t.test('answers 200 without a key, with a request id', async (t) => {
   const res = await call({ method: 'GET', url: '/health', as: null })
   t.equal(res.statusCode, 200)
   t.match(res.headers['content-type'], /^application\/json/)
-  t.same(res.json(), { status: 'ok', database: 'reachable' })
+  t.same(res.json(), { status: 'ok', database: 'reachable', caveats: 'on-lookup' }, 'caveats judged on lookup: the tests\' setting')
   t.match(res.headers['x-request-id'], /^[0-9a-f-]{36}$/, 'every answer names its request id')
 })
 

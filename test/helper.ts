@@ -19,7 +19,8 @@ export interface TestApp {
  * Limits a test app starts with, unless the test overrides them: every inject comes from one address, so the refused
  * keys of many tests would add up there; and a test process starved of CPU on a busy machine is not overloaded.
  */
-const TEST_LIMITS: Partial<Config> = { authFailureLimit: 1_000_000, maxEventLoopDelayMs: 0 }
+// Caveats are judged on lookup only (the warmer has its own test): a test's registry stays as its writes left it.
+const TEST_LIMITS: Partial<Config> = { authFailureLimit: 1_000_000, maxEventLoopDelayMs: 0, caveatsWarm: false }
 
 export async function buildTestApp (t: Test, overrides: Partial<Config> = {}, options: BuildOptions = {}): Promise<TestApp> {
   const app = await buildApp({ ...defaultConfig, dbPath: ':memory:', bootstrapKey: ADMIN_TOKEN, logLevel: 'silent', prettyLogs: false, ...TEST_LIMITS, ...overrides }, options)

@@ -9,5 +9,11 @@ export interface AppliedWaiver { waiverId: string, reason: string }
  * (rows come in expiry order, so it is the last one set), and then the latest created.
  */
 export function liveWaivers (db: Db, at: string): Map<string, AppliedWaiver> {
-  return new Map(liveWaiverRows(db, at).map((r) => [r.fingerprint, { waiverId: r.id, reason: r.reason }]))
+  return liveWaiversUntil(db, at).byFingerprint
+}
+
+/** liveWaivers, and the time the first of them expires (undefined: none is live): the same waivers are live until then. */
+export function liveWaiversUntil (db: Db, at: string): { byFingerprint: Map<string, AppliedWaiver>, firstExpiry: string | undefined } {
+  const rows = liveWaiverRows(db, at)
+  return { byFingerprint: new Map(rows.map((r) => [r.fingerprint, { waiverId: r.id, reason: r.reason }])), firstExpiry: rows[0]?.expiresAt }
 }

@@ -349,4 +349,12 @@ export class DeciderIndex implements RegistrySource {
     const since = (histories: Map<string, History<unknown>>): string[] => [...histories].filter(([, h]) => h.currentFrom > at).map(([id]) => id)
     return { initiatives: since(this.pastInitiatives), domains: since(this.pastDomains) }
   }
+
+  /** Every domain and initiative held now, as 'domain/<id>' and 'initiative/<id>' (the caveat cache's keys), domains first. */
+  targetKeys (): string[] {
+    const keys: string[] = []
+    for (const id of this.domains.keys()) keys.push(`domain/${id}`)
+    for (const id of this.initiatives.keys()) keys.push(`initiative/${id}`)
+    return keys
+  }
 }

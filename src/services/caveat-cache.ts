@@ -1,6 +1,7 @@
 // The rule findings of one target's slice, kept between lookups for as long as they cannot change.
 import type { EngineFinding } from '../audit/engine.js'
 import { changedKeys } from '../registry/slice-keys.js'
+import { liveWaiversUntil, type AppliedWaiver } from '../audit/live-waivers.js'
 import { changeEntries, commitsElsewhere, inOpenTransaction, lastRevision, writesOnConnection } from '../store/change-feed.js'
 import type { Db } from '../store/connection.js'
 import type { RegistryData } from '../registry/types.js'
@@ -16,12 +17,19 @@ export interface Judged {
   reads: readonly string[]
 }
 
-/** Beyond this many targets the cache starts again empty: it holds the hot ones back again within a few lookups. */
-const MAX_TARGETS = 100_000
+/** Beyond this many targets the cache starts again empty: every initiative and domain of a large registry fits. */
+const MAX_TARGETS = 500_000
 /** Past this many change-log entries since the last look, the cache starts again empty rather than read them all. */
 const MAX_FOLLOWED = 2000
 
-interface Entry extends Judged { asked: string | undefined }
+interface Entry extends Judged {
+  asked: string | undefined
+  /** The change log's revision the slice was read at. */
+  revision: number
+}
+
+/** The waivers live at a time, read once and reused until the next write anywhere or the first of them expires. */
+interface KeptWaivers { generation: string, from: string, until: string | undefined, byFingerprint: Map<string, AppliedWaiver> }
 
 /**
  * Contract: `judged` answers what `judge` would answer now. Invariants: an entry is reused only while no change-log
@@ -34,16 +42,19 @@ interface Entry extends Judged { asked: string | undefined }
  * what it wrote may yet roll back.
  *
  * The change log is followed only when something was written since the last look (total_changes on this
- * connection, data_version for the others: a fraction of a microsecond each); then only the entries after the
- * revision followed are read, and only the targets whose slices they name are dropped.
+ * connection, data_version for the others); then only the entries after the revision followed are read, and each
+ * key they name is marked with that revision: an entry read at an earlier revision that holds a marked key is stale.
  */
 export class CaveatCache {
   #generation = ''
-  /** The change log's revision the entries are current with. */
+  /** The change log's revision the marks are current with. */
   #revision = -1
   readonly #entries = new Map<string, Entry[]>()
-  /** Slice key → the targets whose entries read it ('*' is never a key here: it empties the cache). */
-  readonly #readers = new Map<string, Set<string>>()
+  /** Slice key → the last revision followed whose entries named it, since the cache last started empty. */
+  readonly #namedAt = new Map<string, number>()
+  /** The greatest revision in #namedAt: an entry read at or after it is current whatever it reads. */
+  #lastNamed = -1
+  #waivers: KeptWaivers | undefined
 
   constructor (private readonly db: Db) {}
 
@@ -51,30 +62,66 @@ export class CaveatCache {
   judged (key: string, at: string, asked: string | undefined, judge: () => Judged): Judged {
     if (inOpenTransaction(this.db)) return judge()
     this.#follow()
-    const entries = this.#entries.get(key)
-    const hit = entries?.find((e) => asked === undefined
-      ? e.asked === undefined && e.from <= at && (e.until === undefined || at < e.until)
-      : e.asked === asked)
-    if (hit !== undefined) return hit
-    const fresh: Entry = { ...judge(), asked }
-    if (this.#entries.size >= MAX_TARGETS) this.#clear()
-    // One entry for "now" and one for the last time asked, per target.
-    this.#entries.set(key, [fresh, ...(entries ?? []).filter((e) => (e.asked === undefined) !== (asked === undefined))])
-    for (const read of fresh.reads) {
-      const readers = this.#readers.get(read)
-      if (readers === undefined) this.#readers.set(read, new Set([key]))
-      else readers.add(key)
-    }
-    return fresh
+    return this.#kept(key, at, asked) ?? this.#judge(key, asked, judge)
   }
 
   /** Whether a judgement of the target for "now" at `at` is kept (what `judged` would reuse), after following the change log. */
   holds (key: string, at: string): boolean {
     this.#follow()
-    return this.#entries.get(key)?.some((e) => e.asked === undefined && e.from <= at && (e.until === undefined || at < e.until)) ?? false
+    return this.#kept(key, at, undefined) !== undefined
   }
 
-  /** Drops the entries whose slices the change log names since the revision followed. */
+  /**
+   * Judges, for "now" at `at`, the targets `keys` gives that have no current judgement, until `deadline`
+   * (performance.now()); false when `keys` ran out. Nothing inside an open transaction (true: try again later).
+   */
+  fill (keys: Iterator<string>, at: string, judge: (key: string) => Judged, deadline: number): boolean {
+    if (inOpenTransaction(this.db)) return true
+    this.#follow()
+    do {
+      const next = keys.next()
+      if (next.done === true) return false
+      if (this.#kept(next.value, at, undefined) === undefined) this.#judge(next.value, undefined, () => judge(next.value))
+    } while (performance.now() < deadline)
+    return true
+  }
+
+  /** The waivers live at `at` by fingerprint (audit/live-waivers.ts), read again only after a write or an expiry. */
+  liveWaivers (at: string): Map<string, AppliedWaiver> {
+    if (inOpenTransaction(this.db)) return liveWaiversUntil(this.db, at).byFingerprint
+    this.#follow()
+    const kept = this.#waivers
+    if (kept !== undefined && kept.generation === this.#generation && kept.from <= at && (kept.until === undefined || at < kept.until)) {
+      return kept.byFingerprint
+    }
+    const read = liveWaiversUntil(this.db, at)
+    this.#waivers = { generation: this.#generation, from: at, until: read.firstExpiry, byFingerprint: read.byFingerprint }
+    return read.byFingerprint
+  }
+
+  #kept (key: string, at: string, asked: string | undefined): Entry | undefined {
+    return this.#entries.get(key)?.find((e) => (asked === undefined
+      ? e.asked === undefined && e.from <= at && (e.until === undefined || at < e.until)
+      : e.asked === asked) && this.#current(e))
+  }
+
+  /** Whether no change followed since the entry was read names a key of its slice. */
+  #current (entry: Entry): boolean {
+    if (entry.revision >= this.#lastNamed) return true
+    for (const read of entry.reads) if ((this.#namedAt.get(read) ?? -1) > entry.revision) return false
+    return true
+  }
+
+  #judge (key: string, asked: string | undefined, judge: () => Judged): Entry {
+    const fresh: Entry = { ...judge(), asked, revision: this.#revision }
+    if (this.#entries.size >= MAX_TARGETS) this.#clear()
+    // One entry for "now" and one for the last time asked, per target.
+    const entries = this.#entries.get(key)
+    this.#entries.set(key, [fresh, ...(entries ?? []).filter((e) => (e.asked === undefined) !== (asked === undefined))])
+    return fresh
+  }
+
+  /** Marks the keys the change log names since the revision followed with the revision it is followed to. */
   #follow (): void {
     const generation = `${writesOnConnection(this.db)}/${commitsElsewhere(this.db)}`
     if (generation === this.#generation) return
@@ -89,17 +136,16 @@ export class CaveatCache {
     for (const change of changes) {
       for (const read of changedKeys(change)) {
         if (read === '*') return this.#clear()
-        const readers = this.#readers.get(read)
-        if (readers === undefined) continue
-        for (const target of readers) this.#entries.delete(target)
-        this.#readers.delete(read)
+        this.#namedAt.set(read, revision)
+        this.#lastNamed = revision
       }
     }
   }
 
   #clear (): void {
     this.#entries.clear()
-    this.#readers.clear()
+    this.#namedAt.clear()
+    this.#lastNamed = -1
   }
 }
 

@@ -1,6 +1,5 @@
 // The caveats of a "who decides?" answer: the live findings of the audit rules that touch it.
 import { runRules } from '../audit/engine.js'
-import { liveWaivers } from '../audit/live-waivers.js'
 import { now } from '../clock.js'
 import type { Db } from '../store/connection.js'
 import type { DeciderIndex } from '../registry/decider-index.js'
@@ -10,7 +9,7 @@ import { createReadModel } from '../registry/read-model.js'
 import { domainChain } from '../registry/resolver.js'
 import { createSnapshot } from '../registry/snapshot.js'
 import { sliceKeys } from '../registry/slice-keys.js'
-import type { DeciderAnswer, RegistrySource } from '../registry/types.js'
+import type { DeciderAnswer, RegistrySource, Target } from '../registry/types.js'
 import type { Caveat } from '../schemas/deciders.js'
 import { spanOf, type CaveatCache, type Judged } from './caveat-cache.js'
 import { ruleConfigs } from './rule-settings.js'
@@ -19,14 +18,22 @@ import { ruleConfigs } from './rule-settings.js'
 export interface CaveatContext { db: Db, deciders: DeciderIndex, caveats: CaveatCache }
 
 /** Every enabled rule run over the target's slice (registry/focus.ts, registry/domain-focus.ts) at `at`. */
-function judge (context: CaveatContext, answer: DeciderAnswer): Judged {
+function judge (context: CaveatContext, target: Target, at: string): Judged {
   const { db, deciders } = context
-  const { target, at } = answer
   const shape = deciders.current()?.asOf(at)
   const data = target.kind === 'initiative' ? loadFocusedData(db, target.id, shape) : loadDomainFocus(db, target.id, shape)
   // The resolver found the target in the same registry: only a record deleted in between leaves no slice.
   if (data === undefined) return { findings: [], from: at, until: undefined, reads: [`${target.kind === 'initiative' ? 'i' : 'd'}:${target.id}`] }
   return { findings: runRules(createReadModel(createSnapshot(data), at), ruleConfigs(db), null), ...spanOf(data, at), reads: sliceKeys(data) }
+}
+
+/** The cache's key of a target: the decider index's targetKeys() gives the same. */
+const cacheKey = (target: Target): string => `${target.kind}/${target.id}`
+
+/** The judgement of the target of a cache key ('initiative/<id>' or 'domain/<id>') at `at`, as a lookup then would judge it. */
+export function judgeTarget (context: CaveatContext, key: string, at: string): Judged {
+  const slash = key.indexOf('/')
+  return judge(context, { kind: key.slice(0, slash) as Target['kind'], id: key.slice(slash + 1) }, at)
 }
 
 /**
@@ -38,7 +45,7 @@ function judge (context: CaveatContext, answer: DeciderAnswer): Judged {
  */
 export function caveatsOf (context: CaveatContext, source: RegistrySource, answer: DeciderAnswer, asked: string | undefined): Caveat[] {
   const { target, at } = answer
-  const judged = context.caveats.judged(`${target.kind}/${target.id}`, at, asked, () => judge(context, answer))
+  const judged = context.caveats.judged(cacheKey(target), at, asked, () => judge(context, target, at))
   if (judged.findings.length === 0) return []
   const start = target.kind === 'initiative' ? source.initiative(target.id)?.domainId ?? null : target.id
   const domains = new Set(domainChain(source, start))
@@ -51,7 +58,7 @@ export function caveatsOf (context: CaveatContext, source: RegistrySource, answe
     (r.kind === target.kind && r.id === target.id) || (r.kind === 'domain' && domains.has(r.id)) || (r.kind === 'person' && people.has(r.id))
   const found = judged.findings.filter((f) => touches(f.subject) || f.related.some(touches))
   if (found.length === 0) return []
-  const waivers = liveWaivers(context.db, now())
+  const waivers = context.caveats.liveWaivers(now())
   return found.map((f) => ({
     ruleId: f.ruleId,
     severity: f.severity,

@@ -97,8 +97,9 @@ export const markDone = (db: Db, done: RunRow): boolean =>
     done.waivedCount, done.id).changes === 1
 
 /** The waivers live at `at`, in expiry order, then id. */
-export const liveWaiverRows = (db: Db, at: string): { id: string, fingerprint: string, reason: string }[] =>
-  statement(db, 'SELECT id, fingerprint, reason FROM waivers WHERE expires_at > ? ORDER BY expires_at, id').all(at) as { id: string, fingerprint: string, reason: string }[]
+export const liveWaiverRows = (db: Db, at: string): { id: string, fingerprint: string, reason: string, expiresAt: string }[] =>
+  statement(db, 'SELECT id, fingerprint, reason, expires_at AS expiresAt FROM waivers WHERE expires_at > ? ORDER BY expires_at, id')
+    .all(at) as { id: string, fingerprint: string, reason: string, expiresAt: string }[]
 
 const RUN_COLUMNS = `id, scope_key AS scopeKey, scope, at, started_at AS startedAt, finished_at AS finishedAt, status, counts,
   new_count AS newCount, persisting_count AS persistingCount, resolved_count AS resolvedCount, waived_count AS waivedCount, error`

@@ -1,7 +1,7 @@
 // Rule settings in SQL: what an auditor set for each rule (the rule's defaults fill in the rest, in the audit engine).
 import { eq } from 'drizzle-orm'
 import { ruleSettings } from '../../db/schema.js'
-import type { Db } from './connection.js'
+import { statement, type Db } from './connection.js'
 
 export type SettingRow = typeof ruleSettings.$inferSelect
 
@@ -9,8 +9,13 @@ export type SettingRow = typeof ruleSettings.$inferSelect
 export const settingView = (r: SettingRow): Record<string, unknown> =>
   ({ ruleId: r.ruleId, enabled: r.enabled, severity: r.severity, options: r.options, version: r.version, updatedAt: r.updatedAt })
 
+// Read on every slice judged (a caveat, a write's effects): one prepared statement, not a query built each time.
+const ALL_SETTINGS = 'SELECT rule_id AS ruleId, enabled, severity, options, version, updated_at AS updatedAt FROM rule_settings'
+type StoredSetting = Omit<SettingRow, 'enabled' | 'options'> & { enabled: number, options: string }
+
 /** Every stored setting, by rule id. */
-export const settingsById = (db: Db): Map<string, SettingRow> => new Map(db.select().from(ruleSettings).all().map((r) => [r.ruleId, r]))
+export const settingsById = (db: Db): Map<string, SettingRow> => new Map((statement(db, ALL_SETTINGS).all() as StoredSetting[])
+  .map((r) => [r.ruleId, { ...r, enabled: r.enabled === 1, options: JSON.parse(r.options) as Record<string, unknown> }]))
 
 export const findSetting = (db: Db, ruleId: string): SettingRow | undefined =>
   db.select().from(ruleSettings).where(eq(ruleSettings.ruleId, ruleId)).get()

@@ -1,0 +1,64 @@
+// The caveat warmer judges every initiative's and domain's caveats between requests, so that a first lookup finds
+// them judged; what it keeps is what judging afresh gives, and after a write it judges again what the write dropped.
+import t from 'tap'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { now } from '../src/clock.js'
+import { CaveatCache } from '../src/services/caveat-cache.js'
+import { resolveDomainDecider, resolveInitiativeDecider } from '../src/services/deciders.js'
+import type { TestApp } from './helper.js'
+import { EPOCH, organization } from './decider-answers-org.js'
+
+const INITIATIVES = ['crm', 'vendor', 'warehouse', 'branch', 'merge', 'designer', 'building', 'week']
+const DOMAINS = ['company', 'sales', 'ops', 'it']
+const KEYS = [...DOMAINS.map((id) => `domain/${id}`), ...INITIATIVES.map((id) => `initiative/${id}`)]
+
+const health = async (call: TestApp['call']): Promise<string> => (await call({ method: 'GET', url: '/health', as: null })).json().caveats
+
+/** Polls until `done` holds, for at most five seconds (the warmer rests a second between passes). */
+async function until (done: () => boolean | Promise<boolean>): Promise<boolean> {
+  for (let i = 0; i < 500; i++) {
+    if (await done()) return true
+    await sleep(10)
+  }
+  return false
+}
+
+t.test('warm: every target judged ahead of its first lookup, as judging afresh would', async (t) => {
+  const { app, call } = await organization(t, { caveatsWarm: true })
+  const runtime = app.runtime
+  const held = (): string[] => KEYS.filter((key) => runtime.caveats.holds(key, now()))
+  t.equal(await health(call), 'warm', '/health says warm once a pass is over (the first, over the empty registry)')
+  t.ok(await until(() => held().length === KEYS.length), 'the next pass judges every initiative and domain the organization made')
+  t.strictSame(held(), KEYS, 'every one is held before anyone asked')
+
+  const judgedAfresh = (): void => {
+    const fresh = { db: runtime.db, deciders: runtime.deciders, caveats: new CaveatCache(runtime.db) }
+    for (const id of INITIATIVES) {
+      const { at: _a, ...warm } = resolveInitiativeDecider(runtime, id)
+      const { at: _b, ...afresh } = resolveInitiativeDecider(fresh, id)
+      t.strictSame(warm, afresh, `${id}: as judged afresh`)
+    }
+    for (const id of DOMAINS) {
+      const { at: _a, ...warm } = resolveDomainDecider(runtime, id)
+      const { at: _b, ...afresh } = resolveDomainDecider(fresh, id)
+      t.strictSame(warm, afresh, `domain ${id}: as judged afresh`)
+    }
+  }
+  judgedAfresh()
+
+  // A Consulted on the top domain names every slice under it: dropped, then judged again by the next pass.
+  const res = await call({ method: 'POST', url: '/v1/assignments', payload: { id: 'c-otto-company', personId: 'otto', role: 'C', domainId: 'company', validFrom: EPOCH } })
+  t.equal(res.statusCode, 201)
+  t.strictSame(held(), ['initiative/week'], 'the write drops the slices it names at once')
+  t.ok(await until(() => held().length === KEYS.length), 'the next pass judges them again, unasked')
+  judgedAfresh()
+  const crm = (await call({ method: 'GET', url: '/v1/initiatives/crm/decider', as: 'reader' })).json()
+  t.ok(crm.caveats.some((c: { summary: string }) => c.summary.includes('Consulted on domain "Company"')), 'and the warmed caveat says what the write made')
+})
+
+t.test('on lookup: nothing is judged before it is asked', async (t) => {
+  const { app, call } = await organization(t)
+  t.equal(await health(call), 'on-lookup')
+  await sleep(50)
+  t.strictSame(KEYS.filter((key) => app.runtime.caveats.holds(key, now())), [], 'no target is held unasked')
+})
