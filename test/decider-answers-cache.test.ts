@@ -88,3 +88,32 @@ t.test('a write keeps the cached caveats of the answers whose slices it does not
   t.strictSame(await crmCaveats(), [], 'and its findings are gone at once')
   judgedAfresh()
 })
+
+t.test('a lookup at a past time reuses the judgement for now only where its slice stood then as it stands now', async (t) => {
+  const { app, call } = await organization(t)
+  const runtime = app.runtime
+  const asked = async (id: string, at: string): Promise<string[]> =>
+    (await call({ method: 'GET', url: `/v1/initiatives/${id}/decider?at=${encodeURIComponent(at)}`, as: 'reader' })).json().caveats.map((c: { summary: string }) => c.summary)
+  const beforeRename = new Date().toISOString()
+  await new Promise((resolve) => setTimeout(resolve, 5))
+  t.equal((await call({ method: 'PATCH', url: '/v1/people/otto', payload: { name: 'Otto Vane' } })).statusCode, 200)
+  // The answers for now are judged (and kept) first: each lookup at a past time below could reuse them.
+  for (const id of INITIATIVES) t.equal((await call({ method: 'GET', url: `/v1/initiatives/${id}/decider`, as: 'reader' })).statusCode, 200)
+
+  const crmThen = await asked('crm', beforeRename)
+  t.ok(crmThen.some((s) => s.includes('Otto Vance')), 'before the rename, the caveat names the founder as he was named then')
+  t.notOk(crmThen.some((s) => s.includes('Otto Vane')), 'not as he is named now')
+  t.ok((await asked('crm', new Date().toISOString())).some((s) => s.includes('Otto Vane')), 'and as he is named now for a time after it')
+
+  // Every answer at a past time is the one judged afresh at that time, by a cache that has seen nothing.
+  const times = [EPOCH, '2026-01-15T00:00:00.000Z', '2026-05-31T23:59:59.999Z', '2026-07-01T00:00:00.000Z', beforeRename, new Date().toISOString()]
+  const fresh = { db: runtime.db, deciders: runtime.deciders, caveats: new CaveatCache(runtime.db) }
+  for (const at of times) {
+    for (const id of INITIATIVES) {
+      t.strictSame(resolveInitiativeDecider(runtime, id, at), resolveInitiativeDecider(fresh, id, at), `${id} at ${at}: as judged afresh`)
+    }
+    for (const id of DOMAINS) {
+      t.strictSame(resolveDomainDecider(runtime, id, at), resolveDomainDecider(fresh, id, at), `domain ${id} at ${at}: as judged afresh`)
+    }
+  }
+})

@@ -58,11 +58,22 @@ export class CaveatCache {
 
   constructor (private readonly db: Db) {}
 
-  /** The judgement for the target at `at` (`asked`: the time asked for, undefined for now), from the cache or judged afresh. */
-  judged (key: string, at: string, asked: string | undefined, judge: () => Judged): Judged {
+  /**
+   * The judgement for the target at `at` (`asked`: the time asked for, undefined for now), from the cache or judged
+   * afresh. For a time asked, the judgement for now serves too when `at` lies in its span and `unchangedSince` says
+   * every record its slice holds stood at `at` as it stands now: the slice then is the same rows, judged at a time
+   * on the same side of every date in it.
+   */
+  judged (key: string, at: string, asked: string | undefined, judge: () => Judged, unchangedSince?: (reads: readonly string[]) => boolean): Judged {
     if (inOpenTransaction(this.db)) return judge()
     this.#follow()
-    return this.#kept(key, at, asked) ?? this.#judge(key, asked, judge)
+    const kept = this.#kept(key, at, asked)
+    if (kept !== undefined) return kept
+    if (asked !== undefined && unchangedSince !== undefined) {
+      const now = this.#kept(key, at, undefined)
+      if (now !== undefined && unchangedSince(now.reads)) return now
+    }
+    return this.#judge(key, asked, judge)
   }
 
   /** Whether a judgement of the target for "now" at `at` is kept (what `judged` would reuse), after following the change log. */

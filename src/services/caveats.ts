@@ -8,6 +8,7 @@ import { loadFocusedData } from '../registry/focus.js'
 import { createReadModel } from '../registry/read-model.js'
 import { domainChain } from '../registry/resolver.js'
 import { createSnapshot } from '../registry/snapshot.js'
+import { sameShape } from '../registry/same-shape.js'
 import { sliceKeys } from '../registry/slice-keys.js'
 import type { DeciderAnswer, RegistrySource, Target } from '../registry/types.js'
 import type { Caveat } from '../schemas/deciders.js'
@@ -45,7 +46,9 @@ export function judgeTarget (context: CaveatContext, key: string, at: string): J
  */
 export function caveatsOf (context: CaveatContext, source: RegistrySource, answer: DeciderAnswer, asked: string | undefined): Caveat[] {
   const { target, at } = answer
-  const judged = context.caveats.judged(cacheKey(target), at, asked, () => judge(context, target, at))
+  const index = asked === undefined ? undefined : context.deciders.current()
+  const judged = context.caveats.judged(cacheKey(target), at, asked, () => judge(context, target, at),
+    index === undefined ? undefined : (reads) => sameShape(index, index.asOf(at), reads))
   if (judged.findings.length === 0) return []
   const start = target.kind === 'initiative' ? source.initiative(target.id)?.domainId ?? null : target.id
   const domains = new Set(domainChain(source, start))
