@@ -1,7 +1,7 @@
 // The slice of the registry that bears on one domain's decider, read by index lookups: focus.ts's slice without an initiative.
 import type { Db } from '../store/connection.js'
 import { focusRows, readRecord } from '../store/registry-rows.js'
-import { peopleAround } from './focus.js'
+import { peopleAround, type FocusRows } from './focus.js'
 import { domainChain } from './resolver.js'
 import type { RegistryData, RegistrySource } from './types.js'
 
@@ -14,8 +14,9 @@ const NO_INITIATIVE = ''
  * delegations from or to those people that can cover the domain, the influences on the domains or over those
  * people, and everyone those records name with their whole reporting line. No initiative: the rules about
  * initiatives find nothing here; those about people, roles held on domains, delegations and influences do.
+ * `rows` reads the people side, as for loadFocusedData.
  */
-export function loadDomainFocus (db: Db, domainId: string, shape?: RegistrySource): RegistryData | undefined {
+export function loadDomainFocus (db: Db, domainId: string, shape?: RegistrySource, rows: FocusRows = focusRows): RegistryData | undefined {
   const domain = shape !== undefined ? shape.domain(domainId) : readRecord.domain(db, domainId)
   if (domain === undefined) return undefined
   const domains = shape !== undefined
@@ -24,6 +25,6 @@ export function loadDomainFocus (db: Db, domainId: string, shape?: RegistrySourc
   const domainIds = domains.map((d) => d.id)
   const assignments = focusRows.assignmentsOn(db, NO_INITIATIVE, domainIds)
 
-  const around = peopleAround(db, assignments.map((a) => a.personId), NO_INITIATIVE, domainIds, shape)
+  const around = peopleAround(db, assignments.map((a) => a.personId), NO_INITIATIVE, domainIds, shape, rows)
   return { ...around, domains, initiatives: [], assignments, decisions: [] }
 }

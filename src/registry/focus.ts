@@ -4,8 +4,13 @@ import { focusRows, readRecord } from '../store/registry-rows.js'
 import { domainChain, MAX_DELEGATION_STEPS } from './resolver.js'
 import type { RegistryData, RegistrySource } from './types.js'
 
-/** Where a slice's rows come from: the store's lookups, or (write effects) the same lookups remembered over several slices. */
-export type FocusRows = Pick<typeof focusRows, 'peopleWithLines' | 'statusesOf'>
+/**
+ * Where the people side of a slice comes from: the store's lookups (the default), the decider index's memory
+ * (memory-focus-rows.ts, when the index is current with the change log), or (write effects) the store's lookups
+ * remembered over several slices. Every implementation answers with the same rows in the same order for the same state
+ * of the database.
+ */
+export type FocusRows = Pick<typeof focusRows, 'peopleWithLines' | 'statusesOf' | 'delegatesOf' | 'delegationsCovering'>
 
 /**
  * What the rules can see of one initiative, or undefined when there is no such initiative: the initiative, its
@@ -14,7 +19,7 @@ export type FocusRows = Pick<typeof focusRows, 'peopleWithLines' | 'statusesOf'>
  * the influences on the initiative, on its domains or over those people, and everyone those records name together
  * with their whole reporting line.
  *
- * `rows` reads people and statuses (by default, the store's lookups).
+ * `rows` reads the people side: delegates, delegations, people and statuses (by default, the store's lookups).
  *
  * A rule that looks across the registry sees only this slice: decider-overload counts only the initiatives of the
  * slice, so the live findings of one initiative never report it; a full audit does.
@@ -46,11 +51,11 @@ export function peopleAround (
   const deciders = new Set(start)
   let frontier = [...deciders]
   for (let step = 0; step < MAX_DELEGATION_STEPS && frontier.length > 0; step++) {
-    frontier = focusRows.delegatesOf(db, frontier).filter((id) => !deciders.has(id))
+    frontier = rows.delegatesOf(db, frontier).filter((id) => !deciders.has(id))
     for (const id of frontier) deciders.add(id)
   }
   const personIds = [...deciders]
-  const delegations = focusRows.delegationsCovering(db, personIds, initiativeId, domainIds)
+  const delegations = rows.delegationsCovering(db, personIds, initiativeId, domainIds)
   const influences = focusRows.influencesOn(db, initiativeId, domainIds, personIds)
 
   const named = new Set(deciders)

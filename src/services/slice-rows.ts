@@ -1,15 +1,17 @@
-// The people and status rows of several slices read in one go (write effects judge up to 50 initiatives at once, whose
-// slices share most reporting lines): each person read once, what the store's lookups give, remembered.
+// The people side of several slices read in one go (write effects judge up to 50 initiatives at once, whose slices
+// share most reporting lines): each person's line and timeline read once, remembered.
+import { byId } from '../registry/assignment-index.js'
 import type { FocusRows } from '../registry/focus.js'
 import type { PersonRecord, StatusPeriod } from '../registry/types.js'
 import type { Db } from '../store/connection.js'
-import { focusRows } from '../store/registry-rows.js'
+import { byPersonThenTime, focusRows } from '../store/registry-rows.js'
 
 type StatusRow = StatusPeriod & { personId: string }
 
 /**
- * Lookups that answer as focusRows does (the same rows; people in another order) while the database does not change:
- * use one for the reads between two writes, never across one.
+ * Lookups that answer as focusRows does (the same rows in the same order) while the database does not change: use one
+ * for the reads between two writes, never across one. Delegates and delegations are read from the store each time
+ * (the delegations covering a slice depend on its initiative and domains).
  */
 export function rememberingRows (): FocusRows {
   const people = new Map<string, PersonRecord | null>()
@@ -31,7 +33,7 @@ export function rememberingRows (): FocusRows {
           found.push(p)
         }
       }
-      return found
+      return found.sort(byId)
     },
     statusesOf (db: Db, personIds: readonly string[]): StatusRow[] {
       const unknown = [...new Set(personIds.filter((id) => !statuses.has(id)))]
@@ -39,7 +41,9 @@ export function rememberingRows (): FocusRows {
         for (const id of unknown) statuses.set(id, [])
         for (const row of focusRows.statusesOf(db, unknown)) statuses.get(row.personId)!.push(row)
       }
-      return [...new Set(personIds)].flatMap((id) => statuses.get(id)!)
-    }
+      return [...new Set(personIds)].flatMap((id) => statuses.get(id)!).sort(byPersonThenTime)
+    },
+    delegatesOf: focusRows.delegatesOf,
+    delegationsCovering: focusRows.delegationsCovering
   }
 }

@@ -1,5 +1,6 @@
 // The registry's rows as its readers take them: the column lists named as the records name their fields, the decoding
 // of the values that change type, and the reads of one record (the decider index's) or of one initiative's slice (focus).
+import { byId } from '../registry/assignment-index.js'
 import { MAX_DOMAIN_DEPTH } from '../registry/resolver.js'
 import { statement, type Db } from './connection.js'
 import type {
@@ -85,8 +86,12 @@ function * mapped<R, T> (rows: IterableIterator<R>, map: (row: R) => T): Iterabl
   for (const row of rows) yield map(row)
 }
 
-/** Guards the recursive walks against a loop already in the data (the services refuse new ones). */
-const MAX_DEPTH = 1000
+/**
+ * Guards the recursive walks against a loop already in the data (the services refuse new ones): a reporting line is
+ * followed this many steps up from each person at most.
+ */
+export const MAX_LINE_DEPTH = 1000
+const MAX_DEPTH = MAX_LINE_DEPTH
 
 // A list of ids travels as one JSON array read by json_each. CROSS JOIN keeps the short walk outside, so the domains
 // table is probed by key instead of scanned.
@@ -114,7 +119,15 @@ const FOCUS = {
 const all = <T>(db: Db, source: string, ...params: unknown[]): T[] => statement(db, source).all(...params) as T[]
 const json = (ids: readonly string[]): string => JSON.stringify(ids)
 
-/** What one initiative's audit reads of the registry (registry/focus.ts), by index lookups. */
+const byText = (a: string, b: string): number => a < b ? -1 : a > b ? 1 : 0
+/** Status rows by person, then oldest first: the one order every implementation of the people lookups gives. */
+export const byPersonThenTime = (a: StatusRow, b: StatusRow): number => byText(a.personId, b.personId) || byText(a.validFrom, b.validFrom)
+
+/**
+ * What one initiative's audit reads of the registry (registry/focus.ts), by index lookups. The people side (delegatesOf,
+ * delegationsCovering, peopleWithLines, statusesOf) answers in a stated order — ids in byte order, statuses by person
+ * then oldest first — so that another implementation of it (registry/memory-focus-rows.ts) gives the same slice.
+ */
 export const focusRows = {
   /** The domain and its ancestors, as stored now. */
   domainLine: (db: Db, domainId: string): DomainRecord[] => all(db, FOCUS.domains, domainId),
@@ -122,17 +135,19 @@ export const focusRows = {
   assignmentsOn: (db: Db, initiativeId: string, domainIds: readonly string[]): AssignmentRecord[] =>
     all(db, FOCUS.assignments, { initiativeId, domainIds: json(domainIds) }),
   decisionsOn: (db: Db, initiativeId: string): DecisionRecord[] => all(db, FOCUS.decisions, initiativeId),
-  /** Whom the people delegate to, of any period and scope. */
-  delegatesOf: (db: Db, personIds: readonly string[]): string[] => all<{ id: string }>(db, FOCUS.delegates, json(personIds)).map((r) => r.id),
-  /** The delegations from or to the people whose scope can cover the initiative on the domains. */
+  /** Whom the people delegate to, of any period and scope: each id once, in id order. */
+  delegatesOf: (db: Db, personIds: readonly string[]): string[] =>
+    all<{ id: string }>(db, FOCUS.delegates, json(personIds)).map((r) => r.id).sort(byText),
+  /** The delegations from or to the people, of any period, whose scope can cover the initiative on the domains; in id order. */
   delegationsCovering: (db: Db, personIds: readonly string[], initiativeId: string, domainIds: readonly string[]): DelegationRecord[] =>
-    asDelegations(all(db, FOCUS.delegations, { personIds: json(personIds), initiativeId, domainIds: json(domainIds) })),
+    asDelegations(all<DelegationRow>(db, FOCUS.delegations, { personIds: json(personIds), initiativeId, domainIds: json(domainIds) })).sort(byId),
   /** The influences on the initiative, on the domains, or over the people. */
   influencesOn: (db: Db, initiativeId: string, domainIds: readonly string[], personIds: readonly string[]): InfluenceRecord[] =>
     all(db, FOCUS.influences, { initiativeId, domainIds: json(domainIds), personIds: json(personIds) }),
-  /** The people with their whole reporting lines. */
-  peopleWithLines: (db: Db, personIds: readonly string[]): PersonRecord[] => asPeople(all(db, FOCUS.people, json(personIds))),
-  statusesOf: (db: Db, personIds: readonly string[]): StatusRow[] => all(db, FOCUS.statuses, json(personIds))
+  /** The people with their whole reporting lines (MAX_LINE_DEPTH steps up at most), each once, in id order; unknown ids left out. */
+  peopleWithLines: (db: Db, personIds: readonly string[]): PersonRecord[] => asPeople(all(db, FOCUS.people, json(personIds))).sort(byId),
+  /** The status timelines of the people, by person then oldest first. */
+  statusesOf: (db: Db, personIds: readonly string[]): StatusRow[] => all<StatusRow>(db, FOCUS.statuses, json(personIds)).sort(byPersonThenTime)
 } as const
 
 /*
