@@ -82,6 +82,8 @@ export class DeciderIndex implements RegistrySource {
   private readonly deciders = new Map<string, AssignmentRecord[]>()
   private readonly assignments = new Map<string, AssignmentRecord>()
   private readonly delegationsByFrom = new Map<string, DelegationRecord[]>()
+  /** Every delegation to a person, of any period and scope, in id order (a slice's people side reads both ends). */
+  private readonly delegationsByTo = new Map<string, DelegationRecord[]>()
   private readonly delegations = new Map<string, DelegationRecord>()
   /** The last change-log revision applied; -1 before the first load. */
   private revision = -1
@@ -198,7 +200,7 @@ export class DeciderIndex implements RegistrySource {
   /** Every record read afresh, in one read transaction so that they are one state of the registry. */
   private rebuild (): void {
     for (const map of [this.people, this.timelines, this.domains, this.initiatives, this.pastPeople, this.pastDomains, this.pastInitiatives,
-      this.deciders, this.assignments, this.delegationsByFrom, this.delegations]) map.clear()
+      this.deciders, this.assignments, this.delegationsByFrom, this.delegationsByTo, this.delegations]) map.clear()
     readTransaction(this.db, () => {
       for (const [id, history] of loadHistories(this.db, 'people')) this.pastPeople.set(id, history)
       for (const [id, history] of loadHistories(this.db, 'domains')) this.pastDomains.set(id, history)
@@ -281,6 +283,7 @@ export class DeciderIndex implements RegistrySource {
         if (old !== undefined) {
           this.delegations.delete(id)
           take(this.delegationsByFrom, old.fromPersonId, id)
+          take(this.delegationsByTo, old.toPersonId, id)
         }
         if (fresh.record !== undefined) this.addDelegation(fresh.record)
       }
@@ -295,6 +298,7 @@ export class DeciderIndex implements RegistrySource {
   private addDelegation (row: DelegationRecord): void {
     this.delegations.set(row.id, row)
     put(this.delegationsByFrom, row.fromPersonId, row)
+    put(this.delegationsByTo, row.toPersonId, row)
   }
 
   person (id: string): PersonRecord | undefined {
@@ -323,6 +327,24 @@ export class DeciderIndex implements RegistrySource {
 
   delegationsFrom (personId: string, at: string): readonly DelegationRecord[] {
     return (this.delegationsByFrom.get(personId) ?? NONE).filter((d) => holdsAt(d, at))
+  }
+
+  // The records as they are now, whatever their period: what a slice's people side reads (memory-focus-rows.ts). Each
+  // list is the index's own, read-only and in id order; read it at once — the next refresh may change it.
+
+  /** The person's status timeline as stored now, oldest first (empty: none recorded). */
+  timelineOf (personId: string): readonly StatusPeriod[] {
+    return this.timelines.get(personId) ?? NONE
+  }
+
+  /** Every delegation from the person, of any period and scope, in id order. */
+  everyDelegationFrom (personId: string): readonly DelegationRecord[] {
+    return this.delegationsByFrom.get(personId) ?? NONE
+  }
+
+  /** Every delegation to the person, of any period and scope, in id order. */
+  everyDelegationTo (personId: string): readonly DelegationRecord[] {
+    return this.delegationsByTo.get(personId) ?? NONE
   }
 
   /** The registry with its shape as recorded at `at`; effective-dated rows are evaluated at the time asked. */

@@ -5,6 +5,7 @@ import type { Db } from '../store/connection.js'
 import type { DeciderIndex } from '../registry/decider-index.js'
 import { loadDomainFocus } from '../registry/domain-focus.js'
 import { loadFocusedData } from '../registry/focus.js'
+import { sliceRowsFor } from '../registry/memory-focus-rows.js'
 import { createReadModel } from '../registry/read-model.js'
 import { domainChain } from '../registry/resolver.js'
 import { createSnapshot } from '../registry/snapshot.js'
@@ -21,8 +22,10 @@ export interface CaveatContext { db: Db, deciders: DeciderIndex, caveats: Caveat
 /** Every enabled rule run over the target's slice (registry/focus.ts, registry/domain-focus.ts) at `at`. */
 function judge (context: CaveatContext, target: Target, at: string): Judged {
   const { db, deciders } = context
-  const shape = deciders.current()?.asOf(at)
-  const data = target.kind === 'initiative' ? loadFocusedData(db, target.id, shape) : loadDomainFocus(db, target.id, shape)
+  const current = deciders.current()
+  const shape = current?.asOf(at)
+  const rows = sliceRowsFor(current)
+  const data = target.kind === 'initiative' ? loadFocusedData(db, target.id, shape, rows) : loadDomainFocus(db, target.id, shape, rows)
   // The resolver found the target in the same registry: only a record deleted in between leaves no slice.
   if (data === undefined) return { findings: [], from: at, until: undefined, reads: [`${target.kind === 'initiative' ? 'i' : 'd'}:${target.id}`] }
   return { findings: runRules(createReadModel(createSnapshot(data), at), ruleConfigs(db), null), ...spanOf(data, at), reads: sliceKeys(data) }

@@ -6,6 +6,7 @@ import type { Db } from '../store/connection.js'
 import { notFound } from '../errors.js'
 import type { DeciderIndex } from '../registry/decider-index.js'
 import { loadFocusedData } from '../registry/focus.js'
+import { sliceRowsFor } from '../registry/memory-focus-rows.js'
 import { createReadModel } from '../registry/read-model.js'
 import { createSnapshot } from '../registry/snapshot.js'
 import type { InitiativeFindings } from '../schemas/audits.js'
@@ -18,7 +19,8 @@ import { ruleConfigs } from './rule-settings.js'
 export function getInitiativeFindings (db: Db, index: DeciderIndex, initiativeId: string, at?: string): InitiativeFindings {
   const time = now()
   const judgedAt = at === undefined ? time : toInstant(at)
-  const data = loadFocusedData(db, initiativeId, index.current()?.asOf(judgedAt))
+  const current = index.current()
+  const data = loadFocusedData(db, initiativeId, current?.asOf(judgedAt), sliceRowsFor(current))
   if (data === undefined) throw notFound('initiatives', initiativeId)
   const findings = runRules(createReadModel(createSnapshot(data), judgedAt), ruleConfigs(db), { initiativeIds: [initiativeId] })
   const waivers = liveWaivers(db, time)
