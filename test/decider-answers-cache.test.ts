@@ -1,8 +1,15 @@
 // The caveat cache keeps what a write cannot change: a write outside an answer's slice keeps its cached caveats, a
 // write inside it changes them at once, and every answer is what judging afresh would give.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import t from 'tap'
 import { now } from '../src/clock.js'
 import { CaveatCache } from '../src/services/caveat-cache.js'
+import { SYSTEM_ACTOR } from '../src/services/keys.js'
+import { updatePerson } from '../src/services/people.js'
+import { lastRevision } from '../src/store/change-feed.js'
+import { closeDatabase, openDatabase } from '../src/store/connection.js'
 import { resolveDomainDecider, resolveInitiativeDecider } from '../src/services/deciders.js'
 import { EPOCH, organization } from './decider-answers-org.js'
 
@@ -115,5 +122,35 @@ t.test('a lookup at a past time reuses the judgement for now only where its slic
     for (const id of DOMAINS) {
       t.strictSame(resolveDomainDecider(runtime, id, at), resolveDomainDecider(fresh, id, at), `domain ${id} at ${at}: as judged afresh`)
     }
+  }
+})
+
+t.test('a commit made on another connection, which the decider index has not followed yet, is never kept half-seen', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'whodecides-caveats-elsewhere-'))
+  t.teardown(() => { rmSync(dir, { recursive: true, force: true }) })
+  const { app, call } = await organization(t, { dbPath: join(dir, 'org.db') })
+  const runtime = app.runtime
+  const crm = async (): Promise<string[]> =>
+    (await call({ method: 'GET', url: '/v1/initiatives/crm/decider', as: 'reader' })).json().caveats.map((c: { summary: string }) => c.summary)
+  t.ok((await crm()).some((s) => s.includes('Otto Vance')), 'the founder, as named before')
+
+  // The command line beside the server renames him. Until the index follows that commit it answers with the name
+  // before it (its contract); the caveats judged meanwhile must not outlive that.
+  const other = openDatabase(join(dir, 'org.db'))
+  try {
+    updatePerson(other, SYSTEM_ACTOR, 'otto', { name: 'Otto Vane' })
+  } finally {
+    closeDatabase(other)
+  }
+  await crm()
+  await runtime.deciders.follow(lastRevision(runtime.db))
+  const after = await crm()
+  t.ok(after.some((s) => s.includes('Otto Vane')), 'once the index has followed, the caveat names him anew')
+  t.notOk(after.some((s) => s.includes('Otto Vance')), 'and not as before')
+  const fresh = { db: runtime.db, deciders: runtime.deciders, caveats: new CaveatCache(runtime.db) }
+  for (const id of INITIATIVES) {
+    const { at: _a, ...cached } = resolveInitiativeDecider(runtime, id)
+    const { at: _b, ...afresh } = resolveInitiativeDecider(fresh, id)
+    t.strictSame(cached, afresh, `${id}: as judged afresh`)
   }
 })

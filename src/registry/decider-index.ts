@@ -101,6 +101,12 @@ export class DeciderIndex implements RegistrySource {
 
   constructor (private readonly db: Db) {}
 
+  /**
+   * The change-log revision the index holds the registry at: behind the log's last one while it follows a commit
+   * made on another connection (follow()), which it answers without until it has read it all.
+   */
+  get heldRevision (): number { return this.revision }
+
   /** The index, current with the change log; undefined inside a transaction (read SQL then). */
   current (): DeciderIndex | undefined {
     return this.refresh() ? this : undefined

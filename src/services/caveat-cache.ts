@@ -15,6 +15,11 @@ export interface Judged {
   until: string | undefined
   /** The slice's keys (registry/slice-keys.ts): a change that names one of them may change the findings. */
   reads: readonly string[]
+  /**
+   * The change-log revision of the oldest part of the slice, when part of it was read from memory that may be behind
+   * the log (the decider index following another connection's commit); undefined: all of it as the database is now.
+   */
+  readAt?: number
 }
 
 /** Beyond this many targets the cache starts again empty: every initiative and domain of a large registry fits. */
@@ -54,6 +59,8 @@ export class CaveatCache {
   readonly #namedAt = new Map<string, number>()
   /** The greatest revision in #namedAt: an entry read at or after it is current whatever it reads. */
   #lastNamed = -1
+  /** The revision the cache last started empty at: an entry read before it is stale, what it holds unknown. */
+  #floor = -1
   #waivers: KeptWaivers | undefined
 
   constructor (private readonly db: Db) {}
@@ -118,13 +125,16 @@ export class CaveatCache {
 
   /** Whether no change followed since the entry was read names a key of its slice. */
   #current (entry: Entry): boolean {
+    if (entry.revision < this.#floor) return false
     if (entry.revision >= this.#lastNamed) return true
     for (const read of entry.reads) if ((this.#namedAt.get(read) ?? -1) > entry.revision) return false
     return true
   }
 
   #judge (key: string, asked: string | undefined, judge: () => Judged): Entry {
-    const fresh: Entry = { ...judge(), asked, revision: this.#revision }
+    const judged = judge()
+    // Read partly behind the log: stale wherever the changes it has not seen name a key of it, or from before a start again.
+    const fresh: Entry = { ...judged, asked, revision: Math.min(this.#revision, judged.readAt ?? this.#revision) }
     if (this.#entries.size >= MAX_TARGETS) this.#clear()
     // One entry for "now" and one for the last time asked, per target.
     const entries = this.#entries.get(key)
@@ -154,6 +164,7 @@ export class CaveatCache {
   }
 
   #clear (): void {
+    this.#floor = this.#revision
     this.#entries.clear()
     this.#namedAt.clear()
     this.#lastNamed = -1

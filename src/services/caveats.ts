@@ -26,9 +26,11 @@ function judge (context: CaveatContext, target: Target, at: string): Judged {
   const shape = current?.asOf(at)
   const rows = sliceRowsFor(current)
   const data = target.kind === 'initiative' ? loadFocusedData(db, target.id, shape, rows) : loadDomainFocus(db, target.id, shape, rows)
+  // People, their lines, statuses and delegations from the index: as of the revision it holds.
+  const readAt = current?.heldRevision
   // The resolver found the target in the same registry: only a record deleted in between leaves no slice.
-  if (data === undefined) return { findings: [], from: at, until: undefined, reads: [`${target.kind === 'initiative' ? 'i' : 'd'}:${target.id}`] }
-  return { findings: runRules(createReadModel(createSnapshot(data), at), ruleConfigs(db), null), ...spanOf(data, at), reads: sliceKeys(data) }
+  if (data === undefined) return { findings: [], from: at, until: undefined, reads: [`${target.kind === 'initiative' ? 'i' : 'd'}:${target.id}`], readAt }
+  return { findings: runRules(createReadModel(createSnapshot(data), at), ruleConfigs(db), null), ...spanOf(data, at), reads: sliceKeys(data), readAt }
 }
 
 /** The cache's key of a target: the decider index's targetKeys() gives the same. */
