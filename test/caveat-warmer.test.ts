@@ -56,6 +56,18 @@ t.test('warm: every target judged ahead of its first lookup, as judging afresh w
   t.ok(crm.caveats.some((c: { summary: string }) => c.summary.includes('Consulted on domain "Company"')), 'and the warmed caveat says what the write made')
 })
 
+t.test('warm: a judgement whose span ends is judged again by a later pass, with no write', async (t) => {
+  const { app, call } = await organization(t, { caveatsWarm: true })
+  const runtime = app.runtime
+  // A Consulted on the CRM from a moment on: the CRM's judgement for now ends then.
+  const starts = new Date(Date.now() + 1500).toISOString()
+  t.equal((await call({ method: 'POST', url: '/v1/assignments', payload: { id: 'c-nia-crm', personId: 'nia', role: 'C', initiativeId: 'crm', validFrom: starts } })).statusCode, 201)
+  t.ok(await until(() => runtime.caveats.holds('initiative/crm', now())), 'judged ahead before the role starts')
+  await sleep(Math.max(0, Date.parse(starts) - Date.now()) + 10)
+  t.notOk(runtime.caveats.holds('initiative/crm', now()), 'the judgement ends when the role starts')
+  t.ok(await until(() => runtime.caveats.holds('initiative/crm', now())), 'and a later pass judges it again, unasked')
+})
+
 t.test('on lookup: nothing is judged before it is asked', async (t) => {
   const { app, call } = await organization(t)
   t.equal(await health(call), 'on-lookup')

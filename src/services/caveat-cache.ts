@@ -1,5 +1,6 @@
 // The rule findings of one target's slice, kept between lookups for as long as they cannot change.
 import type { EngineFinding } from '../audit/engine.js'
+import { Interner } from '../registry/interner.js'
 import { changedKeys } from '../registry/slice-keys.js'
 import { liveWaiversUntil, type AppliedWaiver } from '../audit/live-waivers.js'
 import { changeEntries, commitsElsewhere, inOpenTransaction, lastRevision, writesOnConnection } from '../store/change-feed.js'
@@ -26,6 +27,8 @@ export interface Judged {
 const MAX_TARGETS = 500_000
 /** Past this many change-log entries since the last look, the cache starts again empty rather than read them all. */
 const MAX_FOLLOWED = 2000
+
+const NO_FINDINGS: readonly EngineFinding[] = Object.freeze([])
 
 interface Entry extends Judged {
   asked: string | undefined
@@ -61,7 +64,17 @@ export class CaveatCache {
   #lastNamed = -1
   /** The revision the cache last started empty at: an entry read before it is stale, what it holds unknown. */
   #floor = -1
+  /** Moves whenever the change log moved or the cache started again (see `moves`). */
+  #moves = 0
+  /** The earliest end of span among the judgements for now that `fill` has passed since `beginPass`. */
+  #passUntil: string | undefined
   #waivers: KeptWaivers | undefined
+  /**
+   * One string per slice key or time and one object per distinct finding, shared by every entry that holds them: the same
+   * people head every reporting line, and a finding about a domain recurs in every slice under it.
+   */
+  #keys = new Interner()
+  readonly #findings = new Map<string, EngineFinding[]>()
 
   constructor (private readonly db: Db) {}
 
@@ -99,10 +112,26 @@ export class CaveatCache {
     do {
       const next = keys.next()
       if (next.done === true) return false
-      if (this.#kept(next.value, at, undefined) === undefined) this.#judge(next.value, undefined, () => judge(next.value))
+      const entry = this.#kept(next.value, at, undefined) ?? this.#judge(next.value, undefined, () => judge(next.value))
+      if (entry.until !== undefined && (this.#passUntil === undefined || entry.until < this.#passUntil)) this.#passUntil = entry.until
     } while (performance.now() < deadline)
     return true
   }
+
+  /**
+   * A number that stays as it is while nothing the cache holds can have gone stale by a write: compared before and
+   * after, it tells a caller filling the cache whether a write came in between.
+   */
+  moves (): number {
+    if (!inOpenTransaction(this.db)) this.#follow()
+    return this.#moves
+  }
+
+  /** Starts a pass of `fill` over targets: `passUntil` then gives the earliest time one of their judgements ends. */
+  beginPass (): void { this.#passUntil = undefined }
+
+  /** The earliest end of span among the judgements for now that `fill` passed since `beginPass`; undefined: none ends. */
+  get passUntil (): string | undefined { return this.#passUntil }
 
   /** The waivers live at `at` by fingerprint (audit/live-waivers.ts), read again only after a write or an expiry. */
   liveWaivers (at: string): Map<string, AppliedWaiver> {
@@ -134,12 +163,29 @@ export class CaveatCache {
   #judge (key: string, asked: string | undefined, judge: () => Judged): Entry {
     const judged = judge()
     // Read partly behind the log: stale wherever the changes it has not seen name a key of it, or from before a start again.
-    const fresh: Entry = { ...judged, asked, revision: Math.min(this.#revision, judged.readAt ?? this.#revision) }
+    const fresh: Entry = {
+      findings: judged.findings.length === 0 ? NO_FINDINGS : judged.findings.map((f) => this.#shared(f)),
+      from: this.#keys.get(judged.from, 0, judged.from.length),
+      until: judged.until === undefined ? undefined : this.#keys.get(judged.until, 0, judged.until.length),
+      reads: judged.reads.map((key) => this.#keys.get(key, 0, key.length)),
+      asked,
+      revision: Math.min(this.#revision, judged.readAt ?? this.#revision)
+    }
     if (this.#entries.size >= MAX_TARGETS) this.#clear()
     // One entry for "now" and one for the last time asked, per target.
     const entries = this.#entries.get(key)
     this.#entries.set(key, [fresh, ...(entries ?? []).filter((e) => (e.asked === undefined) !== (asked === undefined))])
     return fresh
+  }
+
+  /** The held finding equal to this one: the fingerprint names its rule, subject and related records; the rest is compared. */
+  #shared (finding: EngineFinding): EngineFinding {
+    const held = this.#findings.get(finding.fingerprint)
+    const same = held?.find((f) => f.message === finding.message && f.remediation === finding.remediation && f.severity === finding.severity)
+    if (same !== undefined) return same
+    if (held === undefined) this.#findings.set(finding.fingerprint, [finding])
+    else held.push(finding)
+    return finding
   }
 
   /** Marks the keys the change log names since the revision followed with the revision it is followed to. */
@@ -153,6 +199,7 @@ export class CaveatCache {
       ? undefined
       : changeEntries(this.db, this.#revision, revision, MAX_FOLLOWED)
     this.#revision = revision
+    this.#moves++
     if (changes === undefined) return this.#clear()
     for (const change of changes) {
       for (const read of changedKeys(change)) {
@@ -165,7 +212,10 @@ export class CaveatCache {
 
   #clear (): void {
     this.#floor = this.#revision
+    this.#moves++
     this.#entries.clear()
+    this.#keys = new Interner()
+    this.#findings.clear()
     this.#namedAt.clear()
     this.#lastNamed = -1
   }

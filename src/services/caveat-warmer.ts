@@ -15,8 +15,9 @@ export type WarmState = 'warming' | 'warm'
 
 /**
  * Contract: once started, passes over every target of the decider index in turns of at most STEP_MS, judging those
- * the cache does not hold for now; after each pass it rests REST_MS and passes again. `state` is 'warm' from the end
- * of the first pass on (later passes find most targets kept). Inside an open transaction it judges nothing.
+ * the cache does not hold for now; after each pass it rests REST_MS, then passes again if something was written
+ * since the pass began or a judgement it passed has reached the end of its span (else it rests again). `state` is
+ * 'warm' from the end of the first pass on. Inside an open transaction it judges nothing.
  */
 export class CaveatWarmer {
   #keys: Iterator<string> | undefined
@@ -24,6 +25,8 @@ export class CaveatWarmer {
   #timeout: NodeJS.Timeout | undefined
   #stopped = true
   #state: WarmState = 'warming'
+  /** When the last pass began: the cache's moves then, and (once over) the earliest end of span it met. */
+  #pass: { moves: number, until: string | undefined } | undefined
 
   constructor (private readonly context: CaveatContext) {}
 
@@ -49,8 +52,18 @@ export class CaveatWarmer {
       this.#timeout = setTimeout(() => { this.#step() }, BUSY_MS).unref()
       return
     }
-    this.#keys ??= index.targetKeys()[Symbol.iterator]()
     const at = now()
+    if (this.#keys === undefined) {
+      const pass = this.#pass
+      // Nothing written and nothing expired since the last pass began: every target it judged is still held.
+      if (pass !== undefined && pass.moves === this.context.caveats.moves() && (pass.until === undefined || at < pass.until)) {
+        this.#timeout = setTimeout(() => { this.#step() }, REST_MS).unref()
+        return
+      }
+      this.#pass = { moves: this.context.caveats.moves(), until: undefined }
+      this.context.caveats.beginPass()
+      this.#keys = index.targetKeys()[Symbol.iterator]()
+    }
     const more = this.context.caveats.fill(this.#keys, at, (key) => judgeTarget(this.context, key, at), performance.now() + STEP_MS)
     if (this.#stopped) return
     if (more) {
@@ -58,6 +71,7 @@ export class CaveatWarmer {
       return
     }
     this.#keys = undefined
+    this.#pass!.until = this.context.caveats.passUntil
     this.#state = 'warm'
     this.#timeout = setTimeout(() => { this.#step() }, REST_MS).unref()
   }
