@@ -149,6 +149,8 @@ async function main (): Promise<void> {
     const warmSeconds = await caveatsWarm(3102)
     const past = new Date().toISOString()
     await moveInitiatives(3102)
+    // The warmer's next pass judges the moved initiatives again (a second's rest, then about 1.5 ms each).
+    await new Promise((resolve) => setTimeout(resolve, 3000))
     wrk(url, 2, 'decider.lua', env)
     const idle = wrk(url, SECONDS, 'decider.lua', env)
     const atPast = wrk(url, SECONDS, 'decider.lua', { ...env, WD_AT: past })
@@ -179,6 +181,7 @@ async function main (): Promise<void> {
     await stop(restarted)
 
     const smallServer = await registry(small.file, 3103)
+    await caveatsWarm(3103)
     const smallCold = await audit(3103)
     const smallWarm = await audit(3103)
     await stop(smallServer)
