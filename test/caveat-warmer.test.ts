@@ -3,13 +3,9 @@
 import t from 'tap'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { now } from '../src/clock.js'
-import { CaveatCache } from '../src/services/caveat-cache.js'
-import { resolveDomainDecider, resolveInitiativeDecider } from '../src/services/deciders.js'
 import type { TestApp } from './helper.js'
-import { EPOCH, organization } from './decider-answers-org.js'
+import { assertJudgedAfresh, DOMAINS, EPOCH, INITIATIVES, organization } from './decider-answers-org.js'
 
-const INITIATIVES = ['crm', 'vendor', 'warehouse', 'branch', 'merge', 'designer', 'building', 'week']
-const DOMAINS = ['company', 'sales', 'ops', 'it']
 const KEYS = [...DOMAINS.map((id) => `domain/${id}`), ...INITIATIVES.map((id) => `initiative/${id}`)]
 
 const health = async (call: TestApp['call']): Promise<string> => (await call({ method: 'GET', url: '/health', as: null })).json().caveats
@@ -31,19 +27,7 @@ t.test('warm: every target judged ahead of its first lookup, as judging afresh w
   t.ok(await until(() => held().length === KEYS.length), 'the next pass judges every initiative and domain the organization made')
   t.strictSame(held(), KEYS, 'every one is held before anyone asked')
 
-  const judgedAfresh = (): void => {
-    const fresh = { db: runtime.db, deciders: runtime.deciders, caveats: new CaveatCache(runtime.db) }
-    for (const id of INITIATIVES) {
-      const { at: _a, ...warm } = resolveInitiativeDecider(runtime, id)
-      const { at: _b, ...afresh } = resolveInitiativeDecider(fresh, id)
-      t.strictSame(warm, afresh, `${id}: as judged afresh`)
-    }
-    for (const id of DOMAINS) {
-      const { at: _a, ...warm } = resolveDomainDecider(runtime, id)
-      const { at: _b, ...afresh } = resolveDomainDecider(fresh, id)
-      t.strictSame(warm, afresh, `domain ${id}: as judged afresh`)
-    }
-  }
+  const judgedAfresh = (): void => { assertJudgedAfresh(t, runtime) }
   judgedAfresh()
 
   // A Consulted on the top domain names every slice under it: dropped, then judged again by the next pass.

@@ -11,10 +11,8 @@ import { updatePerson } from '../src/services/people.js'
 import { lastRevision } from '../src/store/change-feed.js'
 import { closeDatabase, openDatabase } from '../src/store/connection.js'
 import { resolveDomainDecider, resolveInitiativeDecider } from '../src/services/deciders.js'
-import { EPOCH, organization } from './decider-answers-org.js'
+import { assertJudgedAfresh, DOMAINS, EPOCH, INITIATIVES, organization } from './decider-answers-org.js'
 
-const INITIATIVES = ['crm', 'vendor', 'warehouse', 'branch', 'merge', 'designer', 'building', 'week']
-const DOMAINS = ['company', 'sales', 'ops', 'it']
 
 t.test('a write keeps the cached caveats of the answers whose slices it does not name, and changes the others', async (t) => {
   const { app, call } = await organization(t)
@@ -30,20 +28,7 @@ t.test('a write keeps the cached caveats of the answers whose slices it does not
   const kept = (): string[] => [...INITIATIVES.map((id) => `initiative/${id}`), ...DOMAINS.map((id) => `domain/${id}`)]
     .filter((key) => runtime.caveats.holds(key, now()))
   const all = [...INITIATIVES.map((id) => `initiative/${id}`), ...DOMAINS.map((id) => `domain/${id}`)]
-  // The contract: the answer from the cache is the one judged afresh, by a cache that has seen nothing.
-  const judgedAfresh = (): void => {
-    const fresh = { db: runtime.db, deciders: runtime.deciders, caveats: new CaveatCache(runtime.db) }
-    for (const id of INITIATIVES) {
-      const { at: _a, ...cached } = resolveInitiativeDecider(runtime, id)
-      const { at: _b, ...afresh } = resolveInitiativeDecider(fresh, id)
-      t.strictSame(cached, afresh, `${id}: as judged afresh`)
-    }
-    for (const id of DOMAINS) {
-      const { at: _a, ...cached } = resolveDomainDecider(runtime, id)
-      const { at: _b, ...afresh } = resolveDomainDecider(fresh, id)
-      t.strictSame(cached, afresh, `domain ${id}: as judged afresh`)
-    }
-  }
+  const judgedAfresh = (): void => { assertJudgedAfresh(t, runtime) }
   const crmCaveats = async (): Promise<string[]> =>
     (await call({ method: 'GET', url: '/v1/initiatives/crm/decider', as: 'reader' })).json().caveats.map((c: { summary: string }) => c.summary)
 

@@ -1,6 +1,9 @@
 // The organization the decider-answer tests ask about (test/decider-answers*.test.ts), built through the API.
 import type { Test } from 'tap'
 import type { Config } from '../src/config.js'
+import type { Runtime } from '../src/runtime.js'
+import { CaveatCache } from '../src/services/caveat-cache.js'
+import { resolveDomainDecider, resolveInitiativeDecider } from '../src/services/deciders.js'
 import { buildTestApp, type TestApp } from './helper.js'
 
 export const EPOCH = '2020-01-01T00:00:00.000Z'
@@ -56,4 +59,23 @@ export async function organization (t: Test, overrides: Partial<Config> = {}): P
   const leave = await test.call({ method: 'PATCH', url: '/v1/people/kim', payload: { status: 'on_leave', statusSince: LEAVE } })
   if (leave.statusCode !== 200) throw new Error(leave.body)
   return test
+}
+
+/** The organization's initiatives and domains. */
+export const INITIATIVES = ['crm', 'vendor', 'warehouse', 'branch', 'merge', 'designer', 'building', 'week']
+export const DOMAINS = ['company', 'sales', 'ops', 'it']
+
+/** The caveat cache's contract: every answer now is the one judged afresh, by a cache that has seen nothing. */
+export function assertJudgedAfresh (t: Test, runtime: Runtime): void {
+  const fresh = { db: runtime.db, deciders: runtime.deciders, caveats: new CaveatCache(runtime.db) }
+  for (const id of INITIATIVES) {
+    const { at: _a, ...cached } = resolveInitiativeDecider(runtime, id)
+    const { at: _b, ...afresh } = resolveInitiativeDecider(fresh, id)
+    t.strictSame(cached, afresh, `${id}: as judged afresh`)
+  }
+  for (const id of DOMAINS) {
+    const { at: _a, ...cached } = resolveDomainDecider(runtime, id)
+    const { at: _b, ...afresh } = resolveDomainDecider(fresh, id)
+    t.strictSame(cached, afresh, `domain ${id}: as judged afresh`)
+  }
 }
