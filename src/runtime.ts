@@ -58,7 +58,7 @@ export class Runtime {
     this.db = db
     this.writes = new GroupCommit(db)
     this.deciders = new DeciderIndex(db)
-    this.caveats = new CaveatCache(db)
+    this.caveats = new CaveatCache(db, () => this.deciders.heldRevision)
     this.caveatWarmer = options.caveatsWarm === true ? new CaveatWarmer(this) : undefined
     this.keys = new LiveKeys(db)
     this.audits = openAuditRunner(db, options.audits)

@@ -8,6 +8,7 @@ import { now } from '../src/clock.js'
 import { CaveatCache } from '../src/services/caveat-cache.js'
 import { SYSTEM_ACTOR } from '../src/services/keys.js'
 import { updatePerson } from '../src/services/people.js'
+import { createWaiver } from '../src/services/waivers.js'
 import { lastRevision } from '../src/store/change-feed.js'
 import { closeDatabase, openDatabase } from '../src/store/connection.js'
 import { resolveDomainDecider, resolveInitiativeDecider } from '../src/services/deciders.js'
@@ -122,8 +123,13 @@ t.test('a commit made on another connection, which the decider index has not fol
   // The command line beside the server renames him. Until the index follows that commit it answers with the name
   // before it (its contract); the caveats judged meanwhile must not outlive that.
   const other = openDatabase(join(dir, 'org.db'))
+  const crmCaveats = async (): Promise<Array<{ summary: string, fingerprint: string, waived: unknown }>> =>
+    (await call({ method: 'GET', url: '/v1/initiatives/crm/decider', as: 'reader' })).json().caveats
+  const [first] = await crmCaveats()
   try {
     updatePerson(other, SYSTEM_ACTOR, 'otto', { name: 'Otto Vane' })
+    // And accepts the first caveat there: a waiver made elsewhere is live in the answers as soon as the rename is.
+    createWaiver(other, SYSTEM_ACTOR, { fingerprint: first!.fingerprint, reason: 'accepted for the transition', expiresAt: '2099-01-01T00:00:00.000Z' })
   } finally {
     closeDatabase(other)
   }
@@ -132,6 +138,7 @@ t.test('a commit made on another connection, which the decider index has not fol
   const after = await crm()
   t.ok(after.some((s) => s.includes('Otto Vane')), 'once the index has followed, the caveat names him anew')
   t.notOk(after.some((s) => s.includes('Otto Vance')), 'and not as before')
+  t.match((await crmCaveats()).find((c) => c.fingerprint === first!.fingerprint)?.waived, { reason: 'accepted for the transition' }, 'the waiver made elsewhere accepts its caveat')
   const fresh = { db: runtime.db, deciders: runtime.deciders, caveats: new CaveatCache(runtime.db) }
   for (const id of INITIATIVES) {
     const { at: _a, ...cached } = resolveInitiativeDecider(runtime, id)
