@@ -48,8 +48,24 @@ t.test('warm: a judgement whose span ends is judged again by a later pass, with 
   t.equal((await call({ method: 'POST', url: '/v1/assignments', payload: { id: 'c-nia-crm', personId: 'nia', role: 'C', initiativeId: 'crm', validFrom: starts } })).statusCode, 201)
   t.ok(await until(() => runtime.caveats.holds('initiative/crm', now())), 'judged ahead before the role starts')
   await sleep(Math.max(0, Date.parse(starts) - Date.now()) + 10)
-  t.notOk(runtime.caveats.holds('initiative/crm', now()), 'the judgement ends when the role starts')
-  t.ok(await until(() => runtime.caveats.holds('initiative/crm', now())), 'and a later pass judges it again, unasked')
+  // The judgement made before ends when the role starts (its span): held after it only if a pass judged it again.
+  t.ok(await until(() => runtime.caveats.holds('initiative/crm', now())), 'a later pass judges it again, unasked')
+})
+
+t.test('warm: a judgement that fails does not end the process, and the warmer tries again later', async (t) => {
+  const { app, call } = await organization(t, { caveatsWarm: true })
+  const runtime = app.runtime
+  t.ok(await until(() => runtime.caveats.holds('initiative/crm', now())), 'warm')
+  // A rule's stored options no longer JSON (written past the service, as a damaged file would hold them): every
+  // judgement now fails. A write then drops the CRM's judgement, and the next pass meets the failure.
+  runtime.db.$client.prepare("INSERT INTO rule_settings (rule_id, enabled, severity, options, version, updated_at) VALUES ('retired-influence', 1, NULL, '{not json', 1, '2026-01-01T00:00:00.000Z')").run()
+  t.equal((await call({ method: 'PATCH', url: '/v1/people/otto', payload: { name: 'Otto Vane' } })).statusCode, 200)
+  await sleep(2500)
+  t.equal((await call({ method: 'GET', url: '/health', as: null })).statusCode, 200, 'the server still answers after passes that failed')
+  t.notOk(runtime.caveats.holds('initiative/crm', now()), 'nothing failed is held')
+  runtime.db.$client.prepare("DELETE FROM rule_settings WHERE rule_id = 'retired-influence'").run()
+  t.equal((await call({ method: 'PATCH', url: '/v1/people/otto', payload: { name: 'Otto Vance' } })).statusCode, 200)
+  t.ok(await until(() => runtime.caveats.holds('initiative/crm', now())), 'once repaired, a later pass judges it again')
 })
 
 t.test('on lookup: nothing is judged before it is asked', async (t) => {

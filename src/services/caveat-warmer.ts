@@ -64,7 +64,17 @@ export class CaveatWarmer {
       this.context.caveats.beginPass()
       this.#keys = index.targetKeys()[Symbol.iterator]()
     }
-    const more = this.context.caveats.fill(this.#keys, at, (key) => judgeTarget(this.context, key, at), performance.now() + STEP_MS)
+    let more: boolean
+    try {
+      more = this.context.caveats.fill(this.#keys, at, (key) => judgeTarget(this.context, key, at), performance.now() + STEP_MS)
+    } catch {
+      // A judgement that fails fails its lookup too, which answers and logs it; here it must not end the process.
+      // The pass is dropped and tried again after a rest.
+      this.#keys = undefined
+      this.#pass = undefined
+      if (!this.#stopped) this.#timeout = setTimeout(() => { this.#step() }, REST_MS).unref()
+      return
+    }
     if (this.#stopped) return
     if (more) {
       this.#immediate = setImmediate(() => { this.#step() })
